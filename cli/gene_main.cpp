@@ -1,0 +1,107 @@
+// `gene`: run and disassemble Gene programs.
+//
+// Exit status: 0 success, 1 uncaught runtime error, 2 parse/compile error or usage error.
+#include <CLI/CLI.hpp>
+#include <fstream>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "interp/compiler.h"
+#include "interp/disasm.h"
+#include "interp/reader.h"
+#include "interp/run.h"
+
+namespace {
+
+bool read_file(const std::string& path, std::string& out) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return false;
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  out = ss.str();
+  return true;
+}
+
+const std::vector<std::string>& available_tiers() {
+  static const std::vector<std::string> tiers = {"interp"};
+  return tiers;
+}
+
+void write_outcome_json(const std::string& path, const gene::RunOutcome& o) {
+  nlohmann::json j = {{"exit", o.exit_status},
+                      {"result", o.result},
+                      {"error_kind", o.error_kind},
+                      {"error_line", o.error_line},
+                      {"error_message", o.error_message}};
+  std::ofstream(path) << j.dump() << "\n";
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"gene: the Gene language: reference interpreter and JIT"};
+  app.require_subcommand(1);
+
+  std::string file, tier = "interp", outcome_path;
+  bool print_result = false;
+  gene::VMOptions vmo;
+  size_t max_heap_mb = 0;
+
+  auto* run = app.add_subcommand("run", "Run a program (.gene source)");
+  run->add_option("file", file, "Program to run")->required();
+  run->add_option("--tier", tier, "Highest tier enabled")
+      ->check(CLI::IsMember(available_tiers()))
+      ->capture_default_str();
+  run->add_flag("--print-result", print_result, "Print the last form's value after the output");
+  run->add_option("--max-depth", vmo.max_depth, "Maximum active calls (stack_overflow beyond)")
+      ->check(CLI::Range(1, 1000000))
+      ->capture_default_str();
+  run->add_flag("--gc-stress", vmo.gc_stress, "Collect garbage at every allocation");
+  run->add_option("--max-heap", max_heap_mb, "Heap limit in MiB (out_of_memory beyond); 0 = none")
+      ->capture_default_str();
+  run->add_option("--outcome", outcome_path, "Also write the outcome as JSON to this file (for the harness)");
+
+  auto* dis = app.add_subcommand("dis", "Print a program's textual bytecode (.gbc)");
+  dis->add_option("file", file, "Program to disassemble")->required();
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int code = app.exit(e);
+    return code == 0 ? 0 : gene::kExitCompileError;
+  }
+  vmo.max_heap = max_heap_mb << 20;
+
+  std::string source;
+  if (!read_file(file, source)) {
+    std::cerr << "gene: cannot read '" << file << "'\n";
+    return gene::kExitCompileError;
+  }
+
+  if (*dis) {
+    gene::VM vm;
+    gene::NodeList forms;
+    gene::SourceError err;
+    gene::Program prog;
+    if (!gene::read_program(source, forms, err) || !gene::compile_program(vm, forms, prog, err)) {
+      std::cerr << file << ":" << err.line << ":" << err.col << ": error: " << err.message << "\n";
+      return gene::kExitCompileError;
+    }
+    std::cout << gene::disassemble_program(vm, prog);
+    return 0;
+  }
+
+  gene::RunOptions opts;
+  opts.vm = vmo;
+  gene::RunOutcome o = gene::run_source(file, source, opts, stdout);
+  if (o.exit_status == gene::kExitOk && print_result) {
+    if (o.ended_midline) std::fputc('\n', stdout);
+    std::fputs(o.result.c_str(), stdout);
+    std::fputc('\n', stdout);
+  }
+  std::fflush(stdout);
+  if (o.exit_status != gene::kExitOk) std::cerr << gene::format_error(file, o);
+  if (!outcome_path.empty()) write_outcome_json(outcome_path, o);
+  return o.exit_status;
+}

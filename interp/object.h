@@ -1,0 +1,102 @@
+// Heap object layouts. Every object starts with an Obj header so the collector can walk the
+// intrusive all-objects list and dispatch on `type` without virtual calls.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "interp/value.h"
+
+namespace gene {
+
+struct Proto;
+class VM;
+
+enum class ObjType : uint8_t { String, Symbol, Array, Map, Closure, Cell, Builtin };
+
+struct Obj {
+  ObjType type;
+  bool marked = false;
+  Obj* next = nullptr;  // all-objects list, owned by Heap
+  explicit Obj(ObjType t) : type(t) {}
+};
+
+struct String : Obj {
+  std::string chars;
+  explicit String(std::string s) : Obj(ObjType::String), chars(std::move(s)) {}
+};
+
+// Interned: one Symbol per name for the VM's lifetime, so symbols compare by identity.
+struct Symbol : Obj {
+  std::string name;
+  explicit Symbol(std::string n) : Obj(ObjType::Symbol), name(std::move(n)) {}
+};
+
+struct Array : Obj {
+  std::vector<Value> items;
+  Array() : Obj(ObjType::Array) {}
+};
+
+// Insertion-ordered map. Keys are symbols (by identity), strings (by content) or ints.
+// Deleted entries leave a tombstone (key = undefined) that compaction removes.
+struct Map : Obj {
+  struct Entry {
+    Value key;
+    Value value;
+  };
+  std::vector<Entry> entries;
+  std::vector<int32_t> index;  // open-addressing slots -> entry position, -1 empty; built when large
+  uint32_t live = 0;
+
+  Map() : Obj(ObjType::Map) {}
+  int32_t find(Value key) const;
+  Value get(Value key) const;  // nil when missing
+  void set(Value key, Value value);
+  bool remove(Value key);
+  template <class F>
+  void for_each(F&& f) const {
+    for (const Entry& e : entries)
+      if (!e.key.is_undefined()) f(e.key, e.value);
+  }
+
+ private:
+  void rebuild_index();
+};
+
+bool is_valid_map_key(Value key);
+uint64_t hash_map_key(Value key);
+bool map_keys_equal(Value a, Value b);
+
+struct Cell : Obj {
+  Value value;
+  explicit Cell(Value v) : Obj(ObjType::Cell), value(v) {}
+};
+
+struct Closure : Obj {
+  Proto* proto;
+  std::vector<Cell*> upvals;
+  explicit Closure(Proto* p) : Obj(ObjType::Closure), proto(p) {}
+};
+
+// A native function. Returns false after raising an error on the VM.
+using BuiltinFn = bool (*)(VM& vm, Value* args, int argc, Value& result);
+
+struct Builtin : Obj {
+  const char* name;
+  BuiltinFn fn;
+  Builtin(const char* n, BuiltinFn f) : Obj(ObjType::Builtin), name(n), fn(f) {}
+};
+
+inline bool is_obj_type(Value v, ObjType t) { return v.is_object() && v.as_obj()->type == t; }
+inline String* as_string(Value v) { return static_cast<String*>(v.as_obj()); }
+inline Symbol* as_symbol(Value v) { return static_cast<Symbol*>(v.as_obj()); }
+inline Array* as_array(Value v) { return static_cast<Array*>(v.as_obj()); }
+inline Map* as_map(Value v) { return static_cast<Map*>(v.as_obj()); }
+inline Closure* as_closure(Value v) { return static_cast<Closure*>(v.as_obj()); }
+inline Cell* as_cell(Value v) { return static_cast<Cell*>(v.as_obj()); }
+inline Builtin* as_builtin(Value v) { return static_cast<Builtin*>(v.as_obj()); }
+
+// A name for the value's type, used in error messages.
+const char* type_name(Value v);
+
+}  // namespace gene

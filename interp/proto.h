@@ -1,0 +1,54 @@
+// A compiled code unit (one per function, plus the top level) and the program that owns them.
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "interp/opcodes.h"
+#include "interp/value.h"
+
+namespace gene {
+
+// Where a closure's upvalue comes from when CLOSURE runs in the enclosing unit.
+struct UpvalDesc {
+  bool from_local;  // true: the enclosing frame's slot (which holds a Cell); false: its upvalue
+  uint16_t index;
+};
+
+// A try region: an error raised at pc in [start, end) resets the operand stack to `depth` values,
+// pushes the error value and continues at `target`. Inner regions come first.
+struct Handler {
+  int32_t start;
+  int32_t end;
+  int32_t target;
+  int32_t depth;
+};
+
+struct Proto {
+  std::string name;     // "" for anonymous functions; "<top>" for the top level
+  int nparams = 0;
+  int nslots = 0;       // params first, then locals and hidden loop slots
+  int max_stack = 0;    // operand stack depth above the slots
+  std::vector<Instr> code;
+  std::vector<int32_t> lines;  // source line per instruction
+  std::vector<Value> consts;   // GC roots for as long as the program lives
+  std::vector<UpvalDesc> upvals;
+  std::vector<Handler> handlers;
+  std::vector<int32_t> children;  // CLOSURE operand -> index in Program::protos
+  int id = 0;                     // index in Program::protos
+
+  // Tiering state, maintained by the profiler through VM hooks (the interpreter never reads it).
+  uint32_t call_count = 0;
+  uint32_t loop_count = 0;
+  void* jit_entry = nullptr;
+};
+
+// Everything a compiled or loaded program consists of. protos[0] is the top level.
+struct Program {
+  std::string file;
+  std::vector<std::unique_ptr<Proto>> protos;
+  Proto* top() const { return protos[0].get(); }
+};
+
+}  // namespace gene

@@ -1,0 +1,38 @@
+// Running a program end to end: read, compile, verify, execute, and report the observable
+// outcome (SPEC §3: stdout, result, error kind and line, exit status).
+#pragma once
+#include <cstdio>
+#include <string>
+
+#include "interp/vm.h"
+
+namespace gene {
+
+enum ExitStatus { kExitOk = 0, kExitRuntimeError = 1, kExitCompileError = 2 };
+
+struct RunOptions {
+  VMOptions vm;
+  // Installs a tier's hooks on the VM before the program runs (nullptr: interpreter only).
+  void (*setup_tier)(VM& vm, void* ctx) = nullptr;
+  void* tier_ctx = nullptr;
+};
+
+struct RunOutcome {
+  int exit_status = kExitOk;
+  std::string result;        // collection display of the last form's value (exit 0)
+  std::string error_kind;    // runtime kind, or "compile_error"
+  int error_line = 0;
+  int error_col = 0;
+  std::string error_message;
+  std::string stdout_text;   // only when captured
+  bool ended_midline = false;  // output so far does not end in a newline
+  HeapStats heap;
+};
+
+// `out`: where program output goes; nullptr captures it into outcome.stdout_text.
+RunOutcome run_source(const std::string& file, const std::string& source, const RunOptions& opts, FILE* out);
+
+// The stderr text for an outcome: `file:line:col: error: msg` or `error[kind]: msg\n  at file:line`.
+std::string format_error(const std::string& file, const RunOutcome& o);
+
+}  // namespace gene

@@ -1,0 +1,98 @@
+// VM state shared by the interpreter and every JIT tier: one value stack holding every frame's
+// slots and operands, the frame records, globals, the heap, output and the pending error.
+//
+// Frame layout on the value stack: [callee][arg0 .. argN-1][other slots][operands...]
+//                                            ^ base          ^ base + nslots
+#pragma once
+#include <cstdio>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "interp/errors.h"
+#include "interp/heap.h"
+#include "interp/proto.h"
+
+namespace gene {
+
+struct VMOptions {
+  int max_depth = 10000;
+  bool gc_stress = false;
+  size_t max_heap = 0;  // bytes, 0 = unlimited
+};
+
+struct Frame {
+  Closure* closure;
+  const Instr* pc;  // the instruction executing (for callers: their CALL)
+  Value* base;
+  bool entry;       // an engine entered here from native code: return to it on RETURN
+};
+
+// Hooks a JIT installs; the interpreter calls them without knowing what is behind them.
+struct TierHooks {
+  // Called on each call of a Gene function before it runs in the interpreter. Returning true
+  // means the call was executed natively (result or error already on the VM).
+  bool (*on_call)(VM& vm, Closure* callee, Frame* frame) = nullptr;
+  // Called on each back-edge (LOOP) in the interpreter; may enter compiled code (OSR).
+  void* on_loop = nullptr;
+  void* ctx = nullptr;
+};
+
+class VM {
+ public:
+  explicit VM(VMOptions opts = {});
+  ~VM();
+  VM(const VM&) = delete;
+  VM& operator=(const VM&) = delete;
+
+  // --- globals --------------------------------------------------------------------------
+  int global_slot(const std::string& name);  // creates an undefined slot if new
+  int find_global(const std::string& name) const;
+  const std::string& global_name(int slot) const { return global_names_[slot]; }
+  std::vector<Value> globals;
+
+  // --- errors ---------------------------------------------------------------------------
+  // Raise helpers return false so natives can `return vm.raise(...)`.
+  bool raise(ErrorKind kind, std::string message);
+  bool raise_throw(Value payload);
+  PendingError error;
+  // The value a catch binds: the thrown value, or {^kind :k ^message "..."} for runtime errors.
+  Value error_value();
+
+  // --- output ---------------------------------------------------------------------------
+  void write(const std::string& s);
+  void flush();
+  FILE* out_file = stdout;  // nullptr: keep everything in `out` (in-process runs)
+  std::string out;
+  bool wrote_anything = false;
+  char last_char = '\n';
+
+  // --- stack and frames -----------------------------------------------------------------
+  Value* stack = nullptr;
+  Value* stack_end = nullptr;
+  Value* sp = nullptr;
+  std::vector<Frame> frames;  // capacity fixed at max_depth + headroom: never reallocates
+  int depth() const { return int(frames.size()) - 1; }  // the top level is not a call level
+  void push(Value v) { *sp++ = v; }
+
+  Heap heap;
+  VMOptions opts;
+  Program* program = nullptr;
+  TierHooks hooks;
+
+  // Interned method names, compared by identity in CALL_METHOD.
+  struct MethodNames {
+    Symbol *size, *get, *set, *push, *pop, *has, *keys, *del, *substr, *kind, *message;
+  } names{};
+  Value range_builtin = Value::nil();  // for RANGE_PREP's fast path
+
+ private:
+  void mark_roots(Heap& h);
+  std::vector<std::string> global_names_;
+  std::unordered_map<std::string, int> global_index_;
+  size_t stack_bytes_ = 0;
+};
+
+void install_builtins(VM& vm);
+
+}  // namespace gene
