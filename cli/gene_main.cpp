@@ -62,6 +62,8 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   run->add_option("--outcome", outcome_path, "Also write the outcome as JSON to this file (for the harness)");
 
+  auto* tiers = app.add_subcommand("tiers", "List the tiers this build provides, one per line");
+
   auto* dis = app.add_subcommand("dis", "Print a program's textual bytecode (.gbc)");
   dis->add_option("file", file, "Program to disassemble")->required();
 
@@ -72,6 +74,10 @@ int main(int argc, char** argv) {
     return code == 0 ? 0 : gene::kExitCompileError;
   }
   vmo.max_heap = max_heap_mb << 20;
+  if (*tiers) {
+    for (const auto& t : available_tiers()) std::cout << t << "\n";
+    return 0;
+  }
 
   std::string source;
   if (!read_file(file, source)) {

@@ -123,7 +123,47 @@ class Compiler {
 
   int here() const { return int(fs_->proto->code.size()); }
 
+  // A position some jump lands on: the peephole must not fuse across it.
+  int label() {
+    barrier_ = here();
+    return barrier_;
+  }
+  void patch(int at) { fs_->proto->code[at].x = label(); }
+
+  // Peephole fusion of the instruction about to be emitted with the previous one, when no
+  // jump lands between them: `int k; add` -> `add_int k`, `lt; jump_if_false` -> `jump_unless_lt`.
+  bool fuse(Op& op, int32_t& x) {
+    Proto* p = fs_->proto;
+    if (p->code.empty() || barrier_ == here()) return false;
+    const Instr prev = p->code.back();
+    Op fused;
+    if (prev.op == Op::INT && (op == Op::ADD || op == Op::SUB || op == Op::MOD)) {
+      if (op == Op::MOD && prev.x <= 0) return false;  // keep the zero/sign cases on the generic path
+      fused = op == Op::ADD ? Op::ADD_INT : op == Op::SUB ? Op::SUB_INT : Op::MOD_INT;
+      x = prev.x;
+    } else if (op == Op::JUMP_IF_FALSE) {
+      switch (prev.op) {
+        case Op::LT: fused = Op::JUMP_UNLESS_LT; break;
+        case Op::LE: fused = Op::JUMP_UNLESS_LE; break;
+        case Op::GT: fused = Op::JUMP_UNLESS_GT; break;
+        case Op::GE: fused = Op::JUMP_UNLESS_GE; break;
+        case Op::EQ: fused = Op::JUMP_UNLESS_EQ; break;
+        case Op::NE: fused = Op::JUMP_UNLESS_NE; break;
+        default: return false;
+      }
+    } else {
+      return false;
+    }
+    // Undo the previous instruction's stack effect, then emit the fused one in its place.
+    fs_->depth -= op_info(prev.op).pushes - stack_pops(prev);
+    p->code.pop_back();
+    p->lines.pop_back();
+    op = fused;
+    return true;
+  }
+
   int emit(Op op, int line, int32_t x = 0, uint16_t y = 0) {
+    fuse(op, x);
     Proto* p = fs_->proto;
     Instr in{op, 0, y, x};
     p->code.push_back(in);
@@ -132,8 +172,6 @@ class Compiler {
     if (fs_->depth > p->max_stack) p->max_stack = fs_->depth;
     return int(p->code.size()) - 1;
   }
-
-  void patch(int at) { fs_->proto->code[at].x = here(); }
 
   int add_const(Value v) {
     auto& c = fs_->proto->consts;
@@ -268,21 +306,22 @@ class Compiler {
 
   // ---------------------------------------------------------------- bodies
   // Compiles items[from..] as a sequence whose value is the last form's (nil when empty).
-  bool body(const NodeList& items, size_t from, int line) {
+  // keep=false: the value is not wanted (loop bodies), so the last form leaves nothing.
+  bool body(const NodeList& items, size_t from, int line, bool keep = true) {
     if (from >= items.size()) {
-      emit(Op::NIL, line);
+      if (keep) emit(Op::NIL, line);
       return true;
     }
     for (size_t i = from; i < items.size(); i++) {
       bool last = i + 1 == items.size();
-      if (!form(*items[i], last)) return false;
+      if (!form(*items[i], last && keep)) return false;
     }
     return true;
   }
 
-  bool scoped_body(const NodeList& items, size_t from, int line) {
+  bool scoped_body(const NodeList& items, size_t from, int line, bool keep = true) {
     push_scope();
-    bool ok = body(items, from, line);
+    bool ok = body(items, from, line, keep);
     pop_scope();
     return ok;
   }
@@ -530,6 +569,7 @@ class Compiler {
     fs.proto->nparams = int(params.size());
     Proto* proto = fs.proto;
     FnState* saved = fs_;
+    int saved_barrier = barrier_;
     fs_ = &fs;
     push_scope();
     for (const Node* p : params) {
@@ -544,6 +584,7 @@ class Compiler {
     pop_scope();
     finish(fs);
     fs_ = saved;
+    barrier_ = saved_barrier;
     if (!ok) return false;
 
     int child = int(fs_->proto->children.size());
@@ -681,12 +722,11 @@ class Compiler {
 
   bool while_form(const Node& n) {
     if (n.items.size() < 2) return fail(n, "while needs a condition");
-    int top = here();
+    int top = label();
     begin_loop(top);
     if (!expr(*n.items[1])) return false;
     int exit = emit(Op::JUMP_IF_FALSE, n.items[1]->line);
-    if (!scoped_body(n.items, 2, n.line)) return false;
-    emit(Op::POP, n.line);
+    if (!scoped_body(n.items, 2, n.line, false)) return false;
     emit(Op::LOOP, n.line, top);
     patch(exit);
     emit(Op::NIL, n.line);
@@ -695,10 +735,9 @@ class Compiler {
   }
 
   bool loop_form(const Node& n) {
-    int top = here();
+    int top = label();
     begin_loop(top);
-    if (!scoped_body(n.items, 1, n.line)) return false;
-    emit(Op::POP, n.line);
+    if (!scoped_body(n.items, 1, n.line, false)) return false;
     emit(Op::LOOP, n.line, top);
     end_loop();
     return true;
@@ -724,16 +763,15 @@ class Compiler {
       if (!expr(seq)) return false;
       emit(Op::FOR_PREP, n.line, s);
     }
-    int top = here();
+    int top = label();
     begin_loop(top);
     int next = emit(Op::FOR_NEXT, n.line, 0, uint16_t(s));
     push_scope();
     Local& l = declare(var.text, &var);
     emit_store_local(l, true, var.line);
-    bool ok = body(n.items, 4, n.line);
+    bool ok = body(n.items, 4, n.line, false);
     pop_scope();
     if (!ok) return false;
-    emit(Op::POP, n.line);
     emit(Op::LOOP, n.line, top);
     patch(next);
     fs_->depth = fs_->loops.back().base_depth;
@@ -811,7 +849,7 @@ class Compiler {
     if (!check_name(var, "catch")) return false;
 
     int depth = fs_->depth;
-    int start = here();
+    int start = label();
     push_scope();
     bool ok = true;
     if (catch_at == 1) {
@@ -823,7 +861,7 @@ class Compiler {
     if (!ok) return false;
     int end = here();
     int skip = emit(Op::JUMP, n.line);
-    int handler = here();
+    int handler = label();
     fs_->depth = depth + 1;  // the error value
     push_scope();
     Local& l = declare(var.text, &var);
@@ -842,6 +880,7 @@ class Compiler {
   const std::set<const Node*>& captured_;
   std::unordered_set<std::string> top_declared_;
   FnState* fs_ = nullptr;
+  int barrier_ = -1;
 
  public:
   int builtin_count_ = 0;

@@ -38,8 +38,10 @@ bool interpret(VM& vm) {
   const Instr* ip = f->pc;
   Value* base = f->base;
   Value* sp = vm.sp;
-  const Value* consts = proto->consts.data();
-  Value* const globals = vm.globals.data();
+  // Constants and globals are read through proto/vm rather than cached in locals: fewer live
+  // values keeps ip, sp and base in registers across the dispatch loop.
+#define consts (proto->consts.data())
+#define globals (vm.globals.data())
 
 // Registers are the truth inside the loop; SYNC publishes them before anything that can
 // allocate (GC scans up to vm.sp), raise (the unwinder reads f->pc) or call out.
@@ -55,7 +57,6 @@ bool interpret(VM& vm) {
     f = &vm.frames.back();              \
     proto = f->closure->proto;          \
     base = f->base;                     \
-    consts = proto->consts.data();      \
   } while (0)
 
   DISPATCH();
@@ -256,6 +257,94 @@ L_NE:
   sp[-2] = Value::boolean(!values_equal(sp[-2], sp[-1]));
   --sp;
   NEXT();
+
+// Peephole forms: the same semantics as their two-instruction expansions.
+#define BINARY_INT_SLOW(fn)                                     \
+  do {                                                          \
+    SYNC();                                                     \
+    Value r;                                                    \
+    if (!fn(vm, sp[-1], Value::integer(ip->x), r)) goto error;  \
+    sp[-1] = r;                                                 \
+    NEXT();                                                     \
+  } while (0)
+L_ADD_INT: {
+  Value a = sp[-1];
+  if (a.is_int()) {
+    int64_t r = a.as_int() + ip->x;
+    if (int_fits(r)) {
+      sp[-1] = Value::integer(r);
+      NEXT();
+    }
+  }
+  BINARY_INT_SLOW(op_add);
+}
+L_SUB_INT: {
+  Value a = sp[-1];
+  if (a.is_int()) {
+    int64_t r = a.as_int() - ip->x;
+    if (int_fits(r)) {
+      sp[-1] = Value::integer(r);
+      NEXT();
+    }
+  }
+  BINARY_INT_SLOW(op_sub);
+}
+L_MOD_INT: {
+  Value a = sp[-1];
+  if (a.is_int()) {  // the compiler only fuses positive divisors
+    int64_t n = a.as_int();
+    // A 32-bit divide is several times cheaper than a 64-bit one and exact when n fits.
+    sp[-1] = Value::integer(n == int32_t(n) ? int64_t(int32_t(n) % ip->x) : n % ip->x);
+    NEXT();
+  }
+  BINARY_INT_SLOW(op_mod);
+}
+
+#define COMPARE_JUMP(cmp, fn)                                    \
+  do {                                                           \
+    Value a = sp[-2], b = sp[-1];                                \
+    bool taken;                                                  \
+    if (a.is_int() && b.is_int()) {                              \
+      taken = !(a.as_int() cmp b.as_int());                      \
+    } else {                                                     \
+      SYNC();                                                    \
+      Value r;                                                   \
+      if (!fn(vm, a, b, r)) goto error;                          \
+      taken = !r.truthy();                                       \
+    }                                                            \
+    sp -= 2;                                                     \
+    if (taken) {                                                 \
+      ip = proto->code.data() + ip->x;                           \
+      DISPATCH();                                                \
+    }                                                            \
+    NEXT();                                                      \
+  } while (0)
+L_JUMP_UNLESS_LT:
+  COMPARE_JUMP(<, op_lt);
+L_JUMP_UNLESS_LE:
+  COMPARE_JUMP(<=, op_le);
+L_JUMP_UNLESS_GT:
+  COMPARE_JUMP(>, op_gt);
+L_JUMP_UNLESS_GE:
+  COMPARE_JUMP(>=, op_ge);
+L_JUMP_UNLESS_EQ: {
+  bool eq = values_equal(sp[-2], sp[-1]);
+  sp -= 2;
+  if (!eq) {
+    ip = proto->code.data() + ip->x;
+    DISPATCH();
+  }
+  NEXT();
+}
+L_JUMP_UNLESS_NE: {
+  bool eq = values_equal(sp[-2], sp[-1]);
+  sp -= 2;
+  if (eq) {
+    ip = proto->code.data() + ip->x;
+    DISPATCH();
+  }
+  NEXT();
+}
 
 L_JUMP:
   ip = proto->code.data() + ip->x;
@@ -477,6 +566,10 @@ error:
 #undef LOAD_FRAME
 #undef BINARY_SLOW
 #undef COMPARE
+#undef COMPARE_JUMP
+#undef consts
+#undef globals
+#undef BINARY_INT_SLOW
 }
 
 bool call_value(VM& vm, Value callee, const Value* args, int argc, Value& result) {

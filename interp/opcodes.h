@@ -61,6 +61,15 @@ constexpr int kVarPops = -1;
   X(GE, "ge", None, None, 2, 1, true)                                                \
   X(EQ, "eq", None, None, 2, 1, false)                                               \
   X(NE, "ne", None, None, 2, 1, false)                                               \
+  X(ADD_INT, "add_int", Int, None, 1, 1, true)  /* peephole: int x; add */           \
+  X(SUB_INT, "sub_int", Int, None, 1, 1, true)                                       \
+  X(MOD_INT, "mod_int", Int, None, 1, 1, true)                                       \
+  X(JUMP_UNLESS_LT, "jump_unless_lt", Jump, None, 2, 0, true) /* lt; jump_if_false */ \
+  X(JUMP_UNLESS_LE, "jump_unless_le", Jump, None, 2, 0, true)                        \
+  X(JUMP_UNLESS_GT, "jump_unless_gt", Jump, None, 2, 0, true)                        \
+  X(JUMP_UNLESS_GE, "jump_unless_ge", Jump, None, 2, 0, true)                        \
+  X(JUMP_UNLESS_EQ, "jump_unless_eq", Jump, None, 2, 0, false)                       \
+  X(JUMP_UNLESS_NE, "jump_unless_ne", Jump, None, 2, 0, false)                       \
   X(JUMP, "jump", Jump, None, 0, 0, false)                                           \
   X(LOOP, "loop", Jump, None, 0, 0, false) /* backward jump: back-edge counter */    \
   X(JUMP_IF_FALSE, "jump_if_false", Jump, None, 1, 0, false)                         \
@@ -125,6 +134,12 @@ inline int jump_edge_delta(const Instr& in) {
     case Op::FOR_NEXT:
     case Op::JUMP:
     case Op::LOOP: return 0;
+    case Op::JUMP_UNLESS_LT:
+    case Op::JUMP_UNLESS_LE:
+    case Op::JUMP_UNLESS_GT:
+    case Op::JUMP_UNLESS_GE:
+    case Op::JUMP_UNLESS_EQ:
+    case Op::JUMP_UNLESS_NE: return -2;
     default: return -1;  // jump_if_false / jump_if_true pop their condition on both edges
   }
 }
