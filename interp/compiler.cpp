@@ -423,7 +423,9 @@ class Compiler {
       if (h == "break" || h == "continue") return break_form(n, h == "break");
       if (h == "not" || h == "!") return unary_not(n);
       if (is_operator(head)) return prefix(n);
-      if (is_reserved_word(h)) return fail(head, "unexpected '" + h + "'");
+      // true/false/nil are values and may head an infix, method or call form.
+      if (is_reserved_word(h) && h != "true" && h != "false" && h != "nil")
+        return fail(head, "unexpected '" + h + "'");
     }
     if (n.items.size() >= 2) {
       const Node& second = *n.items[1];

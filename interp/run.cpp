@@ -4,6 +4,7 @@
 #include "interp/display.h"
 #include "interp/interpreter.h"
 #include "interp/reader.h"
+#include "interp/verifier.h"
 
 namespace gene {
 
@@ -21,6 +22,14 @@ RunOutcome run_source(const std::string& file, const std::string& source, const 
     o.error_line = err.line;
     o.error_col = err.col;
     o.error_message = err.message;
+    return o;
+  }
+  // Nothing unverified reaches an engine, compiled or loaded.
+  VerifyError verr;
+  if (!verify_program(vm, prog, verr)) {
+    o.exit_status = kExitCompileError;
+    o.error_kind = "verify_error";
+    o.error_message = verr.to_string();
     return o;
   }
   if (opts.setup_tier) opts.setup_tier(vm, opts.tier_ctx);
@@ -42,6 +51,8 @@ RunOutcome run_source(const std::string& file, const std::string& source, const 
 }
 
 std::string format_error(const std::string& file, const RunOutcome& o) {
+  if (o.exit_status == kExitCompileError && o.error_kind == "verify_error")
+    return file + ": error: " + o.error_message + "\n";
   if (o.exit_status == kExitCompileError)
     return file + ":" + std::to_string(o.error_line) + ":" + std::to_string(o.error_col) + ": error: " +
            o.error_message + "\n";
