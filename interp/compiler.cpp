@@ -136,7 +136,20 @@ class Compiler {
     Proto* p = fs_->proto;
     if (p->code.empty() || barrier_ == here()) return false;
     const Instr prev = p->code.back();
-    Op fused;
+    // `load_local s; add_int k; store_local s` -> `inc_local k s` (the i += 1 of every loop).
+    if (op == Op::STORE_LOCAL && prev.op == Op::ADD_INT && p->code.size() >= 2 && barrier_ != here() - 1) {
+      const Instr load = p->code[p->code.size() - 2];
+      if (load.op == Op::LOAD_LOCAL && load.x == x && x <= 65535) {
+        fs_->depth -= 1;  // load_local's push; add_int is neutral
+        p->code.resize(p->code.size() - 2);
+        p->lines.resize(p->lines.size() - 2);
+        op = Op::INC_LOCAL;
+        y_ = uint16_t(x);
+        x = prev.x;
+        return true;
+      }
+    }
+    Op fused = op;
     if (prev.op == Op::INT && (op == Op::ADD || op == Op::SUB || op == Op::MOD)) {
       if (op == Op::MOD && prev.x <= 0) return false;  // keep the zero/sign cases on the generic path
       fused = op == Op::ADD ? Op::ADD_INT : op == Op::SUB ? Op::SUB_INT : Op::MOD_INT;
@@ -163,7 +176,9 @@ class Compiler {
   }
 
   int emit(Op op, int line, int32_t x = 0, uint16_t y = 0) {
+    y_ = y;
     fuse(op, x);
+    y = y_;
     Proto* p = fs_->proto;
     Instr in{op, 0, y, x};
     p->code.push_back(in);
@@ -883,6 +898,7 @@ class Compiler {
   std::unordered_set<std::string> top_declared_;
   FnState* fs_ = nullptr;
   int barrier_ = -1;
+  uint16_t y_ = 0;  // fuse() may rewrite the second operand too
 
  public:
   int builtin_count_ = 0;

@@ -300,6 +300,22 @@ L_MOD_INT: {
   BINARY_INT_SLOW(op_mod);
 }
 
+L_INC_LOCAL: {
+  Value* slot = base + ip->y;
+  if (slot->is_int()) {
+    int64_t r = slot->as_int() + ip->x;
+    if (int_fits(r)) {
+      *slot = Value::integer(r);
+      NEXT();
+    }
+  }
+  SYNC();
+  Value r;
+  if (!op_add(vm, *slot, Value::integer(ip->x), r)) goto error;
+  *slot = r;
+  NEXT();
+}
+
 #define COMPARE_JUMP(cmp, fn)                                    \
   do {                                                           \
     Value a = sp[-2], b = sp[-1];                                \
@@ -351,6 +367,21 @@ L_JUMP:
   DISPATCH();
 L_LOOP:
   ip = proto->code.data() + ip->x;
+  if (vm.hooks.on_loop) {
+    SYNC();
+    if (NativeEntry code = vm.hooks.on_loop(vm, proto, int32_t(ip - proto->code.data()))) {
+      // On-stack replacement: compiled code takes over this frame at the loop header and runs
+      // it to completion; then carry on as if the frame had returned or unwound here.
+      bool entry = f->entry;
+      bool ok = code(&vm, base, f, int32_t(ip - proto->code.data()));
+      if (entry) return ok;
+      LOAD_FRAME();
+      ip = f->pc;
+      if (!ok) goto error;
+      sp = vm.sp;
+      NEXT();
+    }
+  }
   DISPATCH();
 L_JUMP_IF_FALSE:
   if (!(*--sp).truthy()) {
@@ -385,6 +416,15 @@ L_CALL: {
   Value callee = *callee_slot;
   SYNC();
   if (is_obj_type(callee, ObjType::Closure)) {
+    if (vm.hooks.on_call) {
+      if (NativeEntry code = vm.hooks.on_call(vm, as_closure(callee)->proto)) {
+        if (!push_call_frame(vm, as_closure(callee), callee_slot, argc, true)) goto error;
+        Frame* callee_frame = &vm.frames.back();
+        if (!code(&vm, callee_frame->base, callee_frame, 0)) goto error;
+        sp = vm.sp;
+        NEXT();
+      }
+    }
     if (!push_call_frame(vm, as_closure(callee), callee_slot, argc, false)) goto error;
     LOAD_FRAME();
     ip = proto->code.data();
@@ -613,7 +653,8 @@ bool run_program(VM& vm, Program& prog, Value& result) {
   vm.sp = base + p->nslots;
   vm.frames.clear();
   vm.frames.push_back({top, p->code.data(), base, true});
-  if (!interpret(vm)) return false;
+  NativeEntry code = vm.hooks.on_call ? vm.hooks.on_call(vm, p) : nullptr;
+  if (!(code ? code(&vm, base, &vm.frames.back(), 0) : interpret(vm))) return false;
   result = vm.sp[-1];
   return true;
 }

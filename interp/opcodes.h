@@ -64,6 +64,7 @@ constexpr int kVarPops = -1;
   X(ADD_INT, "add_int", Int, None, 1, 1, true)  /* peephole: int x; add */           \
   X(SUB_INT, "sub_int", Int, None, 1, 1, true)                                       \
   X(MOD_INT, "mod_int", Int, None, 1, 1, true)                                       \
+  X(INC_LOCAL, "inc_local", Int, Local, 0, 0, true) /* slot y += x (int x) */        \
   X(JUMP_UNLESS_LT, "jump_unless_lt", Jump, None, 2, 0, true) /* lt; jump_if_false */ \
   X(JUMP_UNLESS_LE, "jump_unless_le", Jump, None, 2, 0, true)                        \
   X(JUMP_UNLESS_GT, "jump_unless_gt", Jump, None, 2, 0, true)                        \

@@ -191,6 +191,7 @@ class UnitVerifier {
         if (slots[size_t(in.x)] != kCell) return fail(pc, std::string(info.name) + " on slot " + std::to_string(in.x) + " which may not hold a cell");
         break;
       case Op::STORE_LOCAL: clobber(slots, in.x); break;
+      case Op::INC_LOCAL: clobber(slots, in.y); break;
       case Op::MAKE_CELL:
         clobber(slots, in.x);
         slots[size_t(in.x)] = kCell;

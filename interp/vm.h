@@ -28,13 +28,19 @@ struct Frame {
   bool entry;       // an engine entered here from native code: return to it on RETURN
 };
 
-// Hooks a JIT installs; the interpreter calls them without knowing what is behind them.
+// Compiled code for a unit. Runs the frame on top of vm.frames (pushed by push_call_frame) from
+// bytecode index start_pc (0, or a loop header for on-stack replacement) until it returns, with
+// exactly interpret()'s contract for an entry frame: true -> frame popped, result in its callee
+// slot, vm.sp just above it; false -> error pending with its line set, frame popped.
+using NativeEntry = bool (*)(VM* vm, Value* base, Frame* frame, int32_t start_pc);
+
+// Hooks a JIT tier installs; the interpreter calls them without knowing what is behind them.
 struct TierHooks {
-  // Called on each call of a Gene function before it runs in the interpreter. Returning true
-  // means the call was executed natively (result or error already on the VM).
-  bool (*on_call)(VM& vm, Closure* callee, Frame* frame) = nullptr;
-  // Called on each back-edge (LOOP) in the interpreter; may enter compiled code (OSR).
-  void* on_loop = nullptr;
+  // On each call of a Gene function: counts it, compiles when hot; returns code or nullptr.
+  NativeEntry (*on_call)(VM& vm, Proto* p) = nullptr;
+  // On each loop back-edge taken in the interpreter: returns code to continue the frame in at
+  // header_pc (OSR), or nullptr to keep interpreting.
+  NativeEntry (*on_loop)(VM& vm, Proto* p, int32_t header_pc) = nullptr;
   void* ctx = nullptr;
 };
 

@@ -1,0 +1,33 @@
+// The engine's list of tiers and how to enable one for a run. The CLI and the harness ask this
+// list (never a hard-coded one), so a tier that lands shows up everywhere at once.
+#pragma once
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "interp/run.h"
+
+namespace gene {
+
+struct JitOptions {
+  bool eager = false;     // --jit-eager: compile at first use
+  int threshold = -1;     // --jit-threshold: calls/back-edges before compiling (-1: tier default)
+  size_t code_cache_mb = 64;
+  bool dump_asm = false;
+  bool stats = false;
+};
+
+// Tier names in order, lowest first; "interp" is always first.
+const std::vector<std::string>& available_tiers();
+bool is_jit_tier(const std::string& tier);
+
+// Fills opts so that run_source runs with `tier` as the highest enabled tier. The returned
+// context owns the tier's state (code cache, statistics) and must outlive the run.
+struct TierSession;
+struct TierSessionDeleter {
+  void operator()(TierSession* s) const;
+};
+using TierSessionPtr = std::unique_ptr<TierSession, TierSessionDeleter>;
+TierSessionPtr configure_tier(const std::string& tier, const JitOptions& jit, RunOptions& opts);
+
+}  // namespace gene
