@@ -9,8 +9,10 @@
 
 #include "interp/compiler.h"
 #include "interp/disasm.h"
+#include "interp/gbc_loader.h"
 #include "interp/reader.h"
 #include "interp/run.h"
+#include "jit/tiers.h"
 
 namespace {
 
@@ -21,11 +23,6 @@ bool read_file(const std::string& path, std::string& out) {
   ss << in.rdbuf();
   out = ss.str();
   return true;
-}
-
-const std::vector<std::string>& available_tiers() {
-  static const std::vector<std::string> tiers = {"interp"};
-  return tiers;
 }
 
 void write_outcome_json(const std::string& path, const gene::RunOutcome& o) {
@@ -48,10 +45,10 @@ int main(int argc, char** argv) {
   gene::VMOptions vmo;
   size_t max_heap_mb = 0;
 
-  auto* run = app.add_subcommand("run", "Run a program (.gene source)");
+  auto* run = app.add_subcommand("run", "Run a program (.gene source, or .gbc textual bytecode)");
   run->add_option("file", file, "Program to run")->required();
   run->add_option("--tier", tier, "Highest tier enabled")
-      ->check(CLI::IsMember(available_tiers()))
+      ->check(CLI::IsMember(gene::available_tiers()))
       ->capture_default_str();
   run->add_flag("--print-result", print_result, "Print the last form's value after the output");
   run->add_option("--max-depth", vmo.max_depth, "Maximum active calls (stack_overflow beyond)")
@@ -60,11 +57,21 @@ int main(int argc, char** argv) {
   run->add_flag("--gc-stress", vmo.gc_stress, "Collect garbage at every allocation");
   run->add_option("--max-heap", max_heap_mb, "Heap limit in MiB (out_of_memory beyond); 0 = none")
       ->capture_default_str();
+  gene::JitOptions jit;
+  run->add_flag("--jit-eager", jit.eager, "Compile every unit at first use (JIT tiers)");
+  run->add_option("--jit-threshold", jit.threshold,
+                  "Calls / loop back-edges before a unit is compiled (default 100 / 500)")
+      ->check(CLI::Range(0, 1 << 30));
+  run->add_option("--code-cache-mb", jit.code_cache_mb, "Executable memory limit; when full, keep interpreting")
+      ->check(CLI::Range(0, 4096))
+      ->capture_default_str();
+  run->add_flag("--dump-asm", jit.dump_asm, "Print each compiled unit's bytecode next to its machine code (stderr)");
+  run->add_flag("--jit-stats", jit.stats, "Print JIT statistics to stderr at exit");
   run->add_option("--outcome", outcome_path, "Also write the outcome as JSON to this file (for the harness)");
 
   auto* tiers = app.add_subcommand("tiers", "List the tiers this build provides, one per line");
 
-  auto* dis = app.add_subcommand("dis", "Print a program's textual bytecode (.gbc)");
+  auto* dis = app.add_subcommand("dis", "Print a program's textual bytecode (.gbc; a .gbc input is normalized)");
   dis->add_option("file", file, "Program to disassemble")->required();
 
   try {
@@ -75,7 +82,7 @@ int main(int argc, char** argv) {
   }
   vmo.max_heap = max_heap_mb << 20;
   if (*tiers) {
-    for (const auto& t : available_tiers()) std::cout << t << "\n";
+    for (const auto& t : gene::available_tiers()) std::cout << t << "\n";
     return 0;
   }
 
@@ -90,7 +97,10 @@ int main(int argc, char** argv) {
     gene::NodeList forms;
     gene::SourceError err;
     gene::Program prog;
-    if (!gene::read_program(source, forms, err) || !gene::compile_program(vm, forms, prog, err)) {
+    // A .gbc file is loaded (not verified) and written back in normal form.
+    bool ok = gene::is_gbc_file(file) ? gene::load_gbc(vm, source, prog, err)
+                                      : gene::read_program(source, forms, err) && gene::compile_program(vm, forms, prog, err);
+    if (!ok) {
       std::cerr << file << ":" << err.line << ":" << err.col << ": error: " << err.message << "\n";
       return gene::kExitCompileError;
     }
@@ -100,6 +110,7 @@ int main(int argc, char** argv) {
 
   gene::RunOptions opts;
   opts.vm = vmo;
+  gene::TierSessionPtr session = gene::configure_tier(tier, jit, opts);
   gene::RunOutcome o = gene::run_source(file, source, opts, stdout);
   if (o.exit_status == gene::kExitOk && print_result) {
     if (o.ended_midline) std::fputc('\n', stdout);
@@ -108,6 +119,7 @@ int main(int argc, char** argv) {
   }
   std::fflush(stdout);
   if (o.exit_status != gene::kExitOk) std::cerr << gene::format_error(file, o);
+  if (jit.stats) std::cerr << gene::tier_stats_text(session);
   if (!outcome_path.empty()) write_outcome_json(outcome_path, o);
   return o.exit_status;
 }

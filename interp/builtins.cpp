@@ -27,24 +27,27 @@ bool need_number(VM& vm, const char* name, Value v) {
   return vm.raise(ErrorKind::TypeError, std::string(name) + " expects a number, got " + type_name(v));
 }
 
-void write_joined(VM& vm, Value* args, int argc, bool newline) {
+bool too_deep(VM& vm) { return vm.raise(ErrorKind::StackOverflow, "value nested too deeply to display"); }
+
+bool write_joined(VM& vm, Value* args, int argc, bool newline) {
   std::string s;
   for (int i = 0; i < argc; i++) {
     if (i) s += ' ';
-    display(s, args[i]);
+    if (!display(s, args[i])) return too_deep(vm);
   }
   if (newline) s += '\n';
   vm.write(s);
+  return true;
 }
 
 bool b_print(VM& vm, Value* args, int argc, Value& out) {
-  write_joined(vm, args, argc, false);
+  if (!write_joined(vm, args, argc, false)) return false;
   out = Value::nil();
   return true;
 }
 
 bool b_println(VM& vm, Value* args, int argc, Value& out) {
-  write_joined(vm, args, argc, true);
+  if (!write_joined(vm, args, argc, true)) return false;
   out = Value::nil();
   return true;
 }
@@ -59,7 +62,8 @@ bool b_assert(VM& vm, Value* args, int argc, Value& out) {
 
 bool b_str(VM& vm, Value* args, int argc, Value& out) {
   std::string s;
-  for (int i = 0; i < argc; i++) display(s, args[i]);
+  for (int i = 0; i < argc; i++)
+    if (!display(s, args[i])) return too_deep(vm);
   String* r = vm.heap.new_string(std::move(s));
   if (!r) return vm.raise(ErrorKind::OutOfMemory, "heap limit exceeded");
   out = Value::object(r);

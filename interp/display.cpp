@@ -76,20 +76,25 @@ void append_quoted(std::string& out, const std::string& s) {
   out += '"';
 }
 
-// Collections in progress on the current display path: a collection met again is a cycle.
-// The path is an explicit vector, but nesting still recurses natively, so it is bounded.
-constexpr size_t kMaxDisplayDepth = 10000;
-
+// Display walks collections with an explicit stack (no native recursion), so deeply nested
+// data is bounded only by kMaxDisplayDepth. A collection already on the current path is a cycle.
 struct Displayer {
   std::string& out;
-  std::vector<const Obj*> path;
+  struct Open {
+    const Obj* obj;
+    size_t next;  // next item (array) or entry (map) to display
+    bool first;
+  };
+  std::vector<Open> path;
+  bool too_deep = false;
 
   bool on_path(const Obj* o) const {
-    for (const Obj* p : path)
-      if (p == o) return true;
+    for (const Open& p : path)
+      if (p.obj == o) return true;
     return false;
   }
 
+  // Displays `v`; a non-empty collection is opened (pushed on the path) to be continued by run().
   void value(Value v, bool nested) {
     if (v.is_int()) {
       out += std::to_string(v.as_int());
@@ -104,84 +109,105 @@ struct Displayer {
     }
   }
 
-  void object(Obj* o, bool nested) {
+  void object(const Obj* o, bool nested) {
     switch (o->type) {
       case ObjType::String:
         if (nested)
-          append_quoted(out, static_cast<String*>(o)->chars);
+          append_quoted(out, static_cast<const String*>(o)->chars);
         else
-          out += static_cast<String*>(o)->chars;
+          out += static_cast<const String*>(o)->chars;
         return;
-      case ObjType::Symbol: out += static_cast<Symbol*>(o)->name; return;
+      case ObjType::Symbol: out += static_cast<const Symbol*>(o)->name; return;
       case ObjType::Closure: {
-        const std::string& n = static_cast<Closure*>(o)->proto->name;
+        const std::string& n = static_cast<const Closure*>(o)->proto->name;
         out += n.empty() ? "<fn>" : "<fn " + n + ">";
         return;
       }
       case ObjType::Builtin:
         out += "<fn ";
-        out += static_cast<Builtin*>(o)->name;
+        out += static_cast<const Builtin*>(o)->name;
         out += '>';
         return;
       case ObjType::Cell: out += "<cell>"; return;
-      case ObjType::Array: {
-        if (on_path(o) || path.size() >= kMaxDisplayDepth) {
-          out += "[...]";
-          return;
-        }
-        path.push_back(o);
-        out += '[';
-        auto& items = static_cast<Array*>(o)->items;
-        for (size_t i = 0; i < items.size(); i++) {
-          if (i) out += ' ';
-          value(items[i], true);
-        }
-        out += ']';
-        path.pop_back();
-        return;
-      }
+      case ObjType::Array:
       case ObjType::Map: {
-        if (on_path(o) || path.size() >= kMaxDisplayDepth) {
-          out += "{...}";
+        bool is_array = o->type == ObjType::Array;
+        if (on_path(o)) {
+          out += is_array ? "[...]" : "{...}";
           return;
         }
-        path.push_back(o);
-        out += '{';
-        bool first = true;
-        static_cast<Map*>(o)->for_each([&](Value k, Value v) {
-          if (!first) out += ' ';
-          first = false;
-          if (is_obj_type(k, ObjType::Symbol)) {
-            out += '^';
-            out += as_symbol(k)->name;
-          } else {
-            value(k, true);
-          }
-          out += ' ';
-          value(v, true);
-        });
-        out += '}';
-        path.pop_back();
+        if (path.size() >= kMaxDisplayDepth) {
+          too_deep = true;
+          out += is_array ? "[...]" : "{...}";
+          return;
+        }
+        out += is_array ? '[' : '{';
+        path.push_back({o, 0, true});
         return;
       }
     }
   }
+
+  // Continues the open collections until all are closed; false if one was nested too deeply.
+  bool run() {
+    while (!path.empty() && !too_deep) {
+      Open& top = path.back();
+      if (top.obj->type == ObjType::Array) {
+        auto& items = static_cast<const Array*>(top.obj)->items;
+        if (top.next >= items.size()) {
+          out += ']';
+          path.pop_back();
+          continue;
+        }
+        if (!top.first) out += ' ';
+        top.first = false;
+        Value v = items[top.next++];
+        value(v, true);  // may push: `top` is not used after this
+        continue;
+      }
+      auto& entries = static_cast<const Map*>(top.obj)->entries;
+      while (top.next < entries.size() && entries[top.next].key.is_undefined()) top.next++;  // tombstones
+      if (top.next >= entries.size()) {
+        out += '}';
+        path.pop_back();
+        continue;
+      }
+      if (!top.first) out += ' ';
+      top.first = false;
+      Map::Entry e = entries[top.next++];
+      if (is_obj_type(e.key, ObjType::Symbol)) {
+        out += '^';
+        out += as_symbol(e.key)->name;
+      } else {
+        value(e.key, true);  // keys are ints or strings: never collections
+      }
+      out += ' ';
+      value(e.value, true);
+    }
+    return !too_deep;
+  }
 };
+
+bool display_value(std::string& out, Value v, bool nested) {
+  Displayer d{out, {}};
+  d.value(v, nested);
+  return d.run();
+}
 
 }  // namespace
 
-void display(std::string& out, Value v) { Displayer{out, {}}.value(v, false); }
-void display_nested(std::string& out, Value v) { Displayer{out, {}}.value(v, true); }
+bool display(std::string& out, Value v) { return display_value(out, v, false); }
+bool display_nested(std::string& out, Value v) { return display_value(out, v, true); }
 
 std::string to_display(Value v) {
   std::string s;
-  display(s, v);
+  if (!display(s, v)) s += "...";
   return s;
 }
 
 std::string to_display_nested(Value v) {
   std::string s;
-  display_nested(s, v);
+  if (!display_nested(s, v)) s += "...";
   return s;
 }
 

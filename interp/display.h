@@ -9,11 +9,18 @@ namespace gene {
 // Python repr(float): shortest round-trip digits, fixed for exponents in [-4, 16).
 void append_float(std::string& out, double d);
 
-// Top-level display (print, str): strings raw, nil as nothing.
-void display(std::string& out, Value v);
-// Collection display (inside arrays/maps, --print-result): strings quoted, nil as `nil`.
-void display_nested(std::string& out, Value v);
+// Collections nested deeper than this cannot be displayed: display() stops and returns false,
+// and the caller raises stack_overflow (print, str, the program's result). Display itself never
+// recurses natively, so any depth is safe to attempt.
+constexpr size_t kMaxDisplayDepth = 10000;
 
+// Top-level display (print, str): strings raw, nil as nothing. False (output incomplete) when
+// the value is nested more than kMaxDisplayDepth collections deep.
+bool display(std::string& out, Value v);
+// Collection display (inside arrays/maps, --print-result): strings quoted, nil as `nil`.
+bool display_nested(std::string& out, Value v);
+
+// For messages: a value nested too deeply ends in "..." instead of failing.
 std::string to_display(Value v);
 std::string to_display_nested(Value v);
 

@@ -41,7 +41,8 @@ struct Proto {
   // Tiering state, maintained by the profiler through VM hooks (the interpreter never reads it).
   uint32_t call_count = 0;
   uint32_t loop_count = 0;
-  void* jit_entry = nullptr;
+  void* jit_entry = nullptr;   // NativeEntry once compiled
+  bool jit_disabled = false;    // compilation failed (code cache full): stay interpreted
 };
 
 // Everything a compiled or loaded program consists of. protos[0] is the top level.

@@ -1,14 +1,19 @@
 #include "interp/run.h"
 
+#include <pthread.h>
+
 #include "interp/compiler.h"
 #include "interp/display.h"
+#include "interp/gbc_loader.h"
 #include "interp/interpreter.h"
 #include "interp/reader.h"
 #include "interp/verifier.h"
 
 namespace gene {
 
-RunOutcome run_source(const std::string& file, const std::string& source, const RunOptions& opts, FILE* out) {
+namespace {
+
+RunOutcome run_here(const std::string& file, const std::string& source, const RunOptions& opts, FILE* out) {
   RunOutcome o;
   VM vm(opts.vm);
   vm.out_file = out;
@@ -16,7 +21,12 @@ RunOutcome run_source(const std::string& file, const std::string& source, const 
   SourceError err;
   Program prog;
   prog.file = file;
-  if (!read_program(source, forms, err) || !compile_program(vm, forms, prog, err)) {
+  // A .gbc file is textual bytecode (loaded), anything else source (read and compiled).
+  const bool gbc = is_gbc_file(file);
+  GbcSourceMap gbc_map;
+  bool front_ok = gbc ? load_gbc(vm, source, prog, err, &gbc_map)
+                      : read_program(source, forms, err) && compile_program(vm, forms, prog, err);
+  if (!front_ok) {
     o.exit_status = kExitCompileError;
     o.error_kind = "compile_error";
     o.error_line = err.line;
@@ -30,14 +40,24 @@ RunOutcome run_source(const std::string& file, const std::string& source, const 
     o.exit_status = kExitCompileError;
     o.error_kind = "verify_error";
     o.error_message = verr.to_string();
+    if (gbc) {  // the failing instruction's (or unit's) position in the .gbc text
+      GbcPos at = gbc_map.locate(verr.unit, verr.pc);
+      o.error_line = at.line;
+      o.error_col = at.col;
+    }
     return o;
   }
   if (opts.setup_tier) opts.setup_tier(vm, opts.tier_ctx);
   Value result;
   bool ok = run_program(vm, prog, result);
-  if (ok) {
-    o.result = to_display_nested(result);
-  } else {
+  if (ok && !display_nested(o.result, result)) {
+    // A result nested too deeply to display is a stack_overflow at the last form's line.
+    ok = false;
+    o.result.clear();
+    vm.raise(ErrorKind::StackOverflow, "value nested too deeply to display");
+    vm.error.line = prog.top()->lines.back();
+  }
+  if (!ok) {
     o.exit_status = kExitRuntimeError;
     o.error_kind = error_kind_name(vm.error.kind);
     o.error_line = vm.error.line;
@@ -47,11 +67,46 @@ RunOutcome run_source(const std::string& file, const std::string& source, const 
   vm.flush();
   if (!out) o.stdout_text = std::move(vm.out);
   o.heap = vm.heap.stats();
+  if (opts.collect_stats) opts.collect_stats(opts.tier_ctx, o.engine_stats);
   return o;
 }
 
+// Compiled code and the interpreter call each other natively (a few hundred bytes of C stack
+// per Gene call), so --max-depth calls need far more than the default 8 MiB main-thread stack.
+// Programs run on a thread whose stack is reserved, not committed, up front.
+constexpr size_t kRunStackBytes = size_t(1) << 30;
+
+struct RunJob {
+  const std::string* file;
+  const std::string* source;
+  const RunOptions* opts;
+  FILE* out;
+  RunOutcome outcome;
+};
+
+void* run_job(void* arg) {
+  auto* job = static_cast<RunJob*>(arg);
+  job->outcome = run_here(*job->file, *job->source, *job->opts, job->out);
+  return nullptr;
+}
+
+}  // namespace
+
+RunOutcome run_source(const std::string& file, const std::string& source, const RunOptions& opts, FILE* out) {
+  RunJob job{&file, &source, &opts, out, {}};
+  pthread_attr_t attr;
+  pthread_t thread;
+  if (pthread_attr_init(&attr) == 0 && pthread_attr_setstacksize(&attr, kRunStackBytes) == 0 &&
+      pthread_create(&thread, &attr, run_job, &job) == 0) {
+    pthread_attr_destroy(&attr);
+    pthread_join(thread, nullptr);
+    return std::move(job.outcome);
+  }
+  return run_here(file, source, opts, out);  // no thread: run on this stack
+}
+
 std::string format_error(const std::string& file, const RunOutcome& o) {
-  if (o.exit_status == kExitCompileError && o.error_kind == "verify_error")
+  if (o.exit_status == kExitCompileError && o.error_kind == "verify_error" && o.error_line <= 0)
     return file + ": error: " + o.error_message + "\n";
   if (o.exit_status == kExitCompileError)
     return file + ":" + std::to_string(o.error_line) + ":" + std::to_string(o.error_col) + ": error: " +

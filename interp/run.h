@@ -3,6 +3,8 @@
 #pragma once
 #include <cstdio>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "interp/vm.h"
 
@@ -14,6 +16,8 @@ struct RunOptions {
   VMOptions vm;
   // Installs a tier's hooks on the VM before the program runs (nullptr: interpreter only).
   void (*setup_tier)(VM& vm, void* ctx) = nullptr;
+  // After the run: the tier's figures (functions compiled, code bytes, ...) for reports.
+  void (*collect_stats)(void* ctx, std::vector<std::pair<std::string, double>>& out) = nullptr;
   void* tier_ctx = nullptr;
 };
 
@@ -27,6 +31,7 @@ struct RunOutcome {
   std::string stdout_text;   // only when captured
   bool ended_midline = false;  // output so far does not end in a newline
   HeapStats heap;
+  std::vector<std::pair<std::string, double>> engine_stats;  // named figures from the tier
 };
 
 // `out`: where program output goes; nullptr captures it into outcome.stdout_text.

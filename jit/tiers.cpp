@@ -1,26 +1,49 @@
 #include "jit/tiers.h"
 
+#include "jit/profiler.h"
+
 namespace gene {
 
 struct TierSession {
   std::string tier;
   JitOptions options;
+  std::unique_ptr<jit::JitState> jit;  // null for the interpreter
 };
 
 void TierSessionDeleter::operator()(TierSession* s) const { delete s; }
 
 const std::vector<std::string>& available_tiers() {
-  static const std::vector<std::string> tiers = {"interp"};
+  // Lowest first. "auto" is every tier with its normal thresholds: what a user runs.
+  static const std::vector<std::string> tiers = {"interp", "baseline", "auto"};
   return tiers;
 }
 
 bool is_jit_tier(const std::string& tier) { return tier != "interp"; }
 
 TierSessionPtr configure_tier(const std::string& tier, const JitOptions& jit, RunOptions& opts) {
-  TierSessionPtr s(new TierSession{tier, jit});
+  TierSessionPtr s(new TierSession{tier, jit, nullptr});
   opts.setup_tier = nullptr;
+  opts.collect_stats = nullptr;
   opts.tier_ctx = s.get();
+  if (!is_jit_tier(tier)) return s;
+  uint32_t call_threshold = jit::kDefaultCallThreshold, loop_threshold = jit::kDefaultLoopThreshold;
+  if (jit.threshold >= 0) call_threshold = loop_threshold = uint32_t(jit.threshold);
+  if (jit.eager) call_threshold = loop_threshold = 0;
+  s->jit = std::make_unique<jit::JitState>(jit.code_cache_mb << 20, call_threshold, loop_threshold, jit.dump_asm);
+  opts.setup_tier = [](VM& vm, void* ctx) { static_cast<TierSession*>(ctx)->jit->attach(vm); };
+  opts.collect_stats = [](void* ctx, std::vector<std::pair<std::string, double>>& out) {
+    const jit::JitStats& st = static_cast<TierSession*>(ctx)->jit->stats();
+    uint64_t total = 0;
+    for (uint64_t ns : st.compile_ns) total += ns;
+    out.emplace_back("functions_compiled", double(st.functions_compiled));
+    out.emplace_back("code_bytes", double(st.code_bytes));
+    out.emplace_back("compile_us", double(total) / 1000.0);
+    out.emplace_back("osr_entries", double(st.osr_entries));
+    out.emplace_back("deopts", 0.0);  // the baseline tier never speculates, so never deoptimizes
+  };
   return s;
 }
+
+std::string tier_stats_text(const TierSessionPtr& s) { return s && s->jit ? s->jit->stats_text() : ""; }
 
 }  // namespace gene

@@ -29,5 +29,7 @@ struct TierSessionDeleter {
 };
 using TierSessionPtr = std::unique_ptr<TierSession, TierSessionDeleter>;
 TierSessionPtr configure_tier(const std::string& tier, const JitOptions& jit, RunOptions& opts);
+// One line of JIT statistics for --jit-stats ("" for the interpreter).
+std::string tier_stats_text(const TierSessionPtr& s);
 
 }  // namespace gene

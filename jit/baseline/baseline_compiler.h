@@ -1,0 +1,37 @@
+// Baseline tier (M1): one pass over a verified unit's bytecode, one emitter per opcode, straight
+// to x86-64. No speculation: every fast path sits behind a tag check and falls back to the same
+// C++ helpers the interpreter's slow paths use.
+//
+// Frame model shared with the interpreter: slots and operands stay in the VM value stack. The
+// verifier proves the operand depth at every instruction, so operand k lives at the fixed address
+// [base + (nslots + k) * 8]; nothing is cached in registers across instructions, which is what
+// makes every helper call a GC-safe point and OSR a plain jump to a loop header.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "interp/proto.h"
+#include "interp/vm.h"
+#include "jit/exec_memory.h"
+
+namespace gene::jit {
+
+struct CompiledCode {
+  CodeBlock block;
+  NativeEntry entry = nullptr;
+  std::vector<uint32_t> pc_offsets;  // machine-code offset of each bytecode instruction
+  uint64_t compile_ns = 0;
+};
+
+enum class CompileStatus : uint8_t { Ok, CodeCacheFull, EncoderError };
+
+CompileStatus compile_baseline(VM& vm, const Proto& p, CodeCache& cache, CompiledCode& out);
+
+// True if the baseline compiler has an emitter for `op` (a test enumerates the opcode table).
+bool baseline_handles(Op op);
+
+// Bytecode next to its machine code, for --dump-asm.
+std::string dump_baseline(const VM& vm, const Proto& p, const CompiledCode& code);
+
+}  // namespace gene::jit
