@@ -1,0 +1,123 @@
+// The baseline tier against the interpreter, in-process: opcode coverage, agreement on small
+// programs (eager and with thresholds), OSR, code-cache exhaustion and W^X.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <string>
+
+#include "interp/opcodes.h"
+#include "interp/run.h"
+#include "jit/baseline/baseline_compiler.h"
+#include "jit/tiers.h"
+
+namespace {
+
+gene::RunOutcome run(const std::string& src, const std::string& tier, gene::JitOptions jit = {}) {
+  gene::RunOptions opts;
+  gene::TierSessionPtr session = gene::configure_tier(tier, jit, opts);
+  return gene::run_source("t.gene", src, opts, nullptr);
+}
+
+void expect_same(const gene::RunOutcome& a, const gene::RunOutcome& b) {
+  EXPECT_EQ(a.exit_status, b.exit_status);
+  EXPECT_EQ(a.stdout_text, b.stdout_text);
+  EXPECT_EQ(a.result, b.result);
+  EXPECT_EQ(a.error_kind, b.error_kind);
+  EXPECT_EQ(a.error_line, b.error_line);
+}
+
+double stat(const gene::RunOutcome& o, const std::string& name) {
+  for (auto& [k, v] : o.engine_stats)
+    if (k == name) return v;
+  return -1;
+}
+
+TEST(BaselineTier, HasAnEmitterForEveryOpcodeInTheTable) {
+  for (int op = 0; op < gene::kOpCount; op++)
+    EXPECT_TRUE(gene::jit::baseline_handles(gene::Op(op))) << gene::kOpInfo[op].name;
+}
+
+TEST(BaselineTier, IsListedByTheEngine) {
+  auto& tiers = gene::available_tiers();
+  EXPECT_NE(std::find(tiers.begin(), tiers.end(), "baseline"), tiers.end());
+}
+
+const char* const kPrograms[] = {
+    "(fn fib [n] (if (n < 2) n else ((fib (n - 1)) + (fib (n - 2)))))\n(fib 20)",
+    "(var s 0)\n(for i in (range 0 2000) (s += (i % 7)))\ns",
+    "(var a [])\n(for i in (range 0 50) (a .push (i * 1.5)))\n(str a)",
+    "(fn f [x] (x + 1))\n(var t 0)\n(while (t < 300) (t = (f t)))\n(f 140737488355326)\n(f 140737488355327)",
+    "(fn g [d] (if (d == 0) (throw {^v 1}) else (g (d - 1))))\n(try (g 50) catch e e/v)",
+    "(var m {^a 1})\n(for k in (range 0 10) (m/a += k))\n[m/a (m .keys) (1 < 2.5) (3.0 >= 3) (\"a\" < \"b\")]",
+    "(fn mk [] (var c 0) (fn [] (c += 1)))\n(var c1 (mk))\n(c1) (c1)\n(c1)",
+    "(var x 0)\n(loop (x += 1) (if (x > 1000) (break (x * 2))))",
+    "(fn deep [n] (deep (n + 1)))\n(deep 0)",
+    "(var i 0)\n(while (i < 10) (i += 1) (if (i == 3) (continue)) (print i))",
+};
+
+TEST(BaselineTier, AgreesWithTheInterpreterEagerly) {
+  gene::JitOptions eager;
+  eager.eager = true;
+  for (const char* src : kPrograms) {
+    SCOPED_TRACE(src);
+    auto ref = run(src, "interp");
+    auto jit = run(src, "baseline", eager);
+    expect_same(ref, jit);
+    EXPECT_GT(stat(jit, "functions_compiled"), 0);
+  }
+}
+
+TEST(BaselineTier, AgreesWithTheInterpreterAfterWarmUp) {
+  gene::JitOptions warm;
+  warm.threshold = 3;
+  for (const char* src : kPrograms) {
+    SCOPED_TRACE(src);
+    expect_same(run(src, "interp"), run(src, "baseline", warm));
+  }
+}
+
+TEST(BaselineTier, EntersAHotTopLevelLoopThroughOsr) {
+  gene::JitOptions jit;
+  jit.threshold = 10;
+  auto o = run("(var s 0)\n(var i 0)\n(while (i < 100000) (s += i) (i += 1))\ns", "baseline", jit);
+  EXPECT_EQ(o.result, "4999950000");
+  EXPECT_GE(stat(o, "osr_entries"), 1);
+}
+
+TEST(BaselineTier, KeepsRunningInterpretedWhenTheCodeCacheIsFull) {
+  gene::JitOptions jit;
+  jit.eager = true;
+  jit.code_cache_mb = 0;
+  auto o = run(kPrograms[0], "baseline", jit);
+  EXPECT_EQ(o.exit_status, 0);
+  EXPECT_EQ(o.result, "6765");
+  EXPECT_EQ(stat(o, "functions_compiled"), 0);
+}
+
+TEST(BaselineTier, ReportsRuntimeErrorsWithTheInterpretersKindAndLine) {
+  gene::JitOptions eager;
+  eager.eager = true;
+  auto o = run("(var a [1 2])\n(println \"before\")\n(fn f [] a/5)\n(f)", "baseline", eager);
+  EXPECT_EQ(o.exit_status, 1);
+  EXPECT_EQ(o.error_kind, "index_out_of_range");
+  EXPECT_EQ(o.error_line, 3);
+  EXPECT_EQ(o.stdout_text, "before\n");
+}
+
+// No mapping of the process is ever writable and executable, also after compiling code.
+TEST(BaselineTier, NeverMapsMemoryWritableAndExecutable) {
+  gene::JitOptions eager;
+  eager.eager = true;
+  gene::RunOptions opts;
+  gene::TierSessionPtr session = gene::configure_tier("baseline", eager, opts);
+  auto o = gene::run_source("t.gene", kPrograms[0], opts, nullptr);
+  ASSERT_EQ(o.exit_status, 0);
+  std::ifstream maps("/proc/self/maps");
+  std::string line;
+  while (std::getline(maps, line)) {
+    std::string perms = line.substr(line.find(' ') + 1, 4);
+    EXPECT_FALSE(perms[1] == 'w' && perms[2] == 'x') << line;
+  }
+}
+
+}  // namespace
