@@ -580,18 +580,12 @@ error:
   // Unwind: the innermost handler covering the failing instruction in this frame or a caller.
   for (;;) {
     if (vm.error.line == 0) vm.error.line = proto->lines[size_t(ip - proto->code.data())];
-    int32_t at = int32_t(ip - proto->code.data());
-    for (const Handler& h : proto->handlers) {
-      if (at >= h.start && at < h.end) {
-        sp = base + proto->nslots + h.depth;
-        vm.sp = sp;
-        Value ev = vm.error_value();
-        vm.error.active = false;
-        vm.error.payload = Value::nil();
-        *sp++ = ev;
-        ip = proto->code.data() + h.target;
-        DISPATCH();
-      }
+    if (const Handler* h = find_handler(*proto, int32_t(ip - proto->code.data()))) {
+      sp = base + proto->nslots + h->depth;
+      vm.sp = sp;
+      *sp++ = vm.take_error_value();
+      ip = proto->code.data() + h->target;
+      DISPATCH();
     }
     bool entry = f->entry;
     vm.sp = base - 1;

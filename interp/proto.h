@@ -25,6 +25,10 @@ struct Handler {
   int32_t depth;
 };
 
+struct Proto;
+// The innermost handler covering instruction `pc`, or nullptr: the one rule every engine uses.
+const Handler* find_handler(const Proto& p, int32_t pc);
+
 struct Proto {
   std::string name;     // "" for anonymous functions; "<top>" for the top level
   int nparams = 0;
@@ -44,6 +48,12 @@ struct Proto {
   void* jit_entry = nullptr;   // NativeEntry once compiled
   bool jit_disabled = false;    // compilation failed (code cache full): stay interpreted
 };
+
+inline const Handler* find_handler(const Proto& p, int32_t pc) {
+  for (const Handler& h : p.handlers)
+    if (pc >= h.start && pc < h.end) return &h;
+  return nullptr;
+}
 
 // Everything a compiled or loaded program consists of. protos[0] is the top level.
 struct Program {

@@ -174,13 +174,11 @@ class UnitVerifier {
 
     // An error here unwinds to the innermost handler covering pc, with this state's slots.
     if (info.may_throw) {
-      for (const Handler& h : p_.handlers) {
-        if (pc < h.start || pc >= h.end) continue;
-        if (h.depth > s.depth) return fail(pc, "handler depth is above the stack at a throwing instruction");
+      if (const Handler* h = find_handler(p_, pc)) {
+        if (h->depth > s.depth) return fail(pc, "handler depth is above the stack at a throwing instruction");
         State hs = s;
-        hs.depth = h.depth + 1;
-        if (!merge(pc, h.target, hs, states, work)) return false;
-        break;
+        hs.depth = h->depth + 1;
+        if (!merge(pc, h->target, hs, states, work)) return false;
       }
     }
 

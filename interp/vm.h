@@ -64,6 +64,13 @@ class VM {
   PendingError error;
   // The value a catch binds: the thrown value, or {^kind :k ^message "..."} for runtime errors.
   Value error_value();
+  // error_value(), then clears the error: what a catch receives. vm.sp must cover live values.
+  Value take_error_value() {
+    Value v = error_value();
+    error.active = false;
+    error.payload = Value::nil();
+    return v;
+  }
 
   // --- output ---------------------------------------------------------------------------
   void write(const std::string& s);

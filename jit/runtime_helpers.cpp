@@ -226,16 +226,12 @@ int h_unwind(VM* vm) {
   Proto* proto = f.closure->proto;
   int32_t at = int32_t(f.pc - proto->code.data());
   if (vm->error.line == 0) vm->error.line = proto->lines[size_t(at)];
-  for (const Handler& h : proto->handlers) {
-    if (at < h.start || at >= h.end) continue;
-    Value* sp = f.base + proto->nslots + h.depth;
+  if (const Handler* h = find_handler(*proto, at)) {
+    Value* sp = f.base + proto->nslots + h->depth;
     vm->sp = sp;
-    Value ev = vm->error_value();
-    vm->error.active = false;
-    vm->error.payload = Value::nil();
-    sp[0] = ev;
+    sp[0] = vm->take_error_value();
     vm->sp = sp + 1;
-    return h.target;
+    return h->target;
   }
   vm->sp = f.base - 1;
   vm->frames.pop_back();

@@ -39,11 +39,8 @@ std::vector<int> operand_depths(const Proto& p) {
     const Instr& in = p.code[size_t(pc)];
     int d = depth[size_t(pc)];
     const OpInfo& info = op_info(in.op);
-    for (const Handler& h : p.handlers)
-      if (info.may_throw && pc >= h.start && pc < h.end) {
-        reach(h.target, h.depth + 1);
-        break;
-      }
+    if (info.may_throw)
+      if (const Handler* h = find_handler(p, pc)) reach(h->target, h->depth + 1);
     if (info.x == Operand::Jump) reach(in.x, d + jump_edge_delta(in));
     if (in.op != Op::JUMP && in.op != Op::LOOP && in.op != Op::RETURN && in.op != Op::THROW)
       reach(pc + 1, d - stack_pops(in) + info.pushes);
