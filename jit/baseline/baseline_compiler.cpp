@@ -373,14 +373,52 @@ class BaselineCompiler {
   void emit_ADD_INT(const Instr&) { arith_imm(false, top(0)); }
   void emit_SUB_INT(const Instr&) { arith_imm(true, top(0)); }
   void emit_INC_LOCAL(const Instr& in) { arith_imm(false, slot(in.y)); }
+  // n % d for a constant d > 0 without idiv: q = n / d by multiplying with d's "magic"
+  // reciprocal (Hacker's Delight, ch. 10), then r = n - q * d. Truncating, like C.
+  struct Magic {
+    int64_t multiplier;
+    int shift;
+  };
+  static Magic signed_magic(uint64_t d) {
+    const uint64_t two63 = uint64_t(1) << 63;
+    uint64_t anc = two63 - 1 - two63 % d;
+    int p = 63;
+    uint64_t q1 = two63 / anc, r1 = two63 - q1 * anc;
+    uint64_t q2 = two63 / d, r2 = two63 - q2 * d;
+    uint64_t delta;
+    do {
+      p++;
+      q1 *= 2;
+      r1 *= 2;
+      if (r1 >= anc) q1++, r1 -= anc;
+      q2 *= 2;
+      r2 *= 2;
+      if (r2 >= d) q2++, r2 -= d;
+      delta = d - r2;
+    } while (q1 < delta || (q1 == delta && r1 == 0));
+    return {int64_t(q2 + 1), p - 64};
+  }
   void emit_MOD_INT(const Instr& in) {
     Label slow = a_.new_label(), done = a_.new_label();
     a_.mov(rax, top(0));
     check_int(rax, rdx, slow);
     unbox_int(rax);
-    a_.mov(ecx, in.x);  // verified positive: no zero divisor, no INT_MIN / -1
-    a_.cqo();
-    a_.idiv(rcx);
+    if (in.x == 1) {
+      a_.xor_(edx, edx);
+    } else {
+      Magic m = signed_magic(uint64_t(in.x));  // verified positive
+      a_.mov(rcx, rax);                        // n
+      a_.mov_imm64(rdx, uint64_t(m.multiplier));
+      a_.unary(UnaryOp::IMul, rdx);            // rdx:rax = n * M (signed)
+      if (m.multiplier < 0) a_.add(rdx, rcx);
+      if (m.shift) a_.sar(rdx, uint8_t(m.shift));
+      a_.mov(rax, rcx);
+      a_.shr(rax, uint8_t(63));
+      a_.add(rdx, rax);                        // q, rounded toward zero
+      a_.imul(rdx, rdx, in.x);
+      a_.sub(rcx, rdx);                        // r = n - q * d
+      a_.mov(rdx, rcx);
+    }
     a_.shl(rdx, uint8_t(16));
     a_.shr(rdx, uint8_t(16));
     a_.or_(rdx, kIntTag);

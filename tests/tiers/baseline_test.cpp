@@ -53,6 +53,10 @@ const char* const kPrograms[] = {
     "(var x 0)\n(loop (x += 1) (if (x > 1000) (break (x * 2))))",
     "(fn deep [n] (deep (n + 1)))\n(deep 0)",
     "(var i 0)\n(while (i < 10) (i += 1) (if (i == 3) (continue)) (print i))",
+    // % by constants (compiled without idiv) over the whole 48-bit range, both signs.
+    "(var s [])\n(var n -140737488355328)\n"
+    "(while (n < 140737488355000) (s .push [(n % 7) (n % 1) (n % 1000003) (n % 2147483647)]) (n += 99999999999))\n"
+    "(str s)",
 };
 
 TEST(BaselineTier, AgreesWithTheInterpreterEagerly) {
