@@ -7,6 +7,7 @@
 #include "jit/asm_disasm.h"
 #include "jit/runtime_helpers.h"
 #include "jit/x64/assembler.h"
+#include "jit/x64/code_install.h"
 
 namespace gene::jit {
 
@@ -601,17 +602,12 @@ bool baseline_handles(Op op) {
 
 CompileStatus compile_baseline(VM& vm, const Proto& p, CodeCache& cache, CompiledCode& out) {
   auto t0 = std::chrono::steady_clock::now();
-  CodeRange range{cache.range_begin(), cache.range_end()};
-  BaselineCompiler c(vm, p, range);
+  BaselineCompiler c(vm, p, code_range(cache));
   if (!c.compile(out.pc_offsets)) return CompileStatus::EncoderError;
-  Assembler& a = c.assembler();
   CodeBlock block;
-  if (cache.allocate(a.size(), &block) != CodeCacheStatus::Ok) return CompileStatus::CodeCacheFull;
-  if (a.copy_to(block.start, block.address()) != AsmStatus::Ok) {
-    cache.release(block);
-    return CompileStatus::EncoderError;
-  }
-  if (cache.commit(block) != CodeCacheStatus::Ok) return CompileStatus::CodeCacheFull;
+  CodeCacheStatus st = install_code(cache, c.assembler(), &block);
+  if (st == CodeCacheStatus::InvalidArgument) return CompileStatus::EncoderError;
+  if (st != CodeCacheStatus::Ok) return CompileStatus::CodeCacheFull;
   out.block = block;
   out.entry = block.entry<NativeEntry>();
   out.compile_ns = uint64_t(std::chrono::duration_cast<std::chrono::nanoseconds>(
