@@ -29,6 +29,12 @@ static constexpr size_t kLinearLimit = 8;
 
 int32_t Map::find(Value key) const {
   if (index.empty()) {
+    // Symbols and ints are equal exactly when their bits are; only strings compare contents.
+    if (!is_obj_type(key, ObjType::String)) {
+      for (size_t i = 0; i < entries.size(); i++)
+        if (entries[i].key == key) return int32_t(i);
+      return -1;
+    }
     for (size_t i = 0; i < entries.size(); i++)
       if (!entries[i].key.is_undefined() && map_keys_equal(entries[i].key, key)) return int32_t(i);
     return -1;

@@ -41,7 +41,8 @@ bool h_call(VM* vm, Value* sp, const Instr* ip) {
   Value callee = *slot;
   if (is_obj_type(callee, ObjType::Closure)) {
     Closure* c = as_closure(callee);
-    NativeEntry code = vm->hooks.on_call ? vm->hooks.on_call(*vm, c->proto) : nullptr;
+    auto code = reinterpret_cast<NativeEntry>(c->proto->jit_entry);
+    if (!code && vm->hooks.on_call) code = vm->hooks.on_call(*vm, c->proto);
     if (!push_call_frame(*vm, c, slot, argc, true)) return false;
     Frame* f = &vm->frames.back();
     return code ? code(vm, f->base, f, 0) : interpret(*vm);
@@ -56,128 +57,215 @@ bool h_call(VM* vm, Value* sp, const Instr* ip) {
   return vm->raise(ErrorKind::NotCallable, std::string("cannot call a value of type ") + type_name(callee));
 }
 
-bool h_generic(VM* vm, Value* sp, const Instr* ip) {
+// One small helper per instruction, so each call does only its own work.
+namespace ops {
+
+#define BINARY_HELPER(name, fn) \
+  bool name(VM* vm, Value* sp, const Instr* ip) { \
+    sync(vm, sp, ip);                          \
+    return binary(vm, sp, fn);                 \
+  }
+BINARY_HELPER(add, op_add)
+BINARY_HELPER(sub, op_sub)
+BINARY_HELPER(mul, op_mul)
+BINARY_HELPER(div, op_div)
+BINARY_HELPER(mod, op_mod)
+BINARY_HELPER(lt, op_lt)
+BINARY_HELPER(le, op_le)
+BINARY_HELPER(gt, op_gt)
+BINARY_HELPER(ge, op_ge)
+#undef BINARY_HELPER
+
+#define BINARY_IMM_HELPER(name, fn) \
+  bool name(VM* vm, Value* sp, const Instr* ip) { \
+    sync(vm, sp, ip);                          \
+    return binary_imm(vm, sp, fn, ip->x);      \
+  }
+BINARY_IMM_HELPER(add_int, op_add)
+BINARY_IMM_HELPER(sub_int, op_sub)
+BINARY_IMM_HELPER(mod_int, op_mod)
+#undef BINARY_IMM_HELPER
+
+bool eq(VM*, Value* sp, const Instr*) {
+  sp[-2] = Value::boolean(values_equal(sp[-2], sp[-1]));
+  return true;
+}
+bool ne(VM*, Value* sp, const Instr*) {
+  sp[-2] = Value::boolean(!values_equal(sp[-2], sp[-1]));
+  return true;
+}
+bool neg(VM* vm, Value* sp, const Instr* ip) {
+  sync(vm, sp, ip);
+  Value r;
+  if (!op_neg(*vm, sp[-1], r)) return false;
+  sp[-1] = r;
+  return true;
+}
+bool pos(VM* vm, Value* sp, const Instr* ip) {
+  sync(vm, sp, ip);
+  Value r;
+  if (!op_pos(*vm, sp[-1], r)) return false;
+  sp[-1] = r;
+  return true;
+}
+bool inc_local(VM* vm, Value* sp, const Instr* ip) {
+  sync(vm, sp, ip);
+  Value* slot = vm->frames.back().base + ip->y;
+  Value r;
+  if (!op_add(*vm, *slot, Value::integer(ip->x), r)) return false;
+  *slot = r;
+  return true;
+}
+bool load_global(VM* vm, Value* sp, const Instr* ip) {
+  sync(vm, sp, ip);
+  Value v = vm->globals[size_t(ip->x)];
+  if (v.is_undefined())
+    return vm->raise(ErrorKind::UndefinedVariable, "undefined variable '" + vm->global_name(ip->x) + "'");
+  sp[0] = v;
+  return true;
+}
+bool store_global(VM* vm, Value* sp, const Instr* ip) {
+  sync(vm, sp, ip);
+  if (vm->globals[size_t(ip->x)].is_undefined())
+    return vm->raise(ErrorKind::UndefinedVariable,
+                     "assignment to '" + vm->global_name(ip->x) + "' before its declaration ran");
+  vm->globals[size_t(ip->x)] = sp[-1];
+  return true;
+}
+bool make_cell(VM* vm, Value* sp, const Instr* ip) {
+  sync(vm, sp, ip);
+  Cell* c = vm->heap.new_cell(sp[-1]);
+  if (!c) return oom(vm);
+  vm->frames.back().base[ip->x] = Value::object(c);
+  return true;
+}
+bool load_upval(VM* vm, Value* sp, const Instr* ip) {
+  sp[0] = vm->frames.back().closure->upvals[size_t(ip->x)]->value;
+  return true;
+}
+bool store_upval(VM* vm, Value* sp, const Instr* ip) {
+  vm->frames.back().closure->upvals[size_t(ip->x)]->value = sp[-1];
+  return true;
+}
+bool call_method(VM* vm, Value* sp, const Instr* ip) {
+  sync(vm, sp, ip);
+  Value* recv = sp - ip->y - 1;
+  Value r;
+  Proto* proto = vm->frames.back().closure->proto;
+  if (!gene::call_method(*vm, as_symbol(proto->consts[size_t(ip->x)]), recv, ip->y, r)) return false;
+  *recv = r;
+  return true;
+}
+bool closure(VM* vm, Value* sp, const Instr* ip) {
   sync(vm, sp, ip);
   Frame& f = vm->frames.back();
-  Value* base = f.base;
-  Proto* proto = f.closure->proto;
-  switch (ip->op) {
-    case Op::ADD: return binary(vm, sp, op_add);
-    case Op::SUB: return binary(vm, sp, op_sub);
-    case Op::MUL: return binary(vm, sp, op_mul);
-    case Op::DIV: return binary(vm, sp, op_div);
-    case Op::MOD: return binary(vm, sp, op_mod);
-    case Op::LT: return binary(vm, sp, op_lt);
-    case Op::LE: return binary(vm, sp, op_le);
-    case Op::GT: return binary(vm, sp, op_gt);
-    case Op::GE: return binary(vm, sp, op_ge);
-    case Op::EQ: sp[-2] = Value::boolean(values_equal(sp[-2], sp[-1])); return true;
-    case Op::NE: sp[-2] = Value::boolean(!values_equal(sp[-2], sp[-1])); return true;
-    case Op::ADD_INT: return binary_imm(vm, sp, op_add, ip->x);
-    case Op::SUB_INT: return binary_imm(vm, sp, op_sub, ip->x);
-    case Op::MOD_INT: return binary_imm(vm, sp, op_mod, ip->x);
-    case Op::NEG: {
-      Value r;
-      if (!op_neg(*vm, sp[-1], r)) return false;
-      sp[-1] = r;
-      return true;
-    }
-    case Op::POS: {
-      Value r;
-      if (!op_pos(*vm, sp[-1], r)) return false;
-      sp[-1] = r;
-      return true;
-    }
-    case Op::INC_LOCAL: {
-      Value r;
-      if (!op_add(*vm, base[ip->y], Value::integer(ip->x), r)) return false;
-      base[ip->y] = r;
-      return true;
-    }
-    case Op::LOAD_GLOBAL:
-      if (vm->globals[size_t(ip->x)].is_undefined())
-        return vm->raise(ErrorKind::UndefinedVariable, "undefined variable '" + vm->global_name(ip->x) + "'");
-      sp[0] = vm->globals[size_t(ip->x)];
-      return true;
-    case Op::STORE_GLOBAL:
-      if (vm->globals[size_t(ip->x)].is_undefined())
-        return vm->raise(ErrorKind::UndefinedVariable,
-                         "assignment to '" + vm->global_name(ip->x) + "' before its declaration ran");
-      vm->globals[size_t(ip->x)] = sp[-1];
-      return true;
-    case Op::MAKE_CELL: {
-      Cell* c = vm->heap.new_cell(sp[-1]);
-      if (!c) return oom(vm);
-      base[ip->x] = Value::object(c);
-      return true;
-    }
-    case Op::LOAD_UPVAL: sp[0] = f.closure->upvals[size_t(ip->x)]->value; return true;
-    case Op::STORE_UPVAL: f.closure->upvals[size_t(ip->x)]->value = sp[-1]; return true;
-    case Op::CALL_METHOD: {
-      Value* recv = sp - ip->y - 1;
-      Value r;
-      if (!call_method(*vm, as_symbol(proto->consts[size_t(ip->x)]), recv, ip->y, r)) return false;
-      *recv = r;
-      return true;
-    }
-    case Op::CLOSURE: {
-      Proto* child = vm->program->protos[size_t(proto->children[size_t(ip->x)])].get();
-      Closure* c = vm->heap.new_closure(child);
-      if (!c) return oom(vm);
-      for (const UpvalDesc& u : child->upvals)
-        c->upvals.push_back(u.from_local ? as_cell(base[u.index]) : f.closure->upvals[u.index]);
-      sp[0] = Value::object(c);
-      return true;
-    }
-    case Op::MAKE_ARRAY: {
-      int n = ip->x;
-      Array* a = vm->heap.new_array(size_t(n));
-      if (!a) return oom(vm);
-      a->items.assign(sp - n, sp);
-      sp[-n] = Value::object(a);
-      return true;
-    }
-    case Op::MAKE_MAP: {
-      int n = ip->x;
-      Map* m = vm->heap.new_map();
-      if (!m || !vm->heap.note_growth(size_t(n) * sizeof(Map::Entry))) return oom(vm);
-      Value* kv = sp - 2 * n;
-      for (int i = 0; i < n; i++) m->set(kv[2 * i], kv[2 * i + 1]);
-      kv[0] = Value::object(m);
-      return true;
-    }
-    case Op::GET_PATH: {
-      Value r;
-      if (!path_get(*vm, sp[-1], proto->consts[size_t(ip->x)], r)) return false;
-      sp[-1] = r;
-      return true;
-    }
-    case Op::SET_PATH:
-      if (!path_set(*vm, sp[-2], proto->consts[size_t(ip->x)], sp[-1])) return false;
-      sp[-2] = sp[-1];
-      return true;
-    case Op::FOR_PREP:
-      if (!check_sequence(*vm, sp[-1])) return false;
-      base[ip->x] = sp[-1];
-      base[ip->x + 1] = Value::integer(0);
-      return true;
-    case Op::RANGE_PREP: {
-      Value callee = sp[-3], a = sp[-2], b = sp[-1];
-      if (callee == vm->range_builtin) {
-        if (!a.is_int() || !b.is_int()) return vm->raise(ErrorKind::TypeError, "range expects two ints");
-        base[ip->x] = a;
-        base[ip->x + 1] = b;
-        return true;
-      }
-      Value seq;
-      if (!call_value(*vm, callee, sp - 2, 2, seq)) return false;
-      if (!check_sequence(*vm, seq)) return false;
-      base[ip->x] = seq;
-      base[ip->x + 1] = Value::integer(0);
-      return true;
-    }
-    case Op::THROW: return vm->raise_throw(sp[-1]);
-    default: return vm->raise(ErrorKind::TypeError, std::string("internal: no generic helper for ") + op_info(ip->op).name);
+  Proto* child = vm->program->protos[size_t(f.closure->proto->children[size_t(ip->x)])].get();
+  Closure* c = vm->heap.new_closure(child);
+  if (!c) return oom(vm);
+  for (const UpvalDesc& u : child->upvals)
+    c->upvals.push_back(u.from_local ? as_cell(f.base[u.index]) : f.closure->upvals[u.index]);
+  sp[0] = Value::object(c);
+  return true;
+}
+bool make_array(VM* vm, Value* sp, const Instr* ip) {
+  sync(vm, sp, ip);
+  int n = ip->x;
+  Array* a = vm->heap.new_array(size_t(n));
+  if (!a) return oom(vm);
+  a->items.assign(sp - n, sp);
+  sp[-n] = Value::object(a);
+  return true;
+}
+bool make_map(VM* vm, Value* sp, const Instr* ip) {
+  sync(vm, sp, ip);
+  int n = ip->x;
+  Map* m = vm->heap.new_map();
+  if (!m || !vm->heap.note_growth(size_t(n) * sizeof(Map::Entry))) return oom(vm);
+  Value* kv = sp - 2 * n;
+  for (int i = 0; i < n; i++) m->set(kv[2 * i], kv[2 * i + 1]);
+  kv[0] = Value::object(m);
+  return true;
+}
+bool get_path(VM* vm, Value* sp, const Instr* ip) {
+  sync(vm, sp, ip);
+  Value r;
+  if (!path_get(*vm, sp[-1], vm->frames.back().closure->proto->consts[size_t(ip->x)], r)) return false;
+  sp[-1] = r;
+  return true;
+}
+bool set_path(VM* vm, Value* sp, const Instr* ip) {
+  sync(vm, sp, ip);
+  if (!path_set(*vm, sp[-2], vm->frames.back().closure->proto->consts[size_t(ip->x)], sp[-1])) return false;
+  sp[-2] = sp[-1];
+  return true;
+}
+bool for_prep(VM* vm, Value* sp, const Instr* ip) {
+  sync(vm, sp, ip);
+  if (!check_sequence(*vm, sp[-1])) return false;
+  Value* base = vm->frames.back().base;
+  base[ip->x] = sp[-1];
+  base[ip->x + 1] = Value::integer(0);
+  return true;
+}
+bool range_prep(VM* vm, Value* sp, const Instr* ip) {
+  sync(vm, sp, ip);
+  Value callee = sp[-3], a = sp[-2], b = sp[-1];
+  Value* base = vm->frames.back().base;
+  if (callee == vm->range_builtin) {
+    if (!a.is_int() || !b.is_int()) return vm->raise(ErrorKind::TypeError, "range expects two ints");
+    base[ip->x] = a;
+    base[ip->x + 1] = b;
+    return true;
+  }
+  Value seq;
+  if (!call_value(*vm, callee, sp - 2, 2, seq)) return false;
+  if (!check_sequence(*vm, seq)) return false;
+  base[ip->x] = seq;
+  base[ip->x + 1] = Value::integer(0);
+  return true;
+}
+bool throw_value(VM* vm, Value* sp, const Instr* ip) {
+  sync(vm, sp, ip);
+  return vm->raise_throw(sp[-1]);
+}
+
+}  // namespace ops
+
+OpHelper op_helper(Op op) {
+  switch (op) {
+    case Op::ADD: return ops::add;
+    case Op::SUB: return ops::sub;
+    case Op::MUL: return ops::mul;
+    case Op::DIV: return ops::div;
+    case Op::MOD: return ops::mod;
+    case Op::LT: return ops::lt;
+    case Op::LE: return ops::le;
+    case Op::GT: return ops::gt;
+    case Op::GE: return ops::ge;
+    case Op::EQ: return ops::eq;
+    case Op::NE: return ops::ne;
+    case Op::ADD_INT: return ops::add_int;
+    case Op::SUB_INT: return ops::sub_int;
+    case Op::MOD_INT: return ops::mod_int;
+    case Op::NEG: return ops::neg;
+    case Op::POS: return ops::pos;
+    case Op::INC_LOCAL: return ops::inc_local;
+    case Op::LOAD_GLOBAL: return ops::load_global;
+    case Op::STORE_GLOBAL: return ops::store_global;
+    case Op::MAKE_CELL: return ops::make_cell;
+    case Op::LOAD_UPVAL: return ops::load_upval;
+    case Op::STORE_UPVAL: return ops::store_upval;
+    case Op::CALL: return h_call;
+    case Op::CALL_METHOD: return ops::call_method;
+    case Op::CLOSURE: return ops::closure;
+    case Op::MAKE_ARRAY: return ops::make_array;
+    case Op::MAKE_MAP: return ops::make_map;
+    case Op::GET_PATH: return ops::get_path;
+    case Op::SET_PATH: return ops::set_path;
+    case Op::FOR_PREP: return ops::for_prep;
+    case Op::RANGE_PREP: return ops::range_prep;
+    case Op::THROW: return ops::throw_value;
+    default: return nullptr;  // handled entirely inline
   }
 }
 

@@ -9,8 +9,10 @@ namespace gene::jit {
 
 // `sp` is the operand stack top before the instruction at `ip`; results are written where the
 // interpreter would leave them. Return false after raising (the caller jumps to its unwinder).
+using OpHelper = bool (*)(VM* vm, Value* sp, const Instr* ip);
 bool h_call(VM* vm, Value* sp, const Instr* ip);
-bool h_generic(VM* vm, Value* sp, const Instr* ip);  // any non-branching instruction's full semantics
+// The helper with the full semantics of a non-branching instruction (nullptr: always inline).
+OpHelper op_helper(Op op);
 int h_branch(VM* vm, Value* sp, const Instr* ip);    // jump_unless_*: 1 jump, 0 fall through, -1 error
 int h_for_next(VM* vm, Value* sp, const Instr* ip);  // 1 element pushed, 0 sequence done
 void h_return(VM* vm, Value* base, uint64_t result_bits);

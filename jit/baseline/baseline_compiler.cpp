@@ -140,12 +140,13 @@ class BaselineCompiler {
     a_.call(fn);
   }
   // Helper returning bool: false -> unwinder.
-  void call_checked(bool (*fn)(VM*, Value*, const Instr*)) {
+  void call_checked(OpHelper fn) {
     call_helper(fn);
     a_.test(al, al);
     a_.jcc(Cond::E, error_);
   }
-  void generic() { call_checked(h_generic); }
+  // The current instruction's full semantics through its C++ helper (slow paths, rare ops).
+  void generic() { call_checked(op_helper(ip_->op)); }
 
   // ------------------------------------------------------------------ value helpers
   void load_imm(Reg64 r, Value v) { a_.mov_imm64(r, v.bits); }
@@ -571,7 +572,7 @@ class BaselineCompiler {
     a_.bind(done);
   }
   void emit_THROW(const Instr&) {
-    call_helper(h_generic);  // always raises
+    call_helper(op_helper(Op::THROW));  // always raises
     a_.jmp(error_);
   }
 
