@@ -14,7 +14,7 @@ bool push_call_frame(VM& vm, Closure* c, Value* callee_slot, int argc, bool entr
                                                   " argument" + (p->nparams == 1 ? "" : "s") + ", got " +
                                                   std::to_string(argc));
   }
-  if (vm.depth() >= vm.opts.max_depth)
+  if (vm.frames.top >= vm.frames.call_limit)  // the top level + max_depth calls
     return vm.raise(ErrorKind::StackOverflow,
                     "call depth exceeds " + std::to_string(vm.opts.max_depth) + " (--max-depth)");
   Value* base = callee_slot + 1;

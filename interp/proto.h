@@ -46,6 +46,9 @@ struct Proto {
   uint32_t call_count = 0;
   uint32_t loop_count = 0;
   void* jit_entry = nullptr;   // NativeEntry once compiled
+  // Filled when compiled, read by compiled callers' inline call sequence.
+  const Instr* code_begin = nullptr;
+  int32_t frame_bytes = 0;      // (nslots + max_stack + 1) * 8: value stack a call needs
   bool jit_disabled = false;    // compilation failed (code cache full): stay interpreted
 };
 

@@ -30,7 +30,8 @@ VM::VM(VMOptions o) : opts(o) {
   stack = static_cast<Value*>(mem);
   stack_end = stack + kStackValues;
   sp = stack;
-  frames.reserve(size_t(opts.max_depth) + 8);
+  // The top level plus max_depth calls; headroom beyond it is never used.
+  frames.reserve(size_t(opts.max_depth) + 8, size_t(opts.max_depth) + 1);
 
   heap.set_stress(opts.gc_stress);
   heap.set_limit(opts.max_heap);

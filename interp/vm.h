@@ -5,6 +5,7 @@
 //                                            ^ base          ^ base + nslots
 #pragma once
 #include <cstdio>
+#include <memory>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -26,6 +27,34 @@ struct Frame {
   const Instr* pc;  // the instruction executing (for callers: their CALL)
   Value* base;
   bool entry;       // an engine entered here from native code: return to it on RETURN
+};
+
+// The frame records, one per active call. Capacity is fixed when the VM starts, so frame
+// pointers stay valid for a frame's lifetime; the layout is plain so compiled code can push and
+// pop frames inline. `call_limit` is where --max-depth stops new calls.
+class FrameStack {
+ public:
+  void reserve(size_t capacity, size_t max_frames) {
+    storage_.reset(new Frame[capacity]);
+    data = top = storage_.get();
+    call_limit = data + max_frames;
+  }
+  Frame& back() { return top[-1]; }
+  const Frame& back() const { return top[-1]; }
+  void push_back(const Frame& f) { *top++ = f; }
+  void pop_back() { --top; }
+  size_t size() const { return size_t(top - data); }
+  bool empty() const { return top == data; }
+  void clear() { top = data; }
+  const Frame* begin() const { return data; }
+  const Frame* end() const { return top; }
+
+  Frame* data = nullptr;
+  Frame* top = nullptr;
+  Frame* call_limit = nullptr;
+
+ private:
+  std::unique_ptr<Frame[]> storage_;
 };
 
 // Compiled code for a unit. Runs the frame on top of vm.frames (pushed by push_call_frame) from
@@ -84,7 +113,7 @@ class VM {
   Value* stack = nullptr;
   Value* stack_end = nullptr;
   Value* sp = nullptr;
-  std::vector<Frame> frames;  // capacity fixed at max_depth + headroom: never reallocates
+  FrameStack frames;
   int depth() const { return int(frames.size()) - 1; }  // the top level is not a call level
   void push(Value v) { *sp++ = v; }
 

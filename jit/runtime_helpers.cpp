@@ -303,12 +303,6 @@ int h_for_next(VM* vm, Value* sp, const Instr* ip) {
   return 1;
 }
 
-void h_return(VM* vm, Value* base, uint64_t result_bits) {
-  base[-1] = Value::from_bits(result_bits);
-  vm->sp = base;
-  vm->frames.pop_back();
-}
-
 int h_unwind(VM* vm) {
   Frame& f = vm->frames.back();
   Proto* proto = f.closure->proto;

@@ -15,7 +15,6 @@ bool h_call(VM* vm, Value* sp, const Instr* ip);
 OpHelper op_helper(Op op);
 int h_branch(VM* vm, Value* sp, const Instr* ip);    // jump_unless_*: 1 jump, 0 fall through, -1 error
 int h_for_next(VM* vm, Value* sp, const Instr* ip);  // 1 element pushed, 0 sequence done
-void h_return(VM* vm, Value* base, uint64_t result_bits);
 // Finds the handler for the pending error in the top frame: returns its target instruction with
 // the error value pushed, or -1 after popping the frame (the error propagates to the caller).
 int h_unwind(VM* vm);

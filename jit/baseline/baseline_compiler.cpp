@@ -1,6 +1,7 @@
 #include "jit/baseline/baseline_compiler.h"
 
 #include <chrono>
+#include <cstddef>
 
 #include "interp/disasm.h"
 #include "interp/object.h"
@@ -18,6 +19,7 @@ namespace {
 // Register roles inside compiled code (all callee-saved, so helper calls preserve them).
 constexpr Reg64 kVm = rbx;        // VM*
 constexpr Reg64 kBase = r12;      // frame base: slot 0
+constexpr Reg64 kFrame = r13;     // this unit's Frame record
 constexpr Reg64 kGlobals = r14;   // vm.globals.data()
 constexpr Reg64 kIntTag = r15;    // 0xFFF9 << 48, to box ints with one `or`
 
@@ -49,9 +51,38 @@ std::vector<int> operand_depths(const Proto& p) {
   return depth;
 }
 
+// Byte offsets of the runtime structures compiled code reads and writes directly. Measured on
+// live objects rather than with offsetof, since VM, Proto and the heap objects are not
+// standard-layout types.
+template <class Outer, class Member>
+int32_t offset_in(const Outer& outer, const Member& member) {
+  return int32_t(reinterpret_cast<const char*>(&member) - reinterpret_cast<const char*>(&outer));
+}
+
+struct Layout {
+  int32_t vm_sp, vm_stack_end, vm_frames_top, vm_frames_limit;
+  int32_t obj_type, closure_proto;
+  int32_t proto_jit_entry, proto_nparams, proto_code_begin, proto_frame_bytes;
+
+  explicit Layout(const VM& vm) {
+    static const Closure closure(nullptr);
+    static const Proto proto;
+    vm_sp = offset_in(vm, vm.sp);
+    vm_stack_end = offset_in(vm, vm.stack_end);
+    vm_frames_top = offset_in(vm, vm.frames.top);
+    vm_frames_limit = offset_in(vm, vm.frames.call_limit);
+    obj_type = offset_in(static_cast<const Obj&>(closure), closure.type);
+    closure_proto = offset_in(static_cast<const Obj&>(closure), closure.proto);
+    proto_jit_entry = offset_in(proto, proto.jit_entry);
+    proto_nparams = offset_in(proto, proto.nparams);
+    proto_code_begin = offset_in(proto, proto.code_begin);
+    proto_frame_bytes = offset_in(proto, proto.frame_bytes);
+  }
+};
+
 class BaselineCompiler {
  public:
-  BaselineCompiler(VM& vm, const Proto& p, CodeRange range) : vm_(vm), p_(p), a_(range) {}
+  BaselineCompiler(VM& vm, const Proto& p, CodeRange range) : vm_(vm), p_(p), a_(range), layout_(vm) {}
 
   bool compile(std::vector<uint32_t>& pc_offsets) {
     depths_ = operand_depths(p_);
@@ -89,16 +120,30 @@ class BaselineCompiler {
 
   // ------------------------------------------------------------------ entry and exit
   void prologue() {
-    // Five pushes + return address keep rsp 16-byte aligned for helper calls.
+    // Six pushes + 8 bytes + return address keep rsp 16-byte aligned for helper calls.
     a_.push(rbp);
     a_.push(rbx);
     a_.push(r12);
+    a_.push(r13);
     a_.push(r14);
     a_.push(r15);
+    a_.sub(rsp, 8);
     a_.mov(kVm, rdi);
     a_.mov(kBase, rsi);
+    a_.mov(kFrame, rdx);
     a_.mov_imm64(kGlobals, reinterpret_cast<uint64_t>(vm_.globals.data()));
     a_.mov_imm64(kIntTag, kIntTagBits);
+    // A fresh call (start_pc 0) clears the slots after the arguments: compiled callers push
+    // frames inline, and the collector must never see stale values there. OSR keeps them.
+    if (p_.nslots > p_.nparams) {
+      Label osr = a_.new_label();
+      a_.test(ecx, ecx);
+      a_.jcc(Cond::NE, osr);
+      load_imm(rax, Value::nil());
+      for (int i = p_.nparams; i < p_.nslots; i++) a_.mov(slot(i), rax);
+      a_.jmp(target(0));
+      a_.bind(osr);
+    }
     // OSR: start_pc (ecx) is 0 or the header of a loop; dispatch to its label.
     for (size_t pc = 0; pc < p_.code.size(); pc++) {
       const Instr& in = p_.code[pc];
@@ -122,8 +167,10 @@ class BaselineCompiler {
     a_.bind(fail_);
     a_.xor_(eax, eax);
     a_.bind(epilogue_);
+    a_.add(rsp, 8);
     a_.pop(r15);
     a_.pop(r14);
+    a_.pop(r13);
     a_.pop(r12);
     a_.pop(rbx);
     a_.pop(rbp);
@@ -530,13 +577,64 @@ class BaselineCompiler {
   void emit_JUMP_UNLESS_NE(const Instr& in) { compare_jump(in); }
 
   // ------------------------------------------------------------------ calls and objects
-  void emit_CALL(const Instr&) { call_checked(h_call); }
-  void emit_CALL_METHOD(const Instr&) { generic(); }
-  void emit_RETURN(const Instr&) {
+  // A call to a compiled closure with the right arity is done inline: push the frame record,
+  // call its code directly. Anything else (builtins, interpreted callees, errors) goes through
+  // h_call, which raises exactly what the interpreter raises.
+  void emit_CALL(const Instr& in) {
+    const Layout& L = layout_;
+    Label slow = a_.new_label(), done = a_.new_label();
+    int argc = in.x;
+    a_.mov(rax, top(argc));
+    a_.mov(rdx, rax);
+    a_.shr(rdx, uint8_t(48));
+    a_.cmp(edx, int32_t(Tag::Object));
+    a_.jcc(Cond::NE, slow);
+    a_.shl(rax, uint8_t(16));
+    a_.shr(rax, uint8_t(16));
+    a_.cmp(byte_ptr(rax, L.obj_type), int8_t(ObjType::Closure));
+    a_.jcc(Cond::NE, slow);
+    a_.mov(rdx, qword_ptr(rax, L.closure_proto));
+    a_.mov(r8, qword_ptr(rdx, L.proto_jit_entry));
+    a_.test(r8, r8);
+    a_.jcc(Cond::E, slow);
+    a_.cmp(dword_ptr(rdx, L.proto_nparams), argc);
+    a_.jcc(Cond::NE, slow);
+    a_.mov(rcx, qword_ptr(kVm, L.vm_frames_top));
+    a_.cmp(rcx, qword_ptr(kVm, L.vm_frames_limit));
+    a_.jcc(Cond::AE, slow);  // --max-depth reached: h_call raises stack_overflow
+    a_.lea(rsi, mem(kBase, int32_t(p_.nslots + depth_ - argc) * 8));
+    a_.movsxd(r9, dword_ptr(rdx, L.proto_frame_bytes));
+    a_.add(r9, rsi);
+    a_.cmp(r9, qword_ptr(kVm, L.vm_stack_end));
+    a_.jcc(Cond::A, slow);
+    // Our own pc, for unwinding if the callee fails; then the callee's frame record.
+    a_.mov_imm64(r9, reinterpret_cast<uint64_t>(ip_));
+    a_.mov(qword_ptr(kFrame, int32_t(offsetof(Frame, pc))), r9);
+    a_.mov(qword_ptr(rcx, int32_t(offsetof(Frame, closure))), rax);
+    a_.mov(r9, qword_ptr(rdx, L.proto_code_begin));
+    a_.mov(qword_ptr(rcx, int32_t(offsetof(Frame, pc))), r9);
+    a_.mov(qword_ptr(rcx, int32_t(offsetof(Frame, base))), rsi);
+    a_.mov(byte_ptr(rcx, int32_t(offsetof(Frame, entry))), int8_t(1));
+    a_.lea(r9, mem(rcx, int32_t(sizeof(Frame))));
+    a_.mov(qword_ptr(kVm, L.vm_frames_top), r9);
     a_.mov(rdi, kVm);
-    a_.mov(rsi, kBase);
-    a_.mov(rdx, top(0));
-    a_.call(h_return);
+    a_.mov(rdx, rcx);
+    a_.xor_(ecx, ecx);
+    a_.call(r8);
+    a_.test(al, al);
+    a_.jcc(Cond::E, error_);
+    a_.jmp(done);
+    a_.bind(slow);
+    call_checked(h_call);
+    a_.bind(done);
+  }
+  void emit_CALL_METHOD(const Instr&) { generic(); }
+  // Result into the callee slot, vm.sp just above it, pop the frame record.
+  void emit_RETURN(const Instr&) {
+    a_.mov(rax, top(0));
+    a_.mov(qword_ptr(kBase, -8), rax);
+    a_.mov(qword_ptr(kVm, layout_.vm_sp), kBase);
+    a_.sub(qword_ptr(kVm, layout_.vm_frames_top), int32_t(sizeof(Frame)));
     a_.mov(eax, 1);
     a_.jmp(epilogue_);
   }
@@ -581,6 +679,7 @@ class BaselineCompiler {
   Assembler a_;
   std::vector<Label> labels_;
   std::vector<int> depths_;
+  Layout layout_;
   Label error_, fail_, epilogue_;
   int pc_ = 0;
   int depth_ = 0;
@@ -611,6 +710,9 @@ CompileStatus compile_baseline(VM& vm, const Proto& p, CodeCache& cache, Compile
   if (st != CodeCacheStatus::Ok) return CompileStatus::CodeCacheFull;
   out.block = block;
   out.entry = block.entry<NativeEntry>();
+  Proto& mp = const_cast<Proto&>(p);  // the inline call sequence of compiled callers reads these
+  mp.code_begin = p.code.data();
+  mp.frame_bytes = (p.nslots + p.max_stack + 1) * int32_t(sizeof(Value));
   out.compile_ns = uint64_t(std::chrono::duration_cast<std::chrono::nanoseconds>(
                                 std::chrono::steady_clock::now() - t0)
                                 .count());
