@@ -63,6 +63,10 @@ struct Layout {
   int32_t vm_sp, vm_stack_end, vm_frames_top, vm_frames_limit;
   int32_t obj_type, closure_proto;
   int32_t proto_jit_entry, proto_nparams, proto_code_begin, proto_frame_bytes;
+  int32_t array_items, closure_upvals, cell_value;
+  // Inline array and upvalue paths read std::vector's begin/end/capacity pointers; they are
+  // enabled only if this standard library lays a vector out that way (checked on a probe).
+  bool vector_layout_ok;
 
   explicit Layout(const VM& vm) {
     static const Closure closure(nullptr);
@@ -77,6 +81,16 @@ struct Layout {
     proto_nparams = offset_in(proto, proto.nparams);
     proto_code_begin = offset_in(proto, proto.code_begin);
     proto_frame_bytes = offset_in(proto, proto.frame_bytes);
+    static const Array array;
+    static const Cell cell(Value::nil());
+    array_items = offset_in(static_cast<const Obj&>(array), array.items);
+    closure_upvals = offset_in(static_cast<const Obj&>(closure), closure.upvals);
+    cell_value = offset_in(static_cast<const Obj&>(cell), cell.value);
+    std::vector<Value> probe(3, Value::nil());
+    probe.reserve(7);
+    auto words = reinterpret_cast<Value* const*>(&probe);
+    vector_layout_ok = sizeof(probe) == 3 * sizeof(void*) && words[0] == probe.data() &&
+                       words[1] == probe.data() + probe.size() && words[2] == probe.data() + probe.capacity();
   }
 };
 
@@ -295,23 +309,37 @@ class BaselineCompiler {
     a_.shl(rax, uint8_t(16));
     a_.shr(rax, uint8_t(16));
   }
-  static int32_t cell_value_offset() {
-    static const Cell probe(Value::nil());
-    return int32_t(reinterpret_cast<const char*>(&probe.value) - reinterpret_cast<const char*>(&probe));
-  }
   void emit_LOAD_CELL(const Instr& in) {
     cell_address(in.x);
-    a_.mov(rax, qword_ptr(rax, cell_value_offset()));
+    a_.mov(rax, qword_ptr(rax, layout_.cell_value));
     a_.mov(operand(depth_), rax);
   }
   void emit_STORE_CELL(const Instr& in) {
     cell_address(in.x);
     a_.mov(rcx, top(0));
-    a_.mov(qword_ptr(rax, cell_value_offset()), rcx);
+    a_.mov(qword_ptr(rax, layout_.cell_value), rcx);
   }
   void emit_MAKE_CELL(const Instr&) { generic(); }
-  void emit_LOAD_UPVAL(const Instr&) { generic(); }
-  void emit_STORE_UPVAL(const Instr&) { generic(); }
+  // The running closure sits in the callee slot, base[-1]; rax <- its upvalue x's Cell*.
+  void upval_cell(int x) {
+    a_.mov(rax, qword_ptr(kBase, -8));
+    a_.shl(rax, uint8_t(16));
+    a_.shr(rax, uint8_t(16));
+    a_.mov(rax, qword_ptr(rax, layout_.closure_upvals));  // vector begin
+    a_.mov(rax, qword_ptr(rax, x * 8));
+  }
+  void emit_LOAD_UPVAL(const Instr& in) {
+    if (!layout_.vector_layout_ok) return generic();
+    upval_cell(in.x);
+    a_.mov(rax, qword_ptr(rax, layout_.cell_value));
+    a_.mov(operand(depth_), rax);
+  }
+  void emit_STORE_UPVAL(const Instr& in) {
+    if (!layout_.vector_layout_ok) return generic();
+    upval_cell(in.x);
+    a_.mov(rcx, top(0));
+    a_.mov(qword_ptr(rax, layout_.cell_value), rcx);
+  }
   void emit_LOAD_GLOBAL(const Instr& in) {
     Label slow = a_.new_label(), done = a_.new_label();
     a_.mov(rax, qword_ptr(kGlobals, in.x * 8));
@@ -628,7 +656,78 @@ class BaselineCompiler {
     call_checked(h_call);
     a_.bind(done);
   }
-  void emit_CALL_METHOD(const Instr&) { generic(); }
+  // rax holds a value: jump to `other` unless it is an Array; then rax = the Array*.
+  void check_array(Reg64 r, Label other) {
+    a_.mov(rdx, r);
+    a_.shr(rdx, uint8_t(48));
+    a_.cmp(edx, int32_t(Tag::Object));
+    a_.jcc(Cond::NE, other);
+    a_.shl(r, uint8_t(16));
+    a_.shr(r, uint8_t(16));
+    a_.cmp(byte_ptr(r, layout_.obj_type), int8_t(ObjType::Array));
+    a_.jcc(Cond::NE, other);
+  }
+  // Array* in `arr`: rcx = items begin, rdx = size in bytes.
+  void array_bounds(Reg64 arr) {
+    a_.mov(rcx, qword_ptr(arr, layout_.array_items));
+    a_.mov(rdx, qword_ptr(arr, layout_.array_items + 8));
+    a_.sub(rdx, rcx);
+  }
+  // Int value in r -> byte offset in r, or jump to `slow` unless 0 <= index and index*8 < rdx.
+  void checked_index(Reg64 r, Label slow) {
+    check_int(r, r9, slow);
+    unbox_int(r);
+    a_.shl(r, uint8_t(3));
+    a_.cmp(r, rdx);
+    a_.jcc(Cond::AE, slow);  // unsigned: negative indexes fail too
+  }
+
+  // Array methods inline (.get .set .size .push within capacity); everything else, and every
+  // error, through the helper.
+  void emit_CALL_METHOD(const Instr& in) {
+    const Symbol* name = as_symbol(p_.consts[size_t(in.x)]);
+    const auto& n = vm_.names;
+    int argc = in.y;
+    bool inline_get = name == n.get && argc == 1, inline_set = name == n.set && argc == 2;
+    bool inline_size = name == n.size && argc == 0, inline_push = name == n.push && argc == 1;
+    if (!layout_.vector_layout_ok || !(inline_get || inline_set || inline_size || inline_push)) return generic();
+    Label slow = a_.new_label(), done = a_.new_label();
+    a_.mov(rax, top(argc));
+    check_array(rax, slow);
+    if (inline_size) {
+      array_bounds(rax);
+      a_.shr(rdx, uint8_t(3));
+      a_.or_(rdx, kIntTag);
+      a_.mov(top(0), rdx);
+    } else if (inline_push) {
+      a_.mov(rcx, qword_ptr(rax, layout_.array_items + 8));
+      a_.cmp(rcx, qword_ptr(rax, layout_.array_items + 16));
+      a_.jcc(Cond::AE, slow);  // full: the helper grows it (and accounts the growth)
+      a_.mov(rdx, top(0));
+      a_.mov(qword_ptr(rcx, 0), rdx);
+      a_.add(rcx, 8);
+      a_.mov(qword_ptr(rax, layout_.array_items + 8), rcx);
+      load_imm(rdx, Value::nil());
+      a_.mov(top(1), rdx);
+    } else {
+      array_bounds(rax);
+      a_.mov(r8, top(argc - 1));  // the index
+      checked_index(r8, slow);
+      if (inline_get) {
+        a_.mov(rax, qword_ptr(rcx, r8, Scale::x1));
+        a_.mov(top(1), rax);
+      } else {
+        a_.mov(rax, top(0));
+        a_.mov(qword_ptr(rcx, r8, Scale::x1), rax);
+        load_imm(rax, Value::nil());
+        a_.mov(top(2), rax);
+      }
+    }
+    a_.jmp(done);
+    a_.bind(slow);
+    generic();
+    a_.bind(done);
+  }
   // Result into the callee slot, vm.sp just above it, pop the frame record.
   void emit_RETURN(const Instr&) {
     a_.mov(rax, top(0));
@@ -641,8 +740,46 @@ class BaselineCompiler {
   void emit_CLOSURE(const Instr&) { generic(); }
   void emit_MAKE_ARRAY(const Instr&) { generic(); }
   void emit_MAKE_MAP(const Instr&) { generic(); }
-  void emit_GET_PATH(const Instr&) { generic(); }
-  void emit_SET_PATH(const Instr&) { generic(); }
+  // a/k with a constant int k on an array inline; map keys and errors through the helper.
+  bool inline_index_path(const Instr& in, int64_t& k) {
+    Value key = p_.consts[size_t(in.x)];
+    if (!layout_.vector_layout_ok || !key.is_int() || key.as_int() < 0 || key.as_int() >= (1 << 27)) return false;
+    k = key.as_int();
+    return true;
+  }
+  void emit_GET_PATH(const Instr& in) {
+    int64_t k;
+    if (!inline_index_path(in, k)) return generic();
+    Label slow = a_.new_label(), done = a_.new_label();
+    a_.mov(rax, top(0));
+    check_array(rax, slow);
+    array_bounds(rax);
+    a_.cmp(rdx, int32_t(k * 8));
+    a_.jcc(Cond::BE, slow);
+    a_.mov(rax, qword_ptr(rcx, int32_t(k * 8)));
+    a_.mov(top(0), rax);
+    a_.jmp(done);
+    a_.bind(slow);
+    generic();
+    a_.bind(done);
+  }
+  void emit_SET_PATH(const Instr& in) {
+    int64_t k;
+    if (!inline_index_path(in, k)) return generic();
+    Label slow = a_.new_label(), done = a_.new_label();
+    a_.mov(rax, top(1));
+    check_array(rax, slow);
+    array_bounds(rax);
+    a_.cmp(rdx, int32_t(k * 8));
+    a_.jcc(Cond::BE, slow);
+    a_.mov(rax, top(0));
+    a_.mov(qword_ptr(rcx, int32_t(k * 8)), rax);
+    a_.mov(top(1), rax);
+    a_.jmp(done);
+    a_.bind(slow);
+    generic();
+    a_.bind(done);
+  }
   void emit_FOR_PREP(const Instr&) { generic(); }
   void emit_RANGE_PREP(const Instr&) { generic(); }
   void emit_FOR_NEXT(const Instr& in) {
@@ -664,9 +801,26 @@ class BaselineCompiler {
     a_.mov(slot(in.y), rdx);
     a_.jmp(done);
     a_.bind(array_mode);
-    call_helper(h_for_next);
-    a_.test(eax, eax);
-    a_.jcc(Cond::E, target(in.x));
+    if (layout_.vector_layout_ok) {
+      // Slot y holds the array (FOR_PREP checked it), slot y+1 the next index.
+      a_.shl(rax, uint8_t(16));
+      a_.shr(rax, uint8_t(16));
+      array_bounds(rax);
+      a_.mov(r8, slot(in.y + 1));
+      a_.mov(r9, r8);
+      a_.shl(r8, uint8_t(16));
+      a_.sar(r8, uint8_t(13));  // index * 8
+      a_.cmp(r8, rdx);
+      a_.jcc(Cond::AE, target(in.x));  // the live size: pushes during the loop are visited
+      a_.mov(rax, qword_ptr(rcx, r8, Scale::x1));
+      a_.mov(operand(depth_), rax);
+      a_.add(r9, 1);  // index < size < 2^47: the tag is unaffected
+      a_.mov(slot(in.y + 1), r9);
+    } else {
+      call_helper(h_for_next);
+      a_.test(eax, eax);
+      a_.jcc(Cond::E, target(in.x));
+    }
     a_.bind(done);
   }
   void emit_THROW(const Instr&) {
