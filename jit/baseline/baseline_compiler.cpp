@@ -63,7 +63,7 @@ struct Layout {
   int32_t vm_sp, vm_stack_end, vm_frames_top, vm_frames_limit;
   int32_t obj_type, closure_proto;
   int32_t proto_jit_entry, proto_nparams, proto_code_begin, proto_frame_bytes;
-  int32_t array_items, closure_upvals, cell_value;
+  int32_t array_items, closure_upvals, cell_value, map_entries, map_index;
   // Inline array and upvalue paths read std::vector's begin/end/capacity pointers; they are
   // enabled only if this standard library lays a vector out that way (checked on a probe).
   bool vector_layout_ok;
@@ -86,6 +86,10 @@ struct Layout {
     array_items = offset_in(static_cast<const Obj&>(array), array.items);
     closure_upvals = offset_in(static_cast<const Obj&>(closure), closure.upvals);
     cell_value = offset_in(static_cast<const Obj&>(cell), cell.value);
+    static const Map map;
+    map_entries = offset_in(static_cast<const Obj&>(map), map.entries);
+    map_index = offset_in(static_cast<const Obj&>(map), map.index);
+    static_assert(sizeof(Map::Entry) == 16, "inline map scans step 16 bytes per entry");
     std::vector<Value> probe(3, Value::nil());
     probe.reserve(7);
     auto words = reinterpret_cast<Value* const*>(&probe);
@@ -740,6 +744,69 @@ class BaselineCompiler {
   void emit_CLOSURE(const Instr&) { generic(); }
   void emit_MAKE_ARRAY(const Instr&) { generic(); }
   void emit_MAKE_MAP(const Instr&) { generic(); }
+  // m/key on a small map (no hash index: at most 8 entries, the struct-like case) scans the
+  // entries inline, comparing the symbol's bits. On exit rcx points at the entry or is >= rdx.
+  void scan_small_map(Reg64 map, Value key, Label slow, Label missing) {
+    a_.mov(rcx, qword_ptr(map, layout_.map_index));
+    a_.cmp(rcx, qword_ptr(map, layout_.map_index + 8));
+    a_.jcc(Cond::NE, slow);  // hashed: the helper looks it up
+    a_.mov(rcx, qword_ptr(map, layout_.map_entries));
+    a_.mov(rdx, qword_ptr(map, layout_.map_entries + 8));
+    a_.mov_imm64(r8, key.bits);
+    Label loop = a_.new_label(), found = a_.new_label();
+    a_.bind(loop);
+    a_.cmp(rcx, rdx);
+    a_.jcc(Cond::AE, missing);
+    a_.cmp(qword_ptr(rcx, 0), r8);
+    a_.jcc(Cond::E, found);
+    a_.add(rcx, int32_t(sizeof(Map::Entry)));
+    a_.jmp(loop);
+    a_.bind(found);
+  }
+  // rax holds a value: jump to `other` unless it is a Map; then rax = the Map*.
+  void check_map(Reg64 r, Label other) {
+    a_.mov(rdx, r);
+    a_.shr(rdx, uint8_t(48));
+    a_.cmp(edx, int32_t(Tag::Object));
+    a_.jcc(Cond::NE, other);
+    a_.shl(r, uint8_t(16));
+    a_.shr(r, uint8_t(16));
+    a_.cmp(byte_ptr(r, layout_.obj_type), int8_t(ObjType::Map));
+    a_.jcc(Cond::NE, other);
+  }
+  bool inline_symbol_path(const Instr& in) {
+    return layout_.vector_layout_ok && is_obj_type(p_.consts[size_t(in.x)], ObjType::Symbol);
+  }
+  void get_symbol_path(const Instr& in) {
+    Label slow = a_.new_label(), missing = a_.new_label(), done = a_.new_label();
+    a_.mov(rax, top(0));
+    check_map(rax, slow);
+    scan_small_map(rax, p_.consts[size_t(in.x)], slow, missing);
+    a_.mov(rax, qword_ptr(rcx, 8));
+    a_.mov(top(0), rax);
+    a_.jmp(done);
+    a_.bind(missing);
+    load_imm(rax, Value::nil());  // a missing key reads as nil
+    a_.mov(top(0), rax);
+    a_.jmp(done);
+    a_.bind(slow);
+    generic();
+    a_.bind(done);
+  }
+  void set_symbol_path(const Instr& in) {
+    Label slow = a_.new_label(), done = a_.new_label();
+    a_.mov(rax, top(1));
+    check_map(rax, slow);
+    scan_small_map(rax, p_.consts[size_t(in.x)], slow, slow);  // inserting: the helper
+    a_.mov(rax, top(0));
+    a_.mov(qword_ptr(rcx, 8), rax);
+    a_.mov(top(1), rax);
+    a_.jmp(done);
+    a_.bind(slow);
+    generic();
+    a_.bind(done);
+  }
+
   // a/k with a constant int k on an array inline; map keys and errors through the helper.
   bool inline_index_path(const Instr& in, int64_t& k) {
     Value key = p_.consts[size_t(in.x)];
@@ -748,6 +815,7 @@ class BaselineCompiler {
     return true;
   }
   void emit_GET_PATH(const Instr& in) {
+    if (inline_symbol_path(in)) return get_symbol_path(in);
     int64_t k;
     if (!inline_index_path(in, k)) return generic();
     Label slow = a_.new_label(), done = a_.new_label();
@@ -764,6 +832,7 @@ class BaselineCompiler {
     a_.bind(done);
   }
   void emit_SET_PATH(const Instr& in) {
+    if (inline_symbol_path(in)) return set_symbol_path(in);
     int64_t k;
     if (!inline_index_path(in, k)) return generic();
     Label slow = a_.new_label(), done = a_.new_label();

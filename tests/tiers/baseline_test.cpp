@@ -53,6 +53,13 @@ const char* const kPrograms[] = {
     "(var x 0)\n(loop (x += 1) (if (x > 1000) (break (x * 2))))",
     "(fn deep [n] (deep (n + 1)))\n(deep 0)",
     "(var i 0)\n(while (i < 10) (i += 1) (if (i == 3) (continue)) (print i))",
+    // Struct-like map paths: hits, misses, inserts, deletes, growth past the linear-scan size.
+    "(var m {^a 1 ^b 2})\n(var r [])\n(for i in (range 0 3) (r .push [m/a m/c]) (m/c = i) (m/a += 1))\n"
+    "(m .del :a)\n(r .push [m/a m/b m/c])\n(for k in [:d :e :f :g :h :i :j :k] (m .set k 1))\n"
+    "(m/b = 7)\n(r .push [m/b m/z (m .size)])\n(str r)",
+    // Arrays: inline .get/.set/.size/.push, paths, out-of-range falls to the error path.
+    "(var a [])\n(for i in (range 0 20) (a .push (i * i)))\n(a .set 3 -1)\n(a/4 = 99)\n"
+    "(var t 0)\n(for x in a (t += x))\n(println t (a .size) (a .get 19) a/0)\n(a .get 20)",
     // % by constants (compiled without idiv) over the whole 48-bit range, both signs.
     "(var s [])\n(var n -140737488355328)\n"
     "(while (n < 140737488355000) (s .push [(n % 7) (n % 1) (n % 1000003) (n % 2147483647)]) (n += 99999999999))\n"
