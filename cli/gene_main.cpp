@@ -88,7 +88,7 @@ int main(int argc, char** argv) {
 
   std::string source;
   if (!read_file(file, source)) {
-    std::cerr << "gene: cannot read '" << file << "'\n";
+    std::cerr << file << ": error: cannot read the file\n";
     return gene::kExitCompileError;
   }
 

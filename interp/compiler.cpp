@@ -220,7 +220,13 @@ class Compiler {
     return true;
   }
 
+  // Slot, count and upvalue operands are 16-bit in places (the verifier enforces it); the
+  // compiler reports the limit at the source position instead.
+  static constexpr int kMaxOperand = 65535;
+
   Local& declare(const std::string& name, const Node* key) {
+    if (fs_->next_slot >= kMaxOperand && err_.message.empty())
+      err_ = {key->line, key->col, "too many local variables in one function (at most 65535)"};
     Scope& sc = fs_->scopes.back();
     sc.locals.push_back({name, alloc_slot(), captured_.count(key) > 0, key});
     return sc.locals.back();
@@ -385,11 +391,13 @@ class Compiler {
       case NodeKind::Method: return fail(n, "method ." + n.text + " needs a receiver: (x ." + n.text + " ...)");
       case NodeKind::Key: return fail(n, "^" + n.text + " outside a map literal");
       case NodeKind::Array:
+        if (!check_count(n, n.items.size(), "elements in an array literal")) return false;
         for (auto& c : n.items)
           if (!expr(*c)) return false;
         emit(Op::MAKE_ARRAY, n.line, int32_t(n.items.size()));
         return true;
       case NodeKind::Map:
+        if (!check_count(n, n.items.size(), "entries in a map literal")) return false;
         for (size_t i = 0; i < n.items.size(); i += 2) {
           emit(Op::CONST, n.items[i]->line, symbol_const(n.items[i]->text));
           if (!expr(*n.items[i + 1])) return false;
@@ -451,7 +459,13 @@ class Compiler {
     return call(n);
   }
 
+  bool check_count(const Node& n, size_t count, const char* what) {
+    if (count > size_t(kMaxOperand)) return fail(n, std::string("too many ") + what + " (at most 65535)");
+    return true;
+  }
+
   bool call(const Node& n) {
+    if (!check_count(n, n.items.size() - 1, "arguments")) return false;
     for (auto& c : n.items)
       if (!expr(*c)) return false;
     emit(Op::CALL, n.line, int32_t(n.items.size() - 1));
@@ -459,6 +473,7 @@ class Compiler {
   }
 
   bool method_call(const Node& n) {
+    if (!check_count(n, n.items.size() - 2, "arguments")) return false;
     if (!expr(*n.items[0])) return false;
     for (size_t i = 2; i < n.items.size(); i++)
       if (!expr(*n.items[i])) return false;
@@ -766,20 +781,22 @@ class Compiler {
     const Node& var = *n.items[1];
     if (!check_name(var, "for")) return false;
     const Node& seq = *n.items[3];
-    push_scope();  // hidden iteration slots
-    int s = alloc_slot();
-    alloc_slot();
     // (range a b) iterates without building the array, as long as `range` is the builtin
     // (RANGE_PREP checks that at run time and otherwise calls whatever `range` is).
     bool is_range = seq.kind == NodeKind::List && seq.items.size() == 3 && seq.items[0]->is_ident("range") &&
                     resolve_peek_global("range");
+    // The sequence is compiled in the enclosing scope (a `var` in it belongs there), before
+    // the hidden iteration slots exist.
     if (is_range) {
       if (!expr(*seq.items[0]) || !expr(*seq.items[1]) || !expr(*seq.items[2])) return false;
-      emit(Op::RANGE_PREP, seq.line, s);
     } else {
       if (!expr(seq)) return false;
-      emit(Op::FOR_PREP, n.line, s);
     }
+    push_scope();  // hidden iteration slots
+    int s = alloc_slot();
+    alloc_slot();
+    if (s + 1 > kMaxOperand) return fail(n, "too many local variables in one function");
+    emit(is_range ? Op::RANGE_PREP : Op::FOR_PREP, is_range ? seq.line : n.line, s);
     int top = label();
     begin_loop(top);
     int next = emit(Op::FOR_NEXT, n.line, 0, uint16_t(s));
@@ -808,7 +825,9 @@ class Compiler {
   bool break_form(const Node& n, bool is_break) {
     const char* what = is_break ? "break" : "continue";
     if (fs_->loops.empty()) return fail(n, std::string(what) + " outside a loop");
-    LoopCtx& loop = fs_->loops.back();
+    // By index: compiling the break value may push (and reallocate) inner loop contexts.
+    size_t loop = fs_->loops.size() - 1;
+    int base_depth = fs_->loops[loop].base_depth;
     int saved = fs_->depth;
     if (is_break) {
       if (n.items.size() > 2) return fail(n, "break takes at most one value");
@@ -817,16 +836,17 @@ class Compiler {
       } else {
         emit(Op::NIL, n.line);
       }
-      int extra = fs_->depth - 1 - loop.base_depth;
+      int extra = fs_->depth - 1 - base_depth;
       if (extra > 0) emit(Op::UNWIND, n.line, extra);
-      fs_->loops.back().break_jumps.push_back(emit(Op::JUMP, n.line));
+      fs_->loops[loop].break_jumps.push_back(emit(Op::JUMP, n.line));
       fs_->depth = saved + 1;  // the form's notional value (code after is unreachable)
       return true;
     }
     if (n.items.size() != 1) return fail(n, "continue takes no value");
-    int extra = fs_->depth - loop.base_depth;
+    int extra = fs_->depth - base_depth;
+    int target = fs_->loops[loop].continue_target;
     if (extra > 0) emit(Op::POPN, n.line, extra);
-    emit(loop.continue_target <= here() ? Op::LOOP : Op::JUMP, n.line, loop.continue_target);
+    emit(target <= here() ? Op::LOOP : Op::JUMP, n.line, target);
     fs_->depth = saved + 1;
     return true;
   }
@@ -925,7 +945,7 @@ bool compile_program(VM& vm, const NodeList& forms, Program& out, SourceError& e
     Compiler c(vm, out, err, captured);
     c.builtin_count_ = builtins;
     bool ok = c.compile_top(forms);
-    if (!ok) return false;
+    if (!ok || !err.message.empty()) return false;
     if (!c.need_recompile) return true;
     captured.insert(c.newly_captured.begin(), c.newly_captured.end());
   }

@@ -55,7 +55,10 @@ bool Heap::reserve(size_t bytes) {
 }
 
 bool Heap::note_growth(size_t bytes) {
-  if (limit_ && bytes_ + bytes > limit_) return false;
+  if (limit_ && bytes_ + bytes > limit_) {
+    collect();  // the object growing is reachable (its caller keeps it on the VM stack)
+    if (bytes_ + bytes > limit_) return false;
+  }
   bytes_ += bytes;
   stats_.peak_bytes = std::max(stats_.peak_bytes, bytes_);
   return true;

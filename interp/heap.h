@@ -31,6 +31,7 @@ class Heap {
   void set_root_marker(std::function<void(Heap&)> marker) { mark_roots_ = std::move(marker); }
   void set_stress(bool on) { stress_ = on; }
   void set_limit(size_t bytes) { limit_ = bytes; }
+  size_t limit() const { return limit_; }
 
   // Returns nullptr when the heap limit (--max-heap) is exceeded even after collecting.
   String* new_string(std::string s);
@@ -41,8 +42,9 @@ class Heap {
   Builtin* new_builtin(const char* name, BuiltinFn fn);
   Symbol* intern(const std::string& name);  // symbols are permanent
 
-  // Growth of an existing object's payload (array push, map insert): counts toward the limit.
-  // Returns false when the limit is exceeded.
+  // Growth of an existing object's payload (array push, map insert): counts toward the limit,
+  // collecting first if it would be exceeded, so the grown object must be rooted. Returns false
+  // when the limit is exceeded even after collecting.
   bool note_growth(size_t bytes);
 
   void mark_value(Value v) {

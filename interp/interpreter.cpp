@@ -494,8 +494,9 @@ L_MAKE_ARRAY: {
 L_MAKE_MAP: {
   SYNC();
   int n = ip->x;
-  Map* m = vm.heap.new_map();
-  if (!m || !vm.heap.note_growth(size_t(n) * sizeof(Map::Entry))) {
+  // Account the entries first: note_growth may collect, and the new map is not rooted yet.
+  Map* m = vm.heap.note_growth(size_t(n) * sizeof(Map::Entry)) ? vm.heap.new_map() : nullptr;
+  if (!m) {
     vm.raise(ErrorKind::OutOfMemory, "heap limit exceeded");
     goto error;
   }

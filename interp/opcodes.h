@@ -41,7 +41,7 @@ constexpr int kVarPops = -1;
   X(STORE_LOCAL, "store_local", Local, None, 1, 0, false)                            \
   X(LOAD_CELL, "load_cell", Local, None, 0, 1, false)                                \
   X(STORE_CELL, "store_cell", Local, None, 1, 0, false)                              \
-  X(MAKE_CELL, "make_cell", Local, None, 1, 0, false)                                \
+  X(MAKE_CELL, "make_cell", Local, None, 1, 0, true)                                 \
   X(LOAD_UPVAL, "load_upval", Upval, None, 0, 1, false)                              \
   X(STORE_UPVAL, "store_upval", Upval, None, 1, 0, false)                            \
   X(LOAD_GLOBAL, "load_global", Global, None, 0, 1, true)                            \
@@ -80,7 +80,7 @@ constexpr int kVarPops = -1;
   X(CALL, "call", Count, None, kVarPops, 1, true)                                    \
   X(CALL_METHOD, "call_method", Const, Count, kVarPops, 1, true)                     \
   X(RETURN, "return", None, None, 1, 0, false)                                       \
-  X(CLOSURE, "closure", Proto, None, 0, 1, false)                                    \
+  X(CLOSURE, "closure", Proto, None, 0, 1, true)                                     \
   X(MAKE_ARRAY, "make_array", Count, None, kVarPops, 1, true)                        \
   X(MAKE_MAP, "make_map", Count, None, kVarPops, 1, true)                            \
   X(GET_PATH, "get_path", Const, None, 1, 1, true)                                   \

@@ -91,14 +91,15 @@ bool VM::raise_throw(Value payload) {
 
 Value VM::error_value() {
   if (error.kind == ErrorKind::UncaughtThrow) return error.payload;
-  // The map is built on demand; `error` stays rooted (payload) while allocating.
+  // The map is built on demand; `error` stays rooted (payload) while allocating. The heap limit
+  // is lifted for these two small objects: catching out_of_memory must still give a map.
+  size_t limit = heap.limit();
+  heap.set_limit(0);
   Map* m = heap.new_map();
-  if (!m) return Value::nil();
   error.payload = Value::object(m);
   m->set(Value::object(names.kind), Value::object(heap.intern(error_kind_name(error.kind))));
-  String* msg = heap.new_string(error.message);
-  if (!msg) return Value::object(m);
-  m->set(Value::object(names.message), Value::object(msg));
+  m->set(Value::object(names.message), Value::object(heap.new_string(error.message)));
+  heap.set_limit(limit);
   return Value::object(m);
 }
 

@@ -179,8 +179,9 @@ bool make_array(VM* vm, Value* sp, const Instr* ip) {
 bool make_map(VM* vm, Value* sp, const Instr* ip) {
   sync(vm, sp, ip);
   int n = ip->x;
-  Map* m = vm->heap.new_map();
-  if (!m || !vm->heap.note_growth(size_t(n) * sizeof(Map::Entry))) return oom(vm);
+  // Account the entries first: note_growth may collect, and the new map is not rooted yet.
+  Map* m = vm->heap.note_growth(size_t(n) * sizeof(Map::Entry)) ? vm->heap.new_map() : nullptr;
+  if (!m) return oom(vm);
   Value* kv = sp - 2 * n;
   for (int i = 0; i < n; i++) m->set(kv[2 * i], kv[2 * i + 1]);
   kv[0] = Value::object(m);
