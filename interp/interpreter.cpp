@@ -26,7 +26,12 @@ bool push_call_frame(VM& vm, Closure* c, Value* callee_slot, int argc, bool entr
   return true;
 }
 
-bool interpret(VM& vm) {
+namespace {
+
+// The dispatch loop, instantiated twice: kCount adds a per-opcode execution counter (for the
+// harness's opcode coverage) without costing the normal loop anything.
+template <bool kCount>
+bool run_loop(VM& vm) {
   static void* const kLabels[] = {
 #define GENE_OP_LABEL(name, ...) &&L_##name,
       GENE_OPCODES(GENE_OP_LABEL)
@@ -46,7 +51,11 @@ bool interpret(VM& vm) {
 // Registers are the truth inside the loop; SYNC publishes them before anything that can
 // allocate (GC scans up to vm.sp), raise (the unwinder reads f->pc) or call out.
 #define SYNC() (vm.sp = sp, f->pc = ip)
-#define DISPATCH() goto* kLabels[int(ip->op)]
+#define DISPATCH()                                 \
+  do {                                             \
+    if constexpr (kCount) vm.op_counts[int(ip->op)]++; \
+    goto* kLabels[int(ip->op)];                    \
+  } while (0)
 #define NEXT() \
   do {         \
     ++ip;      \
@@ -606,6 +615,10 @@ error:
 #undef globals
 #undef BINARY_INT_SLOW
 }
+
+}  // namespace
+
+bool interpret(VM& vm) { return vm.op_counts ? run_loop<true>(vm) : run_loop<false>(vm); }
 
 bool call_value(VM& vm, Value callee, const Value* args, int argc, Value& result) {
   if (is_obj_type(callee, ObjType::Builtin)) {

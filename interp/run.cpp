@@ -17,6 +17,7 @@ RunOutcome run_here(const std::string& file, const std::string& source, const Ru
   RunOutcome o;
   VM vm(opts.vm);
   vm.out_file = out;
+  vm.op_counts = opts.op_counts;
   NodeList forms;
   SourceError err;
   Program prog;

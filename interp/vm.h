@@ -119,6 +119,8 @@ class VM {
 
   Heap heap;
   VMOptions opts;
+  // When set (kOpCount entries), every engine counts each instruction it executes.
+  uint64_t* op_counts = nullptr;
   Program* program = nullptr;
   TierHooks hooks;
 

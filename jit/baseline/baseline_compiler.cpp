@@ -119,6 +119,10 @@ class BaselineCompiler {
       pc_ = int(pc);
       depth_ = depths_[pc];
       ip_ = &p_.code[pc];
+      if (vm_.op_counts) {  // coverage runs count compiled instructions too
+        a_.mov_imm64(rax, reinterpret_cast<uint64_t>(&vm_.op_counts[int(ip_->op)]));
+        a_.add(qword_ptr(rax, 0), 1);
+      }
       emit_instruction(*ip_);
     }
     unwinder();
