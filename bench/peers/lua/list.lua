@@ -1,0 +1,35 @@
+-- list: AWFY List, lists of 15/10/6 and the Takeuchi-like tail, ITER = 700 (peer of corpus/bench/list.gene)
+local function make_list(length)
+  if length == 0 then return nil end
+  return {val = length, next = make_list(length - 1)}
+end
+local function list_length(e)
+  local n = e.next
+  if n == nil then return 1 end
+  return 1 + list_length(n)
+end
+local function is_shorter_than(x, y)
+  local x_tail, y_tail = x, y
+  while y_tail ~= nil do
+    if x_tail == nil then return true end
+    x_tail = x_tail.next
+    y_tail = y_tail.next
+  end
+  return false
+end
+local function tail(x, y, z)
+  if is_shorter_than(y, x) then
+    return tail(tail(x.next, y, z), tail(y.next, z, x), tail(z.next, x, y))
+  end
+  return z
+end
+local function benchmark()
+  local result = tail(make_list(15), make_list(10), make_list(6))
+  return list_length(result)
+end
+local result = 0
+for it = 1, 700 do
+  result = benchmark()
+  assert(result == 10, "list: wrong length")
+end
+print("list: length = " .. result)
