@@ -621,14 +621,7 @@ class BaselineCompiler {
     Label slow = a_.new_label(), done = a_.new_label();
     int argc = in.x;
     a_.mov(rax, top(argc));
-    a_.mov(rdx, rax);
-    a_.shr(rdx, uint8_t(48));
-    a_.cmp(edx, int32_t(Tag::Object));
-    a_.jcc(Cond::NE, slow);
-    a_.shl(rax, uint8_t(16));
-    a_.shr(rax, uint8_t(16));
-    a_.cmp(byte_ptr(rax, L.obj_type), int8_t(ObjType::Closure));
-    a_.jcc(Cond::NE, slow);
+    check_object(rax, ObjType::Closure, slow);
     a_.mov(rdx, qword_ptr(rax, L.closure_proto));
     a_.mov(r8, qword_ptr(rdx, L.proto_jit_entry));
     a_.test(r8, r8);
@@ -664,17 +657,19 @@ class BaselineCompiler {
     call_checked(h_call);
     a_.bind(done);
   }
-  // rax holds a value: jump to `other` unless it is an Array; then rax = the Array*.
-  void check_array(Reg64 r, Label other) {
+  // r holds a value: jump to `other` unless it is a heap object of `type`; then r = the Obj*.
+  void check_object(Reg64 r, ObjType type, Label other) {
     a_.mov(rdx, r);
     a_.shr(rdx, uint8_t(48));
     a_.cmp(edx, int32_t(Tag::Object));
     a_.jcc(Cond::NE, other);
     a_.shl(r, uint8_t(16));
     a_.shr(r, uint8_t(16));
-    a_.cmp(byte_ptr(r, layout_.obj_type), int8_t(ObjType::Array));
+    a_.cmp(byte_ptr(r, layout_.obj_type), int8_t(type));
     a_.jcc(Cond::NE, other);
   }
+  void check_array(Reg64 r, Label other) { check_object(r, ObjType::Array, other); }
+  void check_map(Reg64 r, Label other) { check_object(r, ObjType::Map, other); }
   // Array* in `arr`: rcx = items begin, rdx = size in bytes.
   void array_bounds(Reg64 arr) {
     a_.mov(rcx, qword_ptr(arr, layout_.array_items));
@@ -766,17 +761,6 @@ class BaselineCompiler {
     a_.add(rcx, int32_t(sizeof(Map::Entry)));
     a_.jmp(loop);
     a_.bind(found);
-  }
-  // rax holds a value: jump to `other` unless it is a Map; then rax = the Map*.
-  void check_map(Reg64 r, Label other) {
-    a_.mov(rdx, r);
-    a_.shr(rdx, uint8_t(48));
-    a_.cmp(edx, int32_t(Tag::Object));
-    a_.jcc(Cond::NE, other);
-    a_.shl(r, uint8_t(16));
-    a_.shr(r, uint8_t(16));
-    a_.cmp(byte_ptr(r, layout_.obj_type), int8_t(ObjType::Map));
-    a_.jcc(Cond::NE, other);
   }
   bool inline_symbol_path(const Instr& in) {
     return layout_.vector_layout_ok && is_obj_type(p_.consts[size_t(in.x)], ObjType::Symbol);
