@@ -1,0 +1,278 @@
+#include "harness/report.h"
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <sstream>
+
+namespace gene::harness {
+
+using nlohmann::json;
+
+std::string Row::key() const { return program + "|" + tier + "|" + mode + (gc_stress ? "|gc-stress" : ""); }
+
+namespace {
+
+// Every nullable number of a row, by column name, so JSON reading and writing share one list.
+struct NumberField {
+  const char* name;
+  std::optional<double> Row::*member;
+};
+const NumberField kNumberFields[] = {
+    {"iterations", &Row::iterations},
+    {"time_median_ms", &Row::time_median_ms},
+    {"time_mean_ms", &Row::time_mean_ms},
+    {"time_min_ms", &Row::time_min_ms},
+    {"time_max_ms", &Row::time_max_ms},
+    {"time_stddev_ms", &Row::time_stddev_ms},
+    {"time_cv", &Row::time_cv},
+    {"speedup", &Row::speedup},
+    {"peak_heap_bytes", &Row::peak_heap_bytes},
+    {"gc_collections", &Row::gc_collections},
+    {"compile_time_ms", &Row::compile_time_ms},
+    {"code_bytes", &Row::code_bytes},
+    {"functions_compiled", &Row::functions_compiled},
+    {"deopts", &Row::deopts},
+};
+
+const char* const kStatuses[] = {"pass", "fail", "error", "unchecked"};
+
+json opt(const std::optional<double>& v) { return v && std::isfinite(*v) ? json(*v) : json(nullptr); }
+
+}  // namespace
+
+const std::vector<std::string>& row_columns() {
+  static const std::vector<std::string> cols = [] {
+    std::vector<std::string> c = {"program", "tier", "mode", "gc_stress", "status", "exit", "repetitions"};
+    for (const auto& f : kNumberFields) c.push_back(f.name);
+    c.push_back("engine_stats");
+    c.push_back("detail");
+    return c;
+  }();
+  return cols;
+}
+
+json row_to_json(const Row& r) {
+  json j = {{"program", r.program}, {"tier", r.tier}, {"mode", r.mode}, {"gc_stress", r.gc_stress},
+            {"status", r.status}, {"exit", r.exit ? json(*r.exit) : json(nullptr)},
+            {"repetitions", r.repetitions ? json(*r.repetitions) : json(nullptr)}};
+  for (const auto& f : kNumberFields) j[f.name] = opt(r.*f.member);
+  j["engine_stats"] = json::object();
+  for (const auto& [k, v] : r.engine_stats)
+    if (std::isfinite(v)) j["engine_stats"][k] = v;
+  j["detail"] = r.detail;
+  return j;
+}
+
+json report_to_json(const Report& r) {
+  const Environment& e = r.environment;
+  json rows = json::array();
+  for (const auto& row : r.rows) rows.push_back(row_to_json(row));
+  return {{"schema", kReportSchemaName},
+          {"schema_version", r.schema_version},
+          {"kind", r.kind},
+          {"name", r.name},
+          {"created", r.created},
+          {"environment",
+           {{"hostname", e.hostname}, {"os", e.os}, {"cpu_model", e.cpu_model}, {"cpu_count", e.cpu_count},
+            {"compiler", e.compiler}, {"build_type", e.build_type}, {"git_commit", e.git_commit},
+            {"git_dirty", e.git_dirty}}},
+          {"settings", r.settings},
+          {"shards", r.shards},
+          {"rows", rows}};
+}
+
+namespace {
+
+// Small typed readers that record the first problem with its location.
+struct Reader {
+  std::string& error;
+  bool fail(const std::string& where, const std::string& what) {
+    if (error.empty()) error = where + ": " + what;
+    return false;
+  }
+  bool str(const json& o, const char* k, std::string& out, const std::string& where) {
+    if (!o.contains(k) || !o[k].is_string()) return fail(where, std::string("'") + k + "' must be a string");
+    out = o[k].get<std::string>();
+    return true;
+  }
+  bool boolean(const json& o, const char* k, bool& out, const std::string& where) {
+    if (!o.contains(k) || !o[k].is_boolean()) return fail(where, std::string("'") + k + "' must be true or false");
+    out = o[k].get<bool>();
+    return true;
+  }
+  bool integer(const json& o, const char* k, int& out, const std::string& where) {
+    if (!o.contains(k) || !o[k].is_number_integer()) return fail(where, std::string("'") + k + "' must be an integer");
+    out = o[k].get<int>();
+    return true;
+  }
+  bool nullable_int(const json& o, const char* k, std::optional<int>& out, const std::string& where) {
+    if (!o.contains(k) || o[k].is_null()) return out.reset(), true;
+    if (!o[k].is_number_integer()) return fail(where, std::string("'") + k + "' must be an integer or null");
+    out = o[k].get<int>();
+    return true;
+  }
+  bool nullable_number(const json& o, const char* k, std::optional<double>& out, const std::string& where) {
+    if (!o.contains(k) || o[k].is_null()) return out.reset(), true;
+    if (!o[k].is_number()) return fail(where, std::string("'") + k + "' must be a number or null");
+    out = o[k].get<double>();
+    return true;
+  }
+};
+
+bool row_from_json(const json& j, Row& r, Reader& rd, const std::string& where) {
+  if (!j.is_object()) return rd.fail(where, "must be an object");
+  bool ok = rd.str(j, "program", r.program, where) && rd.str(j, "tier", r.tier, where) &&
+            rd.str(j, "mode", r.mode, where) && rd.boolean(j, "gc_stress", r.gc_stress, where) &&
+            rd.str(j, "status", r.status, where) && rd.nullable_int(j, "exit", r.exit, where) &&
+            rd.nullable_int(j, "repetitions", r.repetitions, where);
+  if (!ok) return false;
+  if (std::find(std::begin(kStatuses), std::end(kStatuses), r.status) == std::end(kStatuses))
+    return rd.fail(where, "unknown status '" + r.status + "'");
+  if (r.mode != "default" && r.mode != "eager") return rd.fail(where, "mode must be \"default\" or \"eager\"");
+  for (const auto& f : kNumberFields)
+    if (!rd.nullable_number(j, f.name, r.*f.member, where)) return false;
+  if (j.contains("engine_stats") && !j["engine_stats"].is_null()) {
+    if (!j["engine_stats"].is_object()) return rd.fail(where, "'engine_stats' must be an object");
+    for (const auto& [k, v] : j["engine_stats"].items()) {
+      if (!v.is_number()) return rd.fail(where, "engine_stats '" + k + "' must be a number");
+      r.engine_stats[k] = v.get<double>();
+    }
+  }
+  if (j.contains("detail") && j["detail"].is_string()) r.detail = j["detail"].get<std::string>();
+  return true;
+}
+
+}  // namespace
+
+bool report_from_json(const json& j, Report& out, std::string& error) {
+  error.clear();
+  Reader rd{error};
+  if (!j.is_object()) return rd.fail("report", "not a JSON object");
+  if (!j.contains("schema") || j["schema"] != kReportSchemaName)
+    return rd.fail("report", std::string("not a gene-harness report (no \"schema\": \"") + kReportSchemaName + "\")");
+  Report r;
+  if (!rd.integer(j, "schema_version", r.schema_version, "report")) return false;
+  if (r.schema_version != kReportSchemaVersion)
+    return rd.fail("report", "schema version " + std::to_string(r.schema_version) + " is " +
+                                 (r.schema_version > kReportSchemaVersion ? "newer" : "older") +
+                                 " than the version this gene-harness reads (" +
+                                 std::to_string(kReportSchemaVersion) + "); regenerate the report");
+  if (!rd.str(j, "kind", r.kind, "report") || !rd.str(j, "name", r.name, "report") ||
+      !rd.str(j, "created", r.created, "report"))
+    return false;
+  if (r.kind != "bench" && r.kind != "check") return rd.fail("report", "kind must be \"bench\" or \"check\"");
+
+  if (!j.contains("environment") || !j["environment"].is_object()) return rd.fail("report", "'environment' must be an object");
+  const json& e = j["environment"];
+  Environment& env = r.environment;
+  if (!rd.str(e, "hostname", env.hostname, "environment") || !rd.str(e, "os", env.os, "environment") ||
+      !rd.str(e, "cpu_model", env.cpu_model, "environment") || !rd.integer(e, "cpu_count", env.cpu_count, "environment") ||
+      !rd.str(e, "compiler", env.compiler, "environment") || !rd.str(e, "build_type", env.build_type, "environment") ||
+      !rd.str(e, "git_commit", env.git_commit, "environment") || !rd.boolean(e, "git_dirty", env.git_dirty, "environment"))
+    return false;
+
+  if (j.contains("settings")) {
+    if (!j["settings"].is_object()) return rd.fail("report", "'settings' must be an object");
+    r.settings = j["settings"];
+  }
+  if (j.contains("shards")) {
+    if (!j["shards"].is_array()) return rd.fail("report", "'shards' must be an array");
+    for (const auto& s : j["shards"]) {
+      if (!s.is_string()) return rd.fail("report", "'shards' must hold strings");
+      r.shards.push_back(s.get<std::string>());
+    }
+  }
+  if (!j.contains("rows") || !j["rows"].is_array()) return rd.fail("report", "'rows' must be an array");
+  for (size_t i = 0; i < j["rows"].size(); ++i) {
+    Row row;
+    if (!row_from_json(j["rows"][i], row, rd, "rows[" + std::to_string(i) + "]")) return false;
+    r.rows.push_back(std::move(row));
+  }
+  out = std::move(r);
+  return true;
+}
+
+bool load_report(const std::string& path, Report& out, std::string& error) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    error = path + ": cannot open";
+    return false;
+  }
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  json j = json::parse(ss.str(), nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded()) {
+    error = path + ": not valid JSON (corrupt or truncated report)";
+    return false;
+  }
+  if (!report_from_json(j, out, error)) {
+    error = path + ": " + error;
+    return false;
+  }
+  return true;
+}
+
+bool save_text(const std::string& path, const std::string& text, std::string& error) {
+  // Write beside the target and rename, so a crash never leaves a half-written report behind.
+  std::string tmp = path + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    out << text;
+    if (!out) {
+      error = path + ": cannot write";
+      return false;
+    }
+  }
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+    error = path + ": cannot write";
+    std::remove(tmp.c_str());
+    return false;
+  }
+  return true;
+}
+
+void compute_speedups(Report& r) {
+  std::map<std::string, double> interp;  // program|gc -> interp median
+  auto base_key = [](const Row& row) { return row.program + (row.gc_stress ? "|gc" : ""); };
+  for (const auto& row : r.rows)
+    if (row.tier == "interp" && row.time_median_ms && *row.time_median_ms > 0) interp[base_key(row)] = *row.time_median_ms;
+  for (auto& row : r.rows) {
+    auto it = interp.find(base_key(row));
+    if (it != interp.end() && row.time_median_ms && *row.time_median_ms > 0)
+      row.speedup = it->second / *row.time_median_ms;
+    else
+      row.speedup.reset();
+  }
+}
+
+std::optional<double> geomean_speedup(const Report& r, const std::string& tier, const std::string& mode) {
+  double log_sum = 0;
+  int n = 0;
+  for (const auto& row : r.rows) {
+    if (row.tier != tier || row.gc_stress || !row.speedup || *row.speedup <= 0) continue;
+    if (tier != "interp" && row.mode != mode) continue;
+    log_sum += std::log(*row.speedup);
+    ++n;
+  }
+  if (n == 0) return std::nullopt;
+  return std::exp(log_sum / n);
+}
+
+std::vector<std::string> report_tiers(const Report& r) {
+  std::vector<std::string> out;
+  for (const auto& row : r.rows)
+    if (std::find(out.begin(), out.end(), row.tier) == out.end()) out.push_back(row.tier);
+  auto it = std::find(out.begin(), out.end(), "interp");
+  if (it != out.end()) std::rotate(out.begin(), it, it + 1);
+  return out;
+}
+
+std::vector<std::string> report_programs(const Report& r) {
+  std::vector<std::string> out;
+  for (const auto& row : r.rows)
+    if (std::find(out.begin(), out.end(), row.program) == out.end()) out.push_back(row.program);
+  return out;
+}
+
+}  // namespace gene::harness

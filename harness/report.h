@@ -1,0 +1,80 @@
+// The report model shared by check, bench, compare and merge, and its JSON form (the schema is
+// documented in docs/report-schema.md; bump kReportSchemaVersion on any incompatible change).
+#pragma once
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "harness/environment.h"
+
+namespace gene::harness {
+
+inline constexpr int kReportSchemaVersion = 1;
+inline constexpr const char* kReportSchemaName = "gene-harness-report";
+
+// One program run on one tier in one mode. Numbers a command or tier does not measure are
+// empty (null in JSON, an empty cell in CSV) rather than zero, so "not measured" and "zero" differ.
+struct Row {
+  std::string program;  // path as given to the harness, e.g. corpus/bench/fib.gene
+  std::string tier;
+  std::string mode = "default";  // "default" thresholds or "eager" (--jit-eager)
+  bool gc_stress = false;
+  std::string status;            // pass | fail | error | unchecked (see verdict.h)
+  std::optional<int> exit;
+  std::string detail;            // why it failed, if it did
+
+  // Timing (bench): wall time of one whole run (compile + execute) in milliseconds.
+  std::optional<int> repetitions;
+  std::optional<double> iterations;  // runs per repetition chosen by Google Benchmark
+  std::optional<double> time_median_ms, time_mean_ms, time_min_ms, time_max_ms, time_stddev_ms;
+  std::optional<double> time_cv;     // stddev / mean: the spread, comparable across programs
+  std::optional<double> speedup;     // interp median / this median, same program, same run
+
+  // Memory and engine statistics (null where the tier has none).
+  std::optional<double> peak_heap_bytes, gc_collections;
+  std::optional<double> compile_time_ms, code_bytes, functions_compiled, deopts;
+  std::map<std::string, double> engine_stats;  // everything the engine reported, by name
+
+  std::string key() const;  // program|tier|mode|gc: identifies a row across reports
+};
+
+struct Report {
+  int schema_version = kReportSchemaVersion;
+  std::string kind = "bench";  // "bench" or "check"
+  std::string name;
+  std::string created;         // UTC ISO 8601
+  Environment environment;
+  nlohmann::json settings = nlohmann::json::object();  // the command's options, free-form
+  std::vector<std::string> shards;                     // the shards ("i/n") this report covers
+  std::vector<Row> rows;
+};
+
+// The CSV columns, in order: also the JSON field names of a row.
+const std::vector<std::string>& row_columns();
+
+nlohmann::json row_to_json(const Row& r);
+nlohmann::json report_to_json(const Report& r);
+
+// Validating conversion from JSON: false with a precise message on anything unexpected
+// (wrong schema name or version, missing or mistyped field, with its row number).
+bool report_from_json(const nlohmann::json& j, Report& out, std::string& error);
+
+// Reading and writing files. Errors name the file.
+bool load_report(const std::string& path, Report& out, std::string& error);
+bool save_text(const std::string& path, const std::string& text, std::string& error);
+
+// Fills `speedup` of every timed row from the interp row of the same program, mode-independent
+// (the interpreter has one mode) and with the same gc_stress setting.
+void compute_speedups(Report& r);
+
+// Geometric mean of the speedups of one tier (mode "default" unless given), empty if none.
+std::optional<double> geomean_speedup(const Report& r, const std::string& tier, const std::string& mode = "default");
+
+// Tiers in the order they first appear in the rows (interp first when present).
+std::vector<std::string> report_tiers(const Report& r);
+std::vector<std::string> report_programs(const Report& r);
+
+}  // namespace gene::harness

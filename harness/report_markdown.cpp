@@ -1,0 +1,97 @@
+#include "harness/report_markdown.h"
+
+#include <cstdio>
+
+#include "harness/svg_chart.h"
+
+namespace gene::harness {
+
+namespace {
+
+std::string fmt(const std::optional<double>& v, const char* f) {
+  if (!v) return "–";
+  char buf[48];
+  std::snprintf(buf, sizeof buf, f, *v);
+  return buf;
+}
+
+// Markdown table cells cannot hold '|' or newlines.
+std::string cell(std::string s) {
+  for (auto& c : s)
+    if (c == '\n' || c == '\r') c = ' ';
+  std::string o;
+  for (char c : s) o += c == '|' ? std::string("\\|") : std::string(1, c);
+  return o;
+}
+
+}  // namespace
+
+std::string report_to_markdown(const Report& r, const std::string& svg_file) {
+  const Environment& e = r.environment;
+  std::string s = "# Gene " + r.kind + " report: " + r.name + "\n\n";
+  s += "| | |\n|---|---|\n";
+  s += "| created | " + r.created + " |\n";
+  s += "| git commit | `" + e.git_commit + "`" + (e.git_dirty ? " (uncommitted changes)" : "") + " |\n";
+  s += "| build | " + cell(e.build_type) + ", " + cell(e.compiler) + " |\n";
+  s += "| machine | " + cell(e.cpu_model) + " × " + std::to_string(e.cpu_count) + ", " + cell(e.os) + " (" + cell(e.hostname) + ") |\n";
+  if (!r.shards.empty()) {
+    std::string sh;
+    for (const auto& x : r.shards) sh += (sh.empty() ? "" : ", ") + x;
+    s += "| shards | " + sh + " |\n";
+  }
+  s += "| settings | `" + cell(r.settings.dump()) + "` |\n\n";
+
+  if (!svg_file.empty()) s += "![Speedup over the interpreter per program and tier](" + svg_file + ")\n\n";
+
+  // Per tier and mode: how many rows, how many failed, geometric mean speedup.
+  s += "## Tiers\n\n| tier | mode | rows | failed | geomean speedup |\n|---|---|---:|---:|---:|\n";
+  for (const auto& tier : report_tiers(r)) {
+    for (const char* mode : {"default", "eager"}) {
+      int rows = 0, failed = 0;
+      for (const auto& row : r.rows) {
+        if (row.tier != tier || row.mode != mode || row.gc_stress) continue;
+        ++rows;
+        if (row.status == "fail" || row.status == "error") ++failed;
+      }
+      if (rows == 0) continue;
+      auto g = r.kind == "bench" ? geomean_speedup(r, tier, mode) : std::nullopt;
+      s += "| " + tier + " | " + mode + " | " + std::to_string(rows) + " | " + std::to_string(failed) + " | " +
+           fmt(g, "%.2f×") + " |\n";
+    }
+  }
+
+  std::vector<std::string> programs = report_programs(r);
+  std::vector<std::string> names = short_program_names(programs);
+  auto short_name = [&](const std::string& p) {
+    for (size_t i = 0; i < programs.size(); ++i)
+      if (programs[i] == p) return names[i];
+    return p;
+  };
+
+  if (r.kind == "bench") {
+    s += "\n## Rows\n\nTimes are the median wall time of one whole run (compile and execute) in ms; spread is the "
+         "coefficient of variation over the repetitions.\n\n";
+    s += "| program | tier | mode | status | median ms | spread | speedup | peak heap KiB | compile ms | code bytes | "
+         "functions | deopts |\n|---|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n";
+    for (const auto& row : r.rows) {
+      std::optional<double> heap_kib;
+      if (row.peak_heap_bytes) heap_kib = *row.peak_heap_bytes / 1024;
+      std::optional<double> cv_pct;
+      if (row.time_cv) cv_pct = *row.time_cv * 100;
+      s += "| " + cell(short_name(row.program)) + " | " + row.tier + " | " + row.mode + (row.gc_stress ? " gc-stress" : "") +
+           " | " + row.status + " | " + fmt(row.time_median_ms, "%.3f") + " | " + fmt(cv_pct, "%.1f%%") + " | " +
+           fmt(row.speedup, "%.2f×") + " | " + fmt(heap_kib, "%.0f") + " | " + fmt(row.compile_time_ms, "%.3f") + " | " +
+           fmt(row.code_bytes, "%.0f") + " | " + fmt(row.functions_compiled, "%.0f") + " | " + fmt(row.deopts, "%.0f") + " |\n";
+    }
+  }
+
+  std::string failures;
+  for (const auto& row : r.rows)
+    if (row.status == "fail" || row.status == "error")
+      failures += "* `" + row.program + "` on " + row.tier + " (" + row.mode + (row.gc_stress ? ", gc-stress" : "") +
+                  "): " + row.status + (row.detail.empty() ? "" : " — " + cell(row.detail.substr(0, 300))) + "\n";
+  s += "\n## Failures\n\n" + (failures.empty() ? std::string("None.\n") : failures);
+  return s;
+}
+
+}  // namespace gene::harness

@@ -1,0 +1,27 @@
+#include "harness/report_output.h"
+
+#include <filesystem>
+
+#include "harness/report_csv.h"
+#include "harness/report_markdown.h"
+#include "harness/svg_chart.h"
+
+namespace gene::harness {
+
+bool write_report_files(const Report& r, const std::string& dir, const std::string& name, std::string& error) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) {
+    error = dir + ": cannot create directory (" + ec.message() + ")";
+    return false;
+  }
+  std::string base = (std::filesystem::path(dir) / name).string();
+  // A check report has no timings, so no chart.
+  bool chart = r.kind == "bench";
+  return save_text(base + ".json", report_to_json(r).dump(2) + "\n", error) &&
+         save_text(base + ".csv", report_to_csv(r), error) &&
+         (!chart || save_text(base + ".svg", speedup_chart_svg(r), error)) &&
+         save_text(base + ".md", report_to_markdown(r, chart ? name + ".svg" : ""), error);
+}
+
+}  // namespace gene::harness

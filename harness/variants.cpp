@@ -1,0 +1,38 @@
+#include "harness/variants.h"
+
+namespace gene::harness {
+
+std::string Variant::label() const {
+  std::string s = tier;
+  if (eager) s += " --jit-eager";
+  if (gc_stress) s += " --gc-stress";
+  return s;
+}
+
+std::vector<std::string> Variant::gene_args() const {
+  std::vector<std::string> a = {"--tier", tier};
+  if (eager) a.push_back("--jit-eager");
+  if (gc_stress) a.push_back("--gc-stress");
+  return a;
+}
+
+std::vector<Variant> build_variants(const std::vector<std::string>& tiers, bool with_gc_stress) {
+  std::vector<Variant> plain;
+  // The interpreter is the oracle: put it first whatever order the list has.
+  for (const auto& t : tiers)
+    if (t == "interp") plain.push_back({t, false, false});
+  for (const auto& t : tiers) {
+    if (t == "interp") continue;
+    plain.push_back({t, false, false});
+    plain.push_back({t, true, false});
+  }
+  std::vector<Variant> out = plain;
+  if (with_gc_stress)
+    for (auto v : plain) {
+      v.gc_stress = true;
+      out.push_back(v);
+    }
+  return out;
+}
+
+}  // namespace gene::harness
