@@ -16,6 +16,7 @@
 #include "harness/bench.h"
 #include "harness/check.h"
 #include "harness/compare.h"
+#include "harness/coverage.h"
 #include "harness/exit_codes.h"
 #include "harness/fuzz.h"
 #include "harness/merge.h"
@@ -164,6 +165,13 @@ int main(int argc, char** argv) try {
   fz->add_flag("--gbc", fuzz.bytecode, "Also fuzz the .gbc loader and verifier with mutated bytecode");
   fz->add_option("--print", fuzz.print_seed, "Print the program of this seed and exit (no runs)");
 
+  // --- coverage ---------------------------------------------------------------------------
+  CoverageOptions coverage;
+  std::vector<std::string> coverage_paths;
+  auto* cv = app.add_subcommand("coverage", "Count, per opcode and engine, the programs that execute it; fail if any opcode is never executed");
+  cv->add_option("paths", coverage_paths, "Programs or directories")->required();
+  cv->add_option("--tier", coverage.tiers, "Only these tiers (repeatable; interp is always included)");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -184,6 +192,7 @@ int main(int argc, char** argv) try {
   if (*mg) return run_merge(merge_inputs, merge_dir, merge_name, merge, std::cout, std::cerr);
   if (*rp) return report_command(report_json, report_dir);
   if (*fz) return run_fuzz(fuzz, std::cout, std::cerr);
+  if (*cv) return run_coverage(coverage_paths, coverage, std::cout, std::cerr);
   return kUsage;
 } catch (const std::exception& e) {
   std::cerr << "gene-harness: internal error: " << e.what() << "\n";

@@ -131,7 +131,8 @@ class Compiler {
   void patch(int at) { fs_->proto->code[at].x = label(); }
 
   // Peephole fusion of the instruction about to be emitted with the previous one, when no
-  // jump lands between them: `int k; add` -> `add_int k`, `lt; jump_if_false` -> `jump_unless_lt`.
+  // jump lands between them: `int k; add` -> `add_int k`, `lt; jump_if_false` -> `jump_unless_lt`,
+  // `not; jump_if_false` -> `jump_if_true`.
   bool fuse(Op& op, int32_t& x) {
     Proto* p = fs_->proto;
     if (p->code.empty() || barrier_ == here()) return false;
@@ -156,6 +157,7 @@ class Compiler {
       x = prev.x;
     } else if (op == Op::JUMP_IF_FALSE) {
       switch (prev.op) {
+        case Op::NOT: fused = Op::JUMP_IF_TRUE; break;  // (if (not c) ...)
         case Op::LT: fused = Op::JUMP_UNLESS_LT; break;
         case Op::LE: fused = Op::JUMP_UNLESS_LE; break;
         case Op::GT: fused = Op::JUMP_UNLESS_GT; break;
