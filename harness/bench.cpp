@@ -12,12 +12,17 @@
 #include "harness/engine_stats.h"
 #include "harness/exit_codes.h"
 #include "harness/expected.h"
+#include "harness/peers.h"
 #include "harness/progress.h"
 #include "harness/report_output.h"
 #include "harness/text_table.h"
 #include "harness/verdict.h"
 #include "interp/run.h"
 #include "jit/tiers.h"
+
+#ifndef GENE_SOURCE_DIR
+#define GENE_SOURCE_DIR "."
+#endif
 
 namespace gene::harness {
 
@@ -124,8 +129,10 @@ std::string fmt(const std::optional<double>& v, const char* f) {
 }  // namespace
 
 int run_bench(const std::vector<std::string>& paths, const BenchOptions& opts, std::ostream& out, std::ostream& err) {
-  if (opts.repetitions < 1 || opts.min_time <= 0 || opts.warmup < 0) {
-    err << "gene-harness bench: --repetitions must be >= 1, --min-time > 0 and --warmup >= 0\n";
+  if (opts.repetitions < 1 || opts.min_time <= 0 || opts.warmup < 0 || opts.peer_repetitions < 1 ||
+      opts.peer_timeout <= 0) {
+    err << "gene-harness bench: --repetitions and --peer-repetitions must be >= 1, --min-time and --peer-timeout > 0 "
+           "and --warmup >= 0\n";
     return kUsage;
   }
   // Tiers come from the engine linked into this binary (the same list `gene tiers` prints).
@@ -275,6 +282,40 @@ int run_bench(const std::vector<std::string>& paths, const BenchOptions& opts, s
   }
   out << table.render();
 
+  bool peer_fail = false;
+  if (opts.peers) {
+    PeerOptions po;
+    po.peers_dir = opts.peers_dir.empty() ? std::string(GENE_SOURCE_DIR) + "/bench/peers" : opts.peers_dir;
+    po.repetitions = opts.peer_repetitions;
+    po.timeout_seconds = opts.peer_timeout;
+    rep.settings["peers_dir"] = po.peers_dir;
+    rep.settings["peer_repetitions"] = po.repetitions;
+    rep.settings["peer_timer"] = "subprocess wall time";
+    std::vector<PeerProgram> peer_programs;
+    for (const auto& item : items) {
+      if (item->tier != "interp") continue;
+      PeerProgram pp;
+      pp.program = item->program;
+      if (item->expected.state == ExpectedFile::kOk) {
+        pp.expected_stdout = item->expected.observation.stdout_text;
+      } else if (item->observed) {
+        pp.expected_stdout = item->observed->stdout_text;  // no expected file: match our interpreter
+      } else {
+        pp.has_expected = false;
+      }
+      peer_programs.push_back(std::move(pp));
+    }
+    run_peers(peer_programs, po, rep, err);
+    TextTable pt({"program", "peer", "status", "median ms", "vs interp", "vs best", "best tier"},
+                 {false, false, false, true, true, true, false});
+    for (const auto& p : rep.peers) {
+      pt.add({p.program, p.peer, p.status, fmt(p.time_median_ms, "%.3f"), fmt(p.vs_interp, "%.2fx"),
+              fmt(p.vs_best, "%.2fx"), p.best_tier.empty() ? "-" : p.best_tier});
+      if (p.status == "fail" || p.status == "error") peer_fail = true;
+    }
+    if (!rep.peers.empty()) out << "\npeers (vs: peer time / our time; < 1 means the peer is faster)\n" << pt.render();
+  }
+
   std::string error;
   if (!write_report_files(rep, opts.report_dir, opts.name, error)) {
     err << "gene-harness bench: " << error << "\n";
@@ -285,7 +326,11 @@ int run_bench(const std::vector<std::string>& paths, const BenchOptions& opts, s
   for (const auto& row : rep.rows)
     if (row.status != "pass") err << "gene-harness bench: " << row.program << " on " << row.tier << ": " << row.status
                                   << (row.detail.empty() ? "" : " (" + row.detail + ")") << "\n";
-  if (any_fail) return kFailed;
+  for (const auto& p : rep.peers)
+    if (p.status != "pass")
+      err << "gene-harness bench: peer " << p.peer << " of " << p.program << ": " << p.status
+          << (p.detail.empty() ? "" : " (" + p.detail + ")") << "\n";
+  if (any_fail || peer_fail) return kFailed;
   if (any_unchecked) return kBadInput;
   return kOk;
 }

@@ -19,6 +19,11 @@ struct BenchOptions {
   std::string report_dir = "reports";
   std::string name = "latest";
   int progress = -1;               // -1: on a terminal without $CI; 0/1: force
+  // --peers: also run the peer implementations in peers_dir (see harness/peers.h).
+  bool peers = false;
+  std::string peers_dir;           // empty: <source tree>/bench/peers
+  int peer_repetitions = 1;
+  double peer_timeout = 600;       // seconds allowed for one peer run (then killed: an error)
 };
 
 int run_bench(const std::vector<std::string>& paths, const BenchOptions& opts, std::ostream& out, std::ostream& err);

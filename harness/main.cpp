@@ -115,6 +115,16 @@ int main(int argc, char** argv) try {
   b->add_option("--shard", bench_shard, "Time only slice i of n")->check(ShardValidator())->capture_default_str();
   b->add_option("--report-dir", bench.report_dir, "Directory for the report files")->capture_default_str();
   b->add_option("--name", bench.name, "Report name: <dir>/<name>.{json,csv,md,svg}")->capture_default_str();
+  b->add_flag("--peers", bench.peers,
+              "Also run the peers in bench/peers/ (lua5.4, luajit, luajit -joff, node, python3, gcc -O2) whose "
+              "runtime is installed, check their stdout and report their times against ours");
+  b->add_option("--peers-dir", bench.peers_dir, "Peer sources (default: <source tree>/bench/peers)");
+  b->add_option("--peer-repetitions", bench.peer_repetitions, "Timed runs per peer (median reported)")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  b->add_option("--peer-timeout", bench.peer_timeout, "Seconds allowed for one peer run")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
   b->add_flag("--no-progress", no_progress, "Never show the progress bar");
   b->add_flag("--progress", force_progress, "Show the progress bar even without a terminal");
 

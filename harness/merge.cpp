@@ -6,6 +6,7 @@
 
 #include "harness/corpus.h"
 #include "harness/exit_codes.h"
+#include "harness/peers.h"
 #include "harness/report_output.h"
 
 namespace gene::harness {
@@ -18,6 +19,7 @@ bool merge_reports(const std::vector<Report>& parts, const MergeOptions& opts, R
   }
   Report m = parts[0];
   m.rows.clear();
+  m.peers.clear();
   m.shards.clear();
   m.created = utc_timestamp();
   nlohmann::json sources = nlohmann::json::array();
@@ -39,6 +41,7 @@ bool merge_reports(const std::vector<Report>& parts, const MergeOptions& opts, R
       }
       m.rows.push_back(row);
     }
+    m.peers.insert(m.peers.end(), p.peers.begin(), p.peers.end());
     for (const auto& s : p.shards) m.shards.push_back(s);
     sources.push_back({{"name", p.name}, {"created", p.created}, {"hostname", p.environment.hostname},
                        {"cpu_model", p.environment.cpu_model}, {"shards", p.shards}});
@@ -47,6 +50,7 @@ bool merge_reports(const std::vector<Report>& parts, const MergeOptions& opts, R
   std::stable_sort(m.rows.begin(), m.rows.end(), [](const Row& a, const Row& b) { return a.program < b.program; });
   std::sort(m.shards.begin(), m.shards.end());
   m.settings["merged_from"] = sources;
+  compute_peer_ratios(m);  // each shard's peers against our rows for the same program
 
   // Note shards that are missing from an i/n family.
   std::set<std::pair<int, int>> seen;

@@ -64,11 +64,29 @@ json row_to_json(const Row& r) {
   return j;
 }
 
+json peer_row_to_json(const PeerRow& p) {
+  auto opt_int = [](const std::optional<int>& v) { return v ? json(*v) : json(nullptr); };
+  return {{"program", p.program},
+          {"peer", p.peer},
+          {"command", p.command},
+          {"status", p.status},
+          {"exit", opt_int(p.exit)},
+          {"repetitions", opt_int(p.repetitions)},
+          {"time_median_ms", opt(p.time_median_ms)},
+          {"time_min_ms", opt(p.time_min_ms)},
+          {"interp_median_ms", opt(p.interp_median_ms)},
+          {"best_tier", p.best_tier},
+          {"best_median_ms", opt(p.best_median_ms)},
+          {"vs_interp", opt(p.vs_interp)},
+          {"vs_best", opt(p.vs_best)},
+          {"detail", p.detail}};
+}
+
 json report_to_json(const Report& r) {
   const Environment& e = r.environment;
   json rows = json::array();
   for (const auto& row : r.rows) rows.push_back(row_to_json(row));
-  return {{"schema", kReportSchemaName},
+  json out = {{"schema", kReportSchemaName},
           {"schema_version", r.schema_version},
           {"kind", r.kind},
           {"name", r.name},
@@ -80,6 +98,12 @@ json report_to_json(const Report& r) {
           {"settings", r.settings},
           {"shards", r.shards},
           {"rows", rows}};
+  if (!r.peers.empty()) {
+    json peers = json::array();
+    for (const auto& p : r.peers) peers.push_back(peer_row_to_json(p));
+    out["peers"] = peers;
+  }
+  return out;
 }
 
 namespace {
@@ -143,6 +167,25 @@ bool row_from_json(const json& j, Row& r, Reader& rd, const std::string& where) 
   return true;
 }
 
+bool peer_row_from_json(const json& j, PeerRow& p, Reader& rd, const std::string& where) {
+  if (!j.is_object()) return rd.fail(where, "must be an object");
+  bool ok = rd.str(j, "program", p.program, where) && rd.str(j, "peer", p.peer, where) &&
+            rd.str(j, "status", p.status, where) && rd.nullable_int(j, "exit", p.exit, where) &&
+            rd.nullable_int(j, "repetitions", p.repetitions, where) &&
+            rd.nullable_number(j, "time_median_ms", p.time_median_ms, where) &&
+            rd.nullable_number(j, "time_min_ms", p.time_min_ms, where) &&
+            rd.nullable_number(j, "interp_median_ms", p.interp_median_ms, where) &&
+            rd.nullable_number(j, "best_median_ms", p.best_median_ms, where) &&
+            rd.nullable_number(j, "vs_interp", p.vs_interp, where) && rd.nullable_number(j, "vs_best", p.vs_best, where);
+  if (!ok) return false;
+  if (p.status != "pass" && p.status != "fail" && p.status != "error" && p.status != "unchecked")
+    return rd.fail(where, "unknown status '" + p.status + "'");
+  if (j.contains("command") && j["command"].is_string()) p.command = j["command"].get<std::string>();
+  if (j.contains("best_tier") && j["best_tier"].is_string()) p.best_tier = j["best_tier"].get<std::string>();
+  if (j.contains("detail") && j["detail"].is_string()) p.detail = j["detail"].get<std::string>();
+  return true;
+}
+
 }  // namespace
 
 bool report_from_json(const json& j, Report& out, std::string& error) {
@@ -188,6 +231,14 @@ bool report_from_json(const json& j, Report& out, std::string& error) {
     Row row;
     if (!row_from_json(j["rows"][i], row, rd, "rows[" + std::to_string(i) + "]")) return false;
     r.rows.push_back(std::move(row));
+  }
+  if (j.contains("peers") && !j["peers"].is_null()) {  // optional: absent in reports without peers
+    if (!j["peers"].is_array()) return rd.fail("report", "'peers' must be an array");
+    for (size_t i = 0; i < j["peers"].size(); ++i) {
+      PeerRow p;
+      if (!peer_row_from_json(j["peers"][i], p, rd, "peers[" + std::to_string(i) + "]")) return false;
+      r.peers.push_back(std::move(p));
+    }
   }
   out = std::move(r);
   return true;

@@ -41,6 +41,25 @@ struct Row {
   std::string key() const;  // program|tier|mode|gc: identifies a row across reports
 };
 
+// One peer implementation (bench/peers/: Lua, LuaJIT, Node, CPython, C) of a benchmark program,
+// timed as a subprocess in the same `bench --peers` run as the rows. Optional in the schema:
+// reports without peers (and reports written before peers existed) have none.
+struct PeerRow {
+  std::string program;           // the Gene program it stands beside, e.g. corpus/bench/fib.gene
+  std::string peer;              // runtime column: lua5.4, luajit, luajit -joff, node, python3, gcc -O2
+  std::string command;           // what was run (the source file path for compiled peers' binaries)
+  std::string status;            // pass | fail (stdout differs) | error (did not run or exited non-zero)
+  std::optional<int> exit;
+  std::string detail;
+  std::optional<int> repetitions;
+  std::optional<double> time_median_ms, time_min_ms;  // wall time of the whole subprocess
+  std::optional<double> interp_median_ms;             // our interp row's median, same run
+  std::string best_tier;                              // our fastest passing tier, same run
+  std::optional<double> best_median_ms;
+  std::optional<double> vs_interp;  // time_median_ms / interp_median_ms (< 1: the peer is faster)
+  std::optional<double> vs_best;    // time_median_ms / best_median_ms
+};
+
 struct Report {
   int schema_version = kReportSchemaVersion;
   std::string kind = "bench";  // "bench" or "check"
@@ -50,12 +69,14 @@ struct Report {
   nlohmann::json settings = nlohmann::json::object();  // the command's options, free-form
   std::vector<std::string> shards;                     // the shards ("i/n") this report covers
   std::vector<Row> rows;
+  std::vector<PeerRow> peers;  // JSON "peers": optional, written only when non-empty
 };
 
 // The CSV columns, in order: also the JSON field names of a row.
 const std::vector<std::string>& row_columns();
 
 nlohmann::json row_to_json(const Row& r);
+nlohmann::json peer_row_to_json(const PeerRow& p);
 nlohmann::json report_to_json(const Report& r);
 
 // Validating conversion from JSON: false with a precise message on anything unexpected

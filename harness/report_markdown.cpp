@@ -1,7 +1,9 @@
 #include "harness/report_markdown.h"
 
+#include <algorithm>
 #include <cstdio>
 
+#include "harness/peers.h"
 #include "harness/svg_chart.h"
 
 namespace gene::harness {
@@ -85,7 +87,54 @@ std::string report_to_markdown(const Report& r, const std::string& svg_file) {
     }
   }
 
+  if (!r.peers.empty()) {
+    s += "\n## Peers\n\nThe same benchmark in other languages (`bench/peers/`), timed as a subprocess (wall time of the "
+         "whole process; the C compile is not timed) in the same run as our rows. A peer cell is `median ms (a× / b×)`: "
+         "the peer's time divided by our interpreter's (a) and by our best tier's (b); below 1× the peer is faster. "
+         "`–`: no such peer or runtime not installed; FAIL/ERROR: wrong output or did not run.\n\n";
+    std::vector<std::string> peer_names = report_peer_names(r);
+    s += "| program | interp ms | best tier ms |";
+    std::string align = "|---|---:|---:|";
+    for (const auto& n : peer_names) {
+      s += " " + cell(n) + " |";
+      align += "---:|";
+    }
+    s += "\n" + align + "\n";
+    std::vector<std::string> peer_programs;
+    for (const auto& p : r.peers)
+      if (std::find(peer_programs.begin(), peer_programs.end(), p.program) == peer_programs.end())
+        peer_programs.push_back(p.program);
+    for (const auto& prog : peer_programs) {
+      const PeerRow* first = nullptr;
+      for (const auto& p : r.peers)
+        if (p.program == prog) {
+          first = &p;
+          break;
+        }
+      s += "| " + cell(short_name(prog)) + " | " + fmt(first->interp_median_ms, "%.1f") + " | " +
+           (first->best_tier.empty() ? std::string("–") : cell(first->best_tier) + " " + fmt(first->best_median_ms, "%.1f")) +
+           " |";
+      for (const auto& n : peer_names) {
+        const PeerRow* pr = nullptr;
+        for (const auto& p : r.peers)
+          if (p.program == prog && p.peer == n) pr = &p;
+        std::string c = "–";
+        if (pr) {
+          c = pr->status == "fail" ? "FAIL " : pr->status == "error" ? "ERROR " : "";
+          if (pr->time_median_ms)
+            c += fmt(pr->time_median_ms, "%.1f") + " (" + fmt(pr->vs_interp, "%.2f×") + " / " + fmt(pr->vs_best, "%.2f×") + ")";
+        }
+        s += " " + c + " |";
+      }
+      s += "\n";
+    }
+  }
+
   std::string failures;
+  for (const auto& p : r.peers)
+    if (p.status == "fail" || p.status == "error")
+      failures += "* peer " + cell(p.peer) + " of `" + p.program + "`: " + p.status +
+                  (p.detail.empty() ? "" : " — " + cell(p.detail.substr(0, 300))) + "\n";
   for (const auto& row : r.rows)
     if (row.status == "fail" || row.status == "error")
       failures += "* `" + row.program + "` on " + row.tier + " (" + row.mode + (row.gc_stress ? ", gc-stress" : "") +
