@@ -1,6 +1,7 @@
 #include "interp/display.h"
 
 #include <charconv>
+#include <cstdio>
 #include <cmath>
 #include <cstdlib>
 #include <vector>
@@ -59,22 +60,30 @@ void append_float(std::string& out, double d) {
   out += std::to_string(a);
 }
 
-namespace {
-
-void append_quoted(std::string& out, const std::string& s) {
+void append_quoted(std::string& out, const std::string& s, bool hex_other) {
   out += '"';
   for (char c : s) {
+    auto byte = static_cast<unsigned char>(c);
     switch (c) {
       case '"': out += "\\\""; break;
       case '\\': out += "\\\\"; break;
       case '\n': out += "\\n"; break;
       case '\t': out += "\\t"; break;
       case '\r': out += "\\r"; break;
-      default: out += c;
+      default:
+        if (hex_other && (byte < 0x20 || byte >= 0x7f)) {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\x%02x", byte);
+          out += buf;
+        } else {
+          out += c;
+        }
     }
   }
   out += '"';
 }
+
+namespace {
 
 // Display walks collections with an explicit stack (no native recursion), so deeply nested
 // data is bounded only by kMaxDisplayDepth. A collection already on the current path is a cycle.

@@ -21,6 +21,10 @@ bool display(std::string& out, Value v);
 bool display_nested(std::string& out, Value v);
 
 // For messages: a value nested too deeply ends in "..." instead of failing.
+// A string in double quotes with \" \\ \n \t \r escaped (collection display); with
+// hex_other, other non-printable bytes become \xNN too (the .gbc text format).
+void append_quoted(std::string& out, const std::string& s, bool hex_other = false);
+
 std::string to_display(Value v);
 std::string to_display_nested(Value v);
 
