@@ -16,15 +16,6 @@
 
 namespace {
 
-bool read_file(const std::string& path, std::string& out) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return false;
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  out = ss.str();
-  return true;
-}
-
 void write_outcome_json(const std::string& path, const gene::RunOutcome& o) {
   nlohmann::json j = {{"exit", o.exit_status},
                       {"result", o.result},
@@ -87,7 +78,7 @@ int main(int argc, char** argv) {
   }
 
   std::string source;
-  if (!read_file(file, source)) {
+  if (!gene::read_file(file, source)) {
     std::cerr << file << ": error: cannot read the file\n";
     return gene::kExitCompileError;
   }

@@ -14,19 +14,6 @@
 
 namespace gene::harness {
 
-namespace {
-
-bool read_text(const std::string& path, std::string& out) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return false;
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  out = ss.str();
-  return true;
-}
-
-}  // namespace
-
 int run_coverage(const std::vector<std::string>& paths, const CoverageOptions& opts, std::ostream& out,
                  std::ostream& err) {
   std::vector<std::string> engines;
@@ -49,7 +36,7 @@ int run_coverage(const std::vector<std::string>& paths, const CoverageOptions& o
   std::vector<std::vector<int>> executing(engines.size(), std::vector<int>(size_t(kOpCount), 0));
   for (const std::string& path : programs) {
     std::string source;
-    if (!read_text(path, source)) {
+    if (!read_file(path, source)) {
       err << "gene-harness: cannot read " << path << "\n";
       return kBadInput;
     }

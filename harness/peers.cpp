@@ -12,6 +12,7 @@
 
 #include "harness/process.h"
 #include "harness/temp_dir.h"
+#include "interp/run.h"
 
 namespace gene::harness {
 
@@ -48,13 +49,6 @@ std::string find_in_path(const std::string& cmd) {
 }
 
 namespace {
-
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 std::string first_line(const std::string& s, size_t max = 200) {
   std::string l = s.substr(0, s.find('\n'));
@@ -123,7 +117,7 @@ void run_peers(const std::vector<PeerProgram>& programs, const PeerOptions& opts
         ProcessResult c = run_process(cc, out, errf, opts.timeout_seconds);
         if (!c.started || c.timed_out || c.signal || c.exit_code != 0) {
           row.status = "error";
-          row.detail = "compile failed: " + describe(c, opts.timeout_seconds) + ": " + first_line(read_file(errf));
+          row.detail = "compile failed: " + describe(c, opts.timeout_seconds) + ": " + first_line(read_file_or_empty(errf));
           rep.peers.push_back(std::move(row));
           continue;
         }
@@ -139,14 +133,14 @@ void run_peers(const std::vector<PeerProgram>& programs, const PeerOptions& opts
         if (!p.started || p.timed_out || p.signal || p.exit_code != 0) {
           row.status = "error";
           if (p.started && !p.timed_out && !p.signal) row.exit = p.exit_code;
-          std::string e = first_line(read_file(errf));
+          std::string e = first_line(read_file_or_empty(errf));
           row.detail = describe(p, opts.timeout_seconds) + (e.empty() ? "" : ": " + e);
           samples.clear();
           break;
         }
         row.exit = p.exit_code;
         samples.push_back(p.seconds * 1000.0);
-        std::string got = read_file(out);
+        std::string got = read_file_or_empty(out);
         if (prog.has_expected && got != prog.expected_stdout && row.status != "fail") {
           row.status = "fail";
           row.detail = stdout_difference(prog.expected_stdout, got);

@@ -9,19 +9,13 @@
 
 #include "harness/process.h"
 #include "harness/temp_dir.h"
+#include "interp/run.h"
 
 namespace fs = std::filesystem;
 
 namespace gene::harness {
 
 namespace {
-
-std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 // Reads the outcome JSON `gene run --outcome` wrote; empty optional if missing or malformed.
 std::optional<Observation> read_outcome(const std::string& path, std::string& error) {
@@ -30,7 +24,7 @@ std::optional<Observation> read_outcome(const std::string& path, std::string& er
     error = "gene wrote no outcome file";
     return std::nullopt;
   }
-  auto j = nlohmann::json::parse(slurp(path), nullptr, /*allow_exceptions=*/false);
+  auto j = nlohmann::json::parse(read_file_or_empty(path), nullptr, /*allow_exceptions=*/false);
   auto int_field = [&](const char* k) { return j.contains(k) && j[k].is_number_integer(); };
   auto str_field = [&](const char* k) { return j.contains(k) && j[k].is_string(); };
   if (j.is_discarded() || !j.is_object() || !int_field("exit") || !str_field("result") || !str_field("error_kind") ||
@@ -81,11 +75,11 @@ bool query_tiers(const std::string& gene, std::vector<std::string>& tiers, std::
   TempDir tmp;
   ProcessResult r = run_process({gene, "tiers"}, tmp.file("out"), tmp.file("err"), 30);
   if (!r.started || r.timed_out || r.signal || r.exit_code != 0) {
-    error = "'" + gene + " tiers' failed: " + describe(r, 30) + "\n" + slurp(tmp.file("err"));
+    error = "'" + gene + " tiers' failed: " + describe(r, 30) + "\n" + read_file_or_empty(tmp.file("err"));
     return false;
   }
   tiers.clear();
-  std::istringstream lines(slurp(tmp.file("out")));
+  std::istringstream lines(read_file_or_empty(tmp.file("out")));
   for (std::string line; std::getline(lines, line);)
     if (!line.empty()) tiers.push_back(line);
   if (tiers.empty() || tiers.front() != "interp") {
@@ -110,7 +104,7 @@ RunResult run_program(const std::string& gene, const std::string& program, const
   ProcessResult p = run_process(argv, out, err, timeout_seconds);
   rr.seconds = p.seconds;
   rr.timed_out = p.timed_out;
-  rr.stderr_text = slurp(err);
+  rr.stderr_text = read_file_or_empty(err);
   if (!p.started || p.timed_out || p.signal || p.exit_code < 0 || p.exit_code > 2) {
     rr.failure = describe(p, timeout_seconds);
     if (!rr.stderr_text.empty()) rr.failure += "; stderr ends with:\n" + last_lines(rr.stderr_text, 5);
@@ -127,7 +121,7 @@ RunResult run_program(const std::string& gene, const std::string& program, const
     rr.failure = "outcome file says exit " + std::to_string(o->exit) + " but gene " + describe(p, timeout_seconds);
     return rr;
   }
-  o->stdout_text = slurp(out);
+  o->stdout_text = read_file_or_empty(out);
   rr.observation = std::move(o);
   return rr;
 }

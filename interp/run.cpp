@@ -2,6 +2,9 @@
 
 #include <pthread.h>
 
+#include <fstream>
+#include <sstream>
+
 #include "interp/compiler.h"
 #include "interp/display.h"
 #include "interp/gbc_loader.h"
@@ -104,6 +107,21 @@ RunOutcome run_source(const std::string& file, const std::string& source, const 
     return std::move(job.outcome);
   }
   return run_here(file, source, opts, out);  // no thread: run on this stack
+}
+
+bool read_file(const std::string& path, std::string& out) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return false;
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  out = ss.str();
+  return true;
+}
+
+std::string read_file_or_empty(const std::string& path) {
+  std::string s;
+  read_file(path, s);
+  return s;
 }
 
 std::string format_error(const std::string& file, const RunOutcome& o) {

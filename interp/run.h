@@ -35,6 +35,11 @@ struct RunOutcome {
   std::vector<std::pair<std::string, double>> engine_stats;  // named figures from the tier
 };
 
+// Reads a whole file (source, .gbc, expected output, reports); false if it cannot be opened.
+bool read_file(const std::string& path, std::string& out);
+// The same, "" when the file cannot be read (for outputs a missing file already explains).
+std::string read_file_or_empty(const std::string& path);
+
 // `out`: where program output goes; nullptr captures it into outcome.stdout_text.
 RunOutcome run_source(const std::string& file, const std::string& source, const RunOptions& opts, FILE* out);
 
