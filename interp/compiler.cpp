@@ -498,7 +498,7 @@ class Compiler {
       patch(j);
       return true;
     }
-    Op code;
+    Op code = Op::ADD;  // set by binary_op: callers only pass binary operator words
     binary_op(op, code);
     if (!expr(a) || !expr(b)) return false;
     emit(code, n.line);
@@ -522,7 +522,7 @@ class Compiler {
         emit(op == "-" ? Op::NEG : Op::POS, n.line);
         return true;
       }
-      Op code;
+      Op code = Op::ADD;  // + - * are binary operator words
       binary_op(op, code);
       for (size_t i = 2; i < n.items.size(); i++) {
         if (!expr(*n.items[i])) return false;
