@@ -391,6 +391,7 @@ class Assembler {
   void test_rm_reg(int width, Rm a, uint8_t b);
   void test_imm(int width, Rm a, int32_t imm);
   void mov_rm_imm(int width, Rm dst, int32_t imm);
+  void rm_full_imm(uint8_t op8, int width, Rm rm, int32_t imm);
   void unary_rm(UnaryOp op, int width, Rm x);
   void shift_imm(ShiftOp op, int width, Rm x, uint8_t count);
   void shift_cl(ShiftOp op, int width, Rm x, Reg8 count);

@@ -98,21 +98,19 @@ void Assembler::test_imm(int width, Rm a, int32_t imm) {
     put_imm(imm, width == 1 ? 1 : 4);
     return;
   }
-  if (width == 1) {
-    emit_rm(op1(0xF6), 0, a, !a.mem && byte_reg_needs_rex(a.reg), 1);
-    put(uint8_t(imm));
-  } else {
-    emit_rm(op1(0xF7, width == 8), 0, a, false, 4);
-    put32(uint32_t(imm));
-  }
+  rm_full_imm(0xF6, width, a, imm);
 }
 
-void Assembler::mov_rm_imm(int width, Rm dst, int32_t imm) {
+void Assembler::mov_rm_imm(int width, Rm dst, int32_t imm) { rm_full_imm(0xC6, width, dst, imm); }
+
+// `op8 /0 ib` for bytes, `op8+1 /0 id` otherwise (imm32 sign-extended for 64-bit): the shape
+// test and mov share for immediates they cannot shorten to imm8.
+void Assembler::rm_full_imm(uint8_t op8, int width, Rm rm, int32_t imm) {
   if (width == 1) {
-    emit_rm(op1(0xC6), 0, dst, !dst.mem && byte_reg_needs_rex(dst.reg), 1);
+    emit_rm(op1(op8), 0, rm, !rm.mem && byte_reg_needs_rex(rm.reg), 1);
     put(uint8_t(imm));
   } else {
-    emit_rm(op1(0xC7, width == 8), 0, dst, false, 4);
+    emit_rm(op1(uint8_t(op8 + 1), width == 8), 0, rm, false, 4);
     put32(uint32_t(imm));
   }
 }
