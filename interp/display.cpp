@@ -60,6 +60,12 @@ void append_float(std::string& out, double d) {
   out += std::to_string(a);
 }
 
+void append_int(std::string& out, int64_t i) {
+  char buf[24];  // "-140737488355328" at most: ints are 48-bit
+  auto res = std::to_chars(buf, buf + sizeof buf, i);
+  out.append(buf, size_t(res.ptr - buf));
+}
+
 void append_quoted(std::string& out, const std::string& s, bool hex_other) {
   out += '"';
   for (char c : s) {
@@ -106,7 +112,7 @@ struct Displayer {
   // Displays `v`; a non-empty collection is opened (pushed on the path) to be continued by run().
   void value(Value v, bool nested) {
     if (v.is_int()) {
-      out += std::to_string(v.as_int());
+      append_int(out, v.as_int());
     } else if (v.is_double()) {
       append_float(out, v.as_double());
     } else if (v.is_nil()) {
@@ -198,6 +204,15 @@ struct Displayer {
 };
 
 bool display_value(std::string& out, Value v, bool nested) {
+  // Ints and top-level strings, most of what `str` and `print` see, need no walk.
+  if (v.is_int()) {
+    append_int(out, v.as_int());
+    return true;
+  }
+  if (!nested && is_obj_type(v, ObjType::String)) {
+    out += as_string(v)->chars;
+    return true;
+  }
   Displayer d{out, {}};
   d.value(v, nested);
   return d.run();

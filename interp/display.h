@@ -1,5 +1,6 @@
 // Display rules of SPEC §3: how values print at top level and inside collections.
 #pragma once
+#include <cstdint>
 #include <string>
 
 #include "interp/value.h"
@@ -8,6 +9,9 @@ namespace gene {
 
 // Python repr(float): shortest round-trip digits, fixed for exponents in [-4, 16).
 void append_float(std::string& out, double d);
+
+// Decimal, as std::to_string: "-" for negatives, no leading zeros.
+void append_int(std::string& out, int64_t i);
 
 // Collections nested deeper than this cannot be displayed: display() stops and returns false,
 // and the caller raises stack_overflow (print, str, the program's result). Display itself never

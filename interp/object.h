@@ -23,7 +23,16 @@ struct Obj {
 
 struct String : Obj {
   std::string chars;
-  explicit String(std::string s) : Obj(ObjType::String), chars(std::move(s)) {}
+  // Taken by rvalue reference, not by value: a short string is stored inline (SSO), so every
+  // extra move is a byte copy, and `str` makes many short strings.
+  explicit String(std::string&& s) : Obj(ObjType::String), chars(std::move(s)) {}
+  // Content hash for map keys. Strings are immutable, so it is computed once, on first use, and
+  // reused by every lookup with this string and every index rebuild of a map keyed by it.
+  uint64_t hash() const { return hash_ != 0 ? hash_ : compute_hash(); }
+
+ private:
+  mutable uint64_t hash_ = 0;  // 0: not computed yet (a computed 0 is stored as 1)
+  uint64_t compute_hash() const;
 };
 
 // Interned: one Symbol per name for the VM's lifetime, so symbols compare by identity.
@@ -39,18 +48,27 @@ struct Array : Obj {
 
 // Insertion-ordered map. Keys are symbols (by identity), strings (by content) or ints.
 // Deleted entries leave a tombstone (key = undefined) that compaction removes.
+//
+// Compiled code reads `entries` and `index` directly (an empty index means "scan the entries"),
+// so their types and meaning are fixed. A slot of the index holds -1 (empty) or, in the bits under
+// index.size() - 1 (a power of two, at least twice the entries), an entry position; the bits above
+// it, up to bit 30, hold the same bits of the key's hash, so a probe skips most non-matching
+// entries without loading them.
 struct Map : Obj {
   struct Entry {
     Value key;
     Value value;
   };
   std::vector<Entry> entries;
-  std::vector<int32_t> index;  // open-addressing slots -> entry position, -1 empty; built when large
+  std::vector<int32_t> index;  // open-addressing slots (see above); built when large
   uint32_t live = 0;
 
   Map() : Obj(ObjType::Map) {}
   int32_t find(Value key) const;
-  Value get(Value key) const;  // nil when missing
+  Value get(Value key) const {  // nil when missing
+    int32_t i = find(key);
+    return i < 0 ? Value::nil() : entries[size_t(i)].value;
+  }
   void set(Value key, Value value);
   bool remove(Value key);
   template <class F>
@@ -60,10 +78,12 @@ struct Map : Obj {
   }
 
  private:
+  int32_t find_hashed(Value key, uint64_t hash) const;
+  void insert_slot(uint64_t hash, int32_t pos);
   void rebuild_index();
 };
 
-bool is_valid_map_key(Value key);
+inline bool is_valid_map_key(Value key);  // defined below is_obj_type
 uint64_t hash_map_key(Value key);
 bool map_keys_equal(Value a, Value b);
 
@@ -95,6 +115,10 @@ inline Map* as_map(Value v) { return static_cast<Map*>(v.as_obj()); }
 inline Closure* as_closure(Value v) { return static_cast<Closure*>(v.as_obj()); }
 inline Cell* as_cell(Value v) { return static_cast<Cell*>(v.as_obj()); }
 inline Builtin* as_builtin(Value v) { return static_cast<Builtin*>(v.as_obj()); }
+
+inline bool is_valid_map_key(Value key) {
+  return key.is_int() || is_obj_type(key, ObjType::Symbol) || is_obj_type(key, ObjType::String);
+}
 
 // A name for the value's type, used in error messages.
 const char* type_name(Value v);

@@ -4,6 +4,8 @@
 
 #include <cmath>
 #include <limits>
+#include <string>
+#include <vector>
 
 #include "interp/display.h"
 #include "interp/heap.h"
@@ -216,6 +218,34 @@ TEST(DisplayPrograms, PrintPrintlnAndStr) {
   EXPECT_EQ(output_of("(println (str 1 \"b\" nil [\"c\"] 2.0 :d))"), "1b[\"c\"]2.0d\n");
   EXPECT_EQ(output_of("(var a [1]) (a .push a) (var m {^a 1}) (m/me = m) (println a m)"),
             "[1 [...]] {^a 1 ^me {...}}\n");
+}
+
+// Ints take a shortcut (std::to_chars, no display walk) that must print exactly std::to_string.
+TEST_F(DisplayValues, IntsMatchToString) {
+  std::vector<int64_t> cases = {0,     1,       -1,      9,       10,          -10,
+                                12345, -98765, kIntMax, kIntMin, kIntMax - 1, kIntMin + 1};
+  for (int64_t p = 1; p <= kIntMax / 10; p *= 10)
+    for (int64_t d : {p - 1, p, p + 1}) cases.insert(cases.end(), {d, -d});
+  for (int64_t i : cases) {
+    EXPECT_EQ(to_display(Value::integer(i)), std::to_string(i));
+    EXPECT_EQ(to_display_nested(Value::integer(i)), std::to_string(i));
+    std::string s = "k";
+    append_int(s, i);
+    EXPECT_EQ(s, std::string("k").append(std::to_string(i)));
+  }
+  EXPECT_EQ(to_display(arr({Value::integer(-7), str("x"), Value::integer(kIntMin)})),
+            "[-7 \"x\" -140737488355328]");
+}
+
+TEST(DisplayPrograms, StrOfStringsAndIntsIsTheirDisplay) {
+  using test::output_of;
+  EXPECT_EQ(output_of("(println (str \"k\" 0 \"/\" -5 \"/\" 140737488355327 \"/\" -140737488355328))"),
+            "k0/-5/140737488355327/-140737488355328\n");
+  EXPECT_EQ(output_of("(println (str) (str \"\") (str \"ab\" \"cd\") (str 1.5 nil true -0.0 1e300 [1 \"s\"]))"),
+            "  abcd 1.5true-0.01e+300[1 \"s\"]\n");
+  EXPECT_EQ(output_of("(var m {}) (for i in (range -3 3) (m .set (str \"k\" i) i))"
+                      "(println (m .get \"k-3\") (m .keys))"),
+            "-3 [\"k-3\" \"k-2\" \"k-1\" \"k0\" \"k1\" \"k2\"]\n");
 }
 
 TEST(DisplayPrograms, ResultUsesCollectionDisplay) {
