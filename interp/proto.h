@@ -48,6 +48,7 @@ struct Proto {
   void* jit_entry = nullptr;   // NativeEntry once compiled
   // Filled when compiled, read by compiled callers' inline call sequence.
   const Instr* code_begin = nullptr;
+  const void* jit_body = nullptr;  // the unit's code for compiled callers (see baseline_compiler.h)
   int32_t frame_bytes = 0;      // (nslots + max_stack + 1) * 8: value stack a call needs
   bool jit_disabled = false;    // compilation failed (code cache full): stay interpreted
 };

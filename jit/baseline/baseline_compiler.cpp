@@ -6,6 +6,7 @@
 #include "interp/disasm.h"
 #include "interp/object.h"
 #include "jit/asm_disasm.h"
+#include "jit/baseline/deferred_operands.h"
 #include "jit/runtime_helpers.h"
 #include "jit/x64/assembler.h"
 #include "jit/x64/code_install.h"
@@ -22,6 +23,7 @@ constexpr Reg64 kBase = r12;      // frame base: slot 0
 constexpr Reg64 kFrame = r13;     // this unit's Frame record
 constexpr Reg64 kGlobals = r14;   // vm.globals.data()
 constexpr Reg64 kIntTag = r15;    // 0xFFF9 << 48, to box ints with one `or`
+constexpr Reg64 kResult = rbp;    // a deferred operand's value (DeferredOperand::Kind::Reg)
 
 constexpr uint64_t kIntTagBits = uint64_t(Tag::Int) << 48;
 
@@ -51,6 +53,37 @@ std::vector<int> operand_depths(const Proto& p) {
   return depth;
 }
 
+// Instructions reached by a jump, a handler or OSR: operand values must all be in memory there.
+std::vector<bool> branch_targets(const Proto& p) {
+  std::vector<bool> t(p.code.size(), false);
+  for (const Instr& in : p.code)
+    if (op_info(in.op).x == Operand::Jump) t[size_t(in.x)] = true;
+  for (const Handler& h : p.handlers) t[size_t(h.target)] = true;
+  return t;
+}
+
+// Instructions that read their operands through the deferred-operand model (load_top) and so
+// need no flush before them; every other instruction sees all operands in memory.
+bool reads_deferred(Op op) {
+  switch (op) {
+    case Op::CONST: case Op::INT: case Op::NIL: case Op::TRUE: case Op::FALSE:
+    case Op::POP: case Op::POPN: case Op::DUP:
+    case Op::LOAD_LOCAL: case Op::STORE_LOCAL: case Op::LOAD_CELL: case Op::STORE_CELL:
+    case Op::LOAD_UPVAL: case Op::STORE_UPVAL:
+    case Op::LOAD_GLOBAL: case Op::STORE_GLOBAL: case Op::DEFINE_GLOBAL:
+    case Op::ADD: case Op::SUB: case Op::MUL: case Op::DIV: case Op::NOT:
+    case Op::LT: case Op::LE: case Op::GT: case Op::GE: case Op::EQ: case Op::NE:
+    case Op::ADD_INT: case Op::SUB_INT: case Op::MOD_INT: case Op::INC_LOCAL:
+    case Op::JUMP_UNLESS_LT: case Op::JUMP_UNLESS_LE: case Op::JUMP_UNLESS_GT:
+    case Op::JUMP_UNLESS_GE: case Op::JUMP_UNLESS_EQ: case Op::JUMP_UNLESS_NE:
+    case Op::JUMP_IF_FALSE: case Op::JUMP_IF_TRUE:
+    case Op::RETURN: case Op::CALL_METHOD: case Op::GET_PATH: case Op::SET_PATH: return true;
+    default: return false;
+  }
+}
+
+bool falls_through(Op op) { return op != Op::JUMP && op != Op::LOOP && op != Op::RETURN && op != Op::THROW; }
+
 // Byte offsets of the runtime structures compiled code reads and writes directly. Measured on
 // live objects rather than with offsetof, since VM, Proto and the heap objects are not
 // standard-layout types.
@@ -62,7 +95,7 @@ int32_t offset_in(const Outer& outer, const Member& member) {
 struct Layout {
   int32_t vm_sp, vm_stack_end, vm_frames_top, vm_frames_limit;
   int32_t obj_type, closure_proto;
-  int32_t proto_jit_entry, proto_nparams, proto_code_begin, proto_frame_bytes;
+  int32_t proto_jit_body, proto_nparams, proto_code_begin, proto_frame_bytes;
   int32_t array_items, closure_upvals, cell_value, map_entries, map_index;
   // Inline array and upvalue paths read std::vector's begin/end/capacity pointers; they are
   // enabled only if this standard library lays a vector out that way (checked on a probe).
@@ -77,7 +110,7 @@ struct Layout {
     vm_frames_limit = offset_in(vm, vm.frames.call_limit);
     obj_type = offset_in(static_cast<const Obj&>(closure), closure.type);
     closure_proto = offset_in(static_cast<const Obj&>(closure), closure.proto);
-    proto_jit_entry = offset_in(proto, proto.jit_entry);
+    proto_jit_body = offset_in(proto, proto.jit_body);
     proto_nparams = offset_in(proto, proto.nparams);
     proto_code_begin = offset_in(proto, proto.code_begin);
     proto_frame_bytes = offset_in(proto, proto.frame_bytes);
@@ -104,6 +137,7 @@ class BaselineCompiler {
 
   bool compile(std::vector<uint32_t>& pc_offsets) {
     depths_ = operand_depths(p_);
+    const std::vector<bool> targets = branch_targets(p_);
     labels_.resize(p_.code.size());
     for (auto& l : labels_) l = a_.new_label();
     error_ = a_.new_label();
@@ -113,9 +147,13 @@ class BaselineCompiler {
     prologue();
     pc_offsets.assign(p_.code.size(), 0);
     for (size_t pc = 0; pc < p_.code.size(); pc++) {
+      if (targets[pc]) flush_all();
       a_.bind(labels_[pc]);
       pc_offsets[pc] = uint32_t(a_.size());
-      if (depths_[pc] < 0) continue;  // unreachable: nothing to emit
+      if (depths_[pc] < 0) {  // unreachable: nothing to emit
+        deferred_.clear();
+        continue;
+      }
       pc_ = int(pc);
       depth_ = depths_[pc];
       ip_ = &p_.code[pc];
@@ -123,13 +161,19 @@ class BaselineCompiler {
         a_.mov_imm64(rax, reinterpret_cast<uint64_t>(&vm_.op_counts[int(ip_->op)]));
         a_.add(qword_ptr(rax, 0), 1);
       }
+      if (!reads_deferred(ip_->op)) flush_all();
+      pushed_.clear();
       emit_instruction(*ip_);
+      deferred_.drop_from(depth_ - stack_pops(*ip_));
+      for (const DeferredOperand& d : pushed_) deferred_.push(d);
+      if (!falls_through(ip_->op)) deferred_.clear();
     }
     unwinder();
     return a_.finalize() == AsmStatus::Ok;
   }
 
   Assembler& assembler() { return a_; }
+  size_t body_offset() const { return body_offset_; }
 
  private:
   // ------------------------------------------------------------------ frame addressing
@@ -140,9 +184,84 @@ class BaselineCompiler {
   Mem64 operand(int d) const { return qword_ptr(kBase, int32_t(p_.nslots + d) * 8); }
   Label target(int pc) const { return labels_[size_t(pc)]; }
 
+  // ------------------------------------------------------------------ deferred operands
+  const DeferredOperand* deferred_top(int k) const { return deferred_.at(depth_ - 1 - k); }
+  void load_deferred(Reg64 r, const DeferredOperand& d) {
+    if (d.is(DeferredOperand::Kind::Local))
+      a_.mov(r, slot(d.slot));
+    else if (d.is(DeferredOperand::Kind::Imm))
+      a_.mov_imm64(r, d.bits);
+    else
+      a_.mov(r, kResult);
+  }
+  // r <- operand k below the top, wherever it is.
+  void load_top(Reg64 r, int k) {
+    if (const DeferredOperand* d = deferred_top(k))
+      load_deferred(r, *d);
+    else
+      a_.mov(r, top(k));
+  }
+  // True if operand k is a constant int (its tag check can be skipped).
+  bool known_int(int k) const {
+    const DeferredOperand* d = deferred_top(k);
+    return d && d->is(DeferredOperand::Kind::Imm) && Value{d->bits}.is_int();
+  }
+  void write_out(const DeferredOperand& d) {
+    if (d.is(DeferredOperand::Kind::Reg)) return a_.mov(operand(d.pos), kResult);
+    load_deferred(rax, d);
+    a_.mov(operand(d.pos), rax);
+  }
+  // Writes every deferred value to memory on this path; the model still lists them (used on
+  // slow paths, where the fast path keeps them deferred).
+  void write_out_all() {
+    for (const DeferredOperand& d : deferred_.items()) write_out(d);
+  }
+  // On the main path: everything to memory, nothing deferred any more.
+  void flush_all() {
+    write_out_all();
+    deferred_.clear();
+  }
+  // On the main path: values at positions below `pos` to memory (they stay live across a jump).
+  void flush_below(int pos) {
+    for (const DeferredOperand& d : deferred_.take_if([pos](const DeferredOperand& e) { return e.pos < pos; }))
+      write_out(d);
+  }
+  // The current instruction leaves its result (operand k before it) in kResult: a value there
+  // that it does not consume goes to memory first.
+  void claim_result_reg() {
+    int consumed = depth_ - stack_pops(*ip_);
+    auto older = [consumed](const DeferredOperand& e) { return e.is(DeferredOperand::Kind::Reg) && e.pos < consumed; };
+    for (const DeferredOperand& d : deferred_.take_if(older)) write_out(d);
+  }
+  void result_in_reg(int k) {
+    if (pushed_.empty()) pushed_.push_back({depth_ - 1 - k, DeferredOperand::Kind::Reg, 0, 0});
+  }
+  // Fast path: the result is in r.
+  void set_result(Reg64 r, int k) {
+    a_.mov(kResult, r);
+    result_in_reg(k);
+  }
+  // Slow path: the helper left the result in memory.
+  void generic_result(int k) {
+    generic();
+    a_.mov(kResult, top(k));
+    result_in_reg(k);
+  }
+  // Local `s` is about to change: values still naming it (other than position `except`) go to
+  // memory first, holding the old value.
+  void flush_readers_of(int32_t s, int except) {
+    auto names_s = [s, except](const DeferredOperand& e) {
+      return e.is(DeferredOperand::Kind::Local) && e.slot == s && e.pos != except;
+    };
+    for (const DeferredOperand& d : deferred_.take_if(names_s)) write_out(d);
+  }
+
   // ------------------------------------------------------------------ entry and exit
+  // The native entry (a NativeEntry, for the interpreter and helpers) saves the callee-saved
+  // registers, loads the fixed ones and calls the body; compiled callers call the body directly
+  // with rbx, r14 and r15 already set, r12/r13 pointing at the new frame (and save their own).
   void prologue() {
-    // Six pushes + 8 bytes + return address keep rsp 16-byte aligned for helper calls.
+    // Six pushes + 8 bytes + return address keep rsp 16-byte aligned for the call.
     a_.push(rbp);
     a_.push(rbx);
     a_.push(r12);
@@ -155,18 +274,38 @@ class BaselineCompiler {
     a_.mov(kFrame, rdx);
     a_.mov_imm64(kGlobals, reinterpret_cast<uint64_t>(vm_.globals.data()));
     a_.mov_imm64(kIntTag, kIntTagBits);
-    // A fresh call (start_pc 0) clears the slots after the arguments: compiled callers push
-    // frames inline, and the collector must never see stale values there. OSR keeps them.
+    Label osr = a_.new_label(), body = a_.new_label(), osr_body = a_.new_label(), out = a_.new_label();
+    a_.test(ecx, ecx);
+    a_.jcc(Cond::NE, osr);
+    a_.call(body);
+    a_.jmp(out);
+    a_.bind(osr);
+    a_.call(osr_body);
+    a_.bind(out);
+    a_.add(rsp, 8);
+    a_.pop(r15);
+    a_.pop(r14);
+    a_.pop(r13);
+    a_.pop(r12);
+    a_.pop(rbx);
+    a_.pop(rbp);
+    a_.ret();
+
+    // The body: entered by a call (rsp = 8 mod 16), so one 8-byte adjustment aligns helper calls.
+    a_.align(16);
+    a_.bind(body);
+    body_offset_ = a_.size();
+    a_.sub(rsp, 8);
+    // A fresh call clears the slots after the arguments: compiled callers push frames inline,
+    // and the collector must never see stale values there. OSR keeps them.
     if (p_.nslots > p_.nparams) {
-      Label osr = a_.new_label();
-      a_.test(ecx, ecx);
-      a_.jcc(Cond::NE, osr);
       load_imm(rax, Value::nil());
       for (int i = p_.nparams; i < p_.nslots; i++) a_.mov(slot(i), rax);
-      a_.jmp(target(0));
-      a_.bind(osr);
     }
-    // OSR: start_pc (ecx) is 0 or the header of a loop; dispatch to its label.
+    a_.jmp(target(0));
+    // OSR: start_pc (ecx) is the header of a loop; dispatch to its label.
+    a_.bind(osr_body);
+    a_.sub(rsp, 8);
     for (size_t pc = 0; pc < p_.code.size(); pc++) {
       const Instr& in = p_.code[pc];
       if (in.op == Op::LOOP && in.x != 0) {
@@ -190,19 +329,15 @@ class BaselineCompiler {
     a_.xor_(eax, eax);
     a_.bind(epilogue_);
     a_.add(rsp, 8);
-    a_.pop(r15);
-    a_.pop(r14);
-    a_.pop(r13);
-    a_.pop(r12);
-    a_.pop(rbx);
-    a_.pop(rbp);
     a_.ret();
   }
 
   // ------------------------------------------------------------------ helper calls
-  // rdi = vm, rsi = operand stack top, rdx = this instruction; then the helper.
+  // rdi = vm, rsi = operand stack top, rdx = this instruction; then the helper. Helpers (and
+  // the collector they may run) read the operand area, so deferred values are written first.
   template <class Fn>
   void call_helper(Fn fn) {
+    write_out_all();
     a_.mov(rdi, kVm);
     a_.lea(rsi, mem(kBase, int32_t(p_.nslots + depth_) * 8));
     a_.mov_imm64(rdx, reinterpret_cast<uint64_t>(ip_));
@@ -237,14 +372,8 @@ class BaselineCompiler {
     a_.shl(r, uint8_t(16));
     a_.sar(r, uint8_t(16));
   }
-  // r holds a 64-bit integer: jump to `overflow` unless it fits 48 bits, else box it.
-  void box_int_checked(Reg64 r, Reg64 tmp, Label overflow) {
-    a_.mov(tmp, r);
-    a_.shl(tmp, uint8_t(16));
-    a_.sar(tmp, uint8_t(16));
-    a_.cmp(tmp, r);
-    a_.jcc(Cond::NE, overflow);
-    a_.shl(r, uint8_t(16));
+  // r holds an int's payload shifted left by 16: box it.
+  void rebox_shifted_int(Reg64 r) {
     a_.shr(r, uint8_t(16));
     a_.or_(r, kIntTag);
   }
@@ -282,10 +411,7 @@ class BaselineCompiler {
   }
 
   // ------------------------------------------------------------------ constants and stack
-  void push_imm(Value v) {
-    load_imm(rax, v);
-    a_.mov(operand(depth_), rax);
-  }
+  void push_imm(Value v) { pushed_.push_back({depth_, DeferredOperand::Kind::Imm, 0, v.bits}); }
   void emit_CONST(const Instr& in) { push_imm(p_.consts[size_t(in.x)]); }
   void emit_INT(const Instr& in) { push_imm(Value::integer(in.x)); }
   void emit_NIL(const Instr&) { push_imm(Value::nil()); }
@@ -298,17 +424,25 @@ class BaselineCompiler {
     a_.mov(top(in.x), rax);
   }
   void emit_DUP(const Instr&) {
+    if (const DeferredOperand* d = deferred_top(0)) {  // both copies stay deferred
+      pushed_.push_back(*d);
+      pushed_.push_back(*d);
+      pushed_.back().pos = depth_;
+      return;
+    }
     a_.mov(rax, top(0));
     a_.mov(operand(depth_), rax);
   }
 
   // ------------------------------------------------------------------ variables
-  void emit_LOAD_LOCAL(const Instr& in) {
-    a_.mov(rax, slot(in.x));
-    a_.mov(operand(depth_), rax);
-  }
+  void emit_LOAD_LOCAL(const Instr& in) { pushed_.push_back({depth_, DeferredOperand::Kind::Local, in.x, 0}); }
   void emit_STORE_LOCAL(const Instr& in) {
-    a_.mov(rax, top(0));
+    const DeferredOperand* d = deferred_top(0);
+    if (d && d->is(DeferredOperand::Kind::Local) && d->slot == in.x) return;  // x = x
+    flush_readers_of(in.x, depth_ - 1);
+    d = deferred_top(0);
+    if (d && d->is(DeferredOperand::Kind::Reg)) return a_.mov(slot(in.x), kResult);
+    load_top(rax, 0);
     a_.mov(slot(in.x), rax);
   }
   // The verifier proved the slot holds a Cell: strip the tag and access its value directly.
@@ -318,13 +452,14 @@ class BaselineCompiler {
     a_.shr(rax, uint8_t(16));
   }
   void emit_LOAD_CELL(const Instr& in) {
+    claim_result_reg();
     cell_address(in.x);
     a_.mov(rax, qword_ptr(rax, layout_.cell_value));
-    a_.mov(operand(depth_), rax);
+    set_result(rax, -1);
   }
   void emit_STORE_CELL(const Instr& in) {
     cell_address(in.x);
-    a_.mov(rcx, top(0));
+    load_top(rcx, 0);
     a_.mov(qword_ptr(rax, layout_.cell_value), rcx);
   }
   void emit_MAKE_CELL(const Instr&) { generic(); }
@@ -338,26 +473,28 @@ class BaselineCompiler {
   }
   void emit_LOAD_UPVAL(const Instr& in) {
     if (!layout_.vector_layout_ok) return generic();
+    claim_result_reg();
     upval_cell(in.x);
     a_.mov(rax, qword_ptr(rax, layout_.cell_value));
-    a_.mov(operand(depth_), rax);
+    set_result(rax, -1);
   }
   void emit_STORE_UPVAL(const Instr& in) {
     if (!layout_.vector_layout_ok) return generic();
     upval_cell(in.x);
-    a_.mov(rcx, top(0));
+    load_top(rcx, 0);
     a_.mov(qword_ptr(rax, layout_.cell_value), rcx);
   }
   void emit_LOAD_GLOBAL(const Instr& in) {
     Label slow = a_.new_label(), done = a_.new_label();
+    claim_result_reg();
     a_.mov(rax, qword_ptr(kGlobals, in.x * 8));
     a_.mov_imm64(rcx, Value::undefined().bits);
     a_.cmp(rax, rcx);
     a_.jcc(Cond::E, slow);
-    a_.mov(operand(depth_), rax);
+    set_result(rax, -1);
     a_.jmp(done);
     a_.bind(slow);
-    generic();  // raises undefined_variable
+    generic_result(-1);  // raises undefined_variable
     a_.bind(done);
   }
   void emit_STORE_GLOBAL(const Instr& in) {
@@ -366,7 +503,7 @@ class BaselineCompiler {
     a_.mov_imm64(rcx, Value::undefined().bits);
     a_.cmp(rax, rcx);
     a_.jcc(Cond::E, slow);
-    a_.mov(rax, top(0));
+    load_top(rax, 0);
     a_.mov(qword_ptr(kGlobals, in.x * 8), rax);
     a_.jmp(done);
     a_.bind(slow);
@@ -374,7 +511,7 @@ class BaselineCompiler {
     a_.bind(done);
   }
   void emit_DEFINE_GLOBAL(const Instr& in) {
-    a_.mov(rax, top(0));
+    load_top(rax, 0);
     a_.mov(qword_ptr(kGlobals, in.x * 8), rax);
   }
 
@@ -384,21 +521,26 @@ class BaselineCompiler {
   // a = top(1), b = top(0); result to top(1). Ints and doubles inline, the rest via helper.
   void arith(Arith kind) {
     Label not_int = a_.new_label(), slow = a_.new_label(), done = a_.new_label();
-    a_.mov(rax, top(1));
-    a_.mov(rcx, top(0));
+    claim_result_reg();
+    load_top(rax, 1);
+    load_top(rcx, 0);
     if (kind != Arith::Div) {
-      check_int(rax, rdx, not_int);
-      check_int(rcx, rdx, slow);
-      unbox_int(rax);
-      unbox_int(rcx);
-      if (kind == Arith::Add) a_.add(rax, rcx);
-      if (kind == Arith::Sub) a_.sub(rax, rcx);
+      if (!known_int(1)) check_int(rax, rdx, not_int);
+      if (!known_int(0)) check_int(rcx, rdx, slow);
+      // In the <<16 domain a 64-bit add, subtract or multiply (by the plain right operand)
+      // overflows exactly when the 48-bit one does, so OF is the whole overflow check.
+      a_.shl(rax, uint8_t(16));
       if (kind == Arith::Mul) {
+        unbox_int(rcx);
         a_.imul(rax, rcx);
-        a_.jcc(Cond::O, slow);
+      } else {
+        a_.shl(rcx, uint8_t(16));
+        if (kind == Arith::Add) a_.add(rax, rcx);
+        if (kind == Arith::Sub) a_.sub(rax, rcx);
       }
-      box_int_checked(rax, rdx, slow);
-      a_.mov(top(1), rax);
+      a_.jcc(Cond::O, slow);
+      rebox_shifted_int(rax);
+      set_result(rax, 1);
       a_.jmp(done);
     }
     a_.bind(not_int);
@@ -412,11 +554,11 @@ class BaselineCompiler {
       case Arith::Mul: a_.mulsd(xmm0, xmm1); break;
       case Arith::Div: a_.divsd(xmm0, xmm1); break;
     }
-    a_.movq(rax, xmm0);
-    a_.mov(top(1), rax);
+    a_.movq(kResult, xmm0);
+    result_in_reg(1);
     a_.jmp(done);
     a_.bind(slow);
-    generic();  // mixed int/float, strings, errors: exactly op_add & co.
+    generic_result(1);  // mixed int/float, strings, errors: exactly op_add & co.
     a_.bind(done);
   }
   void emit_ADD(const Instr&) { arith(Arith::Add); }
@@ -428,36 +570,61 @@ class BaselineCompiler {
   void emit_POS(const Instr&) { generic(); }
   void emit_NOT(const Instr&) {
     Label falsy = a_.new_label(), done = a_.new_label();
-    a_.mov(rax, top(0));
+    claim_result_reg();
+    load_top(rax, 0);
     branch_if_falsy(rax, falsy);
     load_imm(rax, Value::boolean(false));
     a_.jmp(done);
     a_.bind(falsy);
     load_imm(rax, Value::boolean(true));
     a_.bind(done);
-    a_.mov(top(0), rax);
+    set_result(rax, 0);
   }
 
-  // x (an int32 immediate) added to / subtracted from the int on top.
-  void arith_imm(bool subtract, const Mem64& where) {
+  // x (an int32 immediate) added to / subtracted from the int operand k (or, with k < 0, the
+  // local in `where`); the result goes to `where`.
+  void arith_imm(bool subtract, const Mem64& where, int k) {
     Label slow = a_.new_label(), done = a_.new_label();
-    a_.mov(rax, where);
-    check_int(rax, rdx, slow);
-    unbox_int(rax);
-    if (subtract)
-      a_.sub(rax, ip_->x);
+    if (k >= 0) claim_result_reg();
+    if (k >= 0)
+      load_top(rax, k);
     else
-      a_.add(rax, ip_->x);
-    box_int_checked(rax, rdx, slow);
-    a_.mov(where, rax);
+      a_.mov(rax, where);
+    check_int(rax, rdx, slow);
+    a_.shl(rax, uint8_t(16));  // the <<16 domain: OF is the 48-bit overflow check
+    int64_t shifted = int64_t(ip_->x) * 65536;
+    if (shifted >= INT32_MIN && shifted <= INT32_MAX) {
+      if (subtract)
+        a_.sub(rax, int32_t(shifted));
+      else
+        a_.add(rax, int32_t(shifted));
+    } else {
+      a_.mov_imm64(rcx, uint64_t(shifted));
+      if (subtract)
+        a_.sub(rax, rcx);
+      else
+        a_.add(rax, rcx);
+    }
+    a_.jcc(Cond::O, slow);
+    rebox_shifted_int(rax);
+    if (k >= 0)
+      set_result(rax, k);
+    else
+      a_.mov(where, rax);
     a_.jmp(done);
     a_.bind(slow);
-    generic();
+    if (k >= 0)
+      generic_result(k);
+    else
+      generic();
     a_.bind(done);
   }
-  void emit_ADD_INT(const Instr&) { arith_imm(false, top(0)); }
-  void emit_SUB_INT(const Instr&) { arith_imm(true, top(0)); }
-  void emit_INC_LOCAL(const Instr& in) { arith_imm(false, slot(in.y)); }
+  void emit_ADD_INT(const Instr&) { arith_imm(false, top(0), 0); }
+  void emit_SUB_INT(const Instr&) { arith_imm(true, top(0), 0); }
+  void emit_INC_LOCAL(const Instr& in) {
+    flush_readers_of(in.y, -1);
+    arith_imm(false, slot(in.y), -1);
+  }
   // n % d for a constant d > 0 without idiv: q = n / d by multiplying with d's "magic"
   // reciprocal (Hacker's Delight, ch. 10), then r = n - q * d. Truncating, like C.
   struct Magic {
@@ -485,7 +652,8 @@ class BaselineCompiler {
   }
   void emit_MOD_INT(const Instr& in) {
     Label slow = a_.new_label(), done = a_.new_label();
-    a_.mov(rax, top(0));
+    claim_result_reg();
+    load_top(rax, 0);
     check_int(rax, rdx, slow);
     unbox_int(rax);
     if (in.x == 1) {
@@ -507,10 +675,10 @@ class BaselineCompiler {
     a_.shl(rdx, uint8_t(16));
     a_.shr(rdx, uint8_t(16));
     a_.or_(rdx, kIntTag);
-    a_.mov(top(0), rdx);
+    set_result(rdx, 0);
     a_.jmp(done);
     a_.bind(slow);
-    generic();
+    generic_result(0);
     a_.bind(done);
   }
 
@@ -526,20 +694,25 @@ class BaselineCompiler {
     }
   }
 
+  // Both operands into rax, rcx; jump to `slow` unless both are ints.
+  void load_int_pair(Label slow) {
+    load_top(rax, 1);
+    load_top(rcx, 0);
+    if (!known_int(1)) check_int(rax, rdx, slow);
+    if (!known_int(0)) check_int(rcx, rdx, slow);
+  }
   void compare(Op op) {
     Label slow = a_.new_label(), done = a_.new_label();
-    a_.mov(rax, top(1));
-    a_.mov(rcx, top(0));
-    check_int(rax, rdx, slow);
-    check_int(rcx, rdx, slow);
+    claim_result_reg();
+    load_int_pair(slow);
     a_.shl(rax, uint8_t(16));
     a_.shl(rcx, uint8_t(16));
     a_.cmp(rax, rcx);
     bool_from_flags(int_cond(op), rax);
-    a_.mov(top(1), rax);
+    set_result(rax, 1);
     a_.jmp(done);
     a_.bind(slow);
-    generic();
+    generic_result(1);
     a_.bind(done);
   }
   void emit_LT(const Instr& in) { compare(in.op); }
@@ -549,16 +722,14 @@ class BaselineCompiler {
   // ==: identical bits of two ints are equal; anything else (doubles, strings) via helper.
   void equality(bool negate) {
     Label slow = a_.new_label(), done = a_.new_label();
-    a_.mov(rax, top(1));
-    a_.mov(rcx, top(0));
-    check_int(rax, rdx, slow);
-    check_int(rcx, rdx, slow);
+    claim_result_reg();
+    load_int_pair(slow);
     a_.cmp(rax, rcx);
     bool_from_flags(negate ? Cond::NE : Cond::E, rax);
-    a_.mov(top(1), rax);
+    set_result(rax, 1);
     a_.jmp(done);
     a_.bind(slow);
-    generic();
+    generic_result(1);
     a_.bind(done);
   }
   void emit_EQ(const Instr&) { equality(false); }
@@ -568,23 +739,24 @@ class BaselineCompiler {
   void emit_JUMP(const Instr& in) { a_.jmp(target(in.x)); }
   void emit_LOOP(const Instr& in) { a_.jmp(target(in.x)); }
   void emit_JUMP_IF_FALSE(const Instr& in) {
-    a_.mov(rax, top(0));
+    flush_below(depth_ - 1);
+    load_top(rax, 0);
     branch_if_falsy(rax, target(in.x));
   }
   void emit_JUMP_IF_TRUE(const Instr& in) {
-    a_.mov(rax, top(0));
+    flush_below(depth_ - 1);
+    load_top(rax, 0);
     branch_if_truthy(rax, target(in.x));
   }
-  // The operand stays in place on the taken edge (static depth keeps it there).
+  // The operand stays in place on the taken edge (static depth keeps it there), so these see
+  // every operand in memory.
   void emit_AND_JUMP(const Instr& in) { emit_JUMP_IF_FALSE(in); }
   void emit_OR_JUMP(const Instr& in) { emit_JUMP_IF_TRUE(in); }
 
   void compare_jump(const Instr& in) {
     Label slow = a_.new_label(), done = a_.new_label();
-    a_.mov(rax, top(1));
-    a_.mov(rcx, top(0));
-    check_int(rax, rdx, slow);
-    check_int(rcx, rdx, slow);
+    flush_below(depth_ - 2);
+    load_int_pair(slow);
     if (in.op == Op::JUMP_UNLESS_EQ || in.op == Op::JUMP_UNLESS_NE) {
       a_.cmp(rax, rcx);
       a_.jcc(in.op == Op::JUMP_UNLESS_EQ ? Cond::NE : Cond::E, target(in.x));
@@ -623,7 +795,7 @@ class BaselineCompiler {
     a_.mov(rax, top(argc));
     check_object(rax, ObjType::Closure, slow);
     a_.mov(rdx, qword_ptr(rax, L.closure_proto));
-    a_.mov(r8, qword_ptr(rdx, L.proto_jit_entry));
+    a_.mov(r8, qword_ptr(rdx, L.proto_jit_body));
     a_.test(r8, r8);
     a_.jcc(Cond::E, slow);
     a_.cmp(dword_ptr(rdx, L.proto_nparams), argc);
@@ -646,10 +818,13 @@ class BaselineCompiler {
     a_.mov(byte_ptr(rcx, int32_t(offsetof(Frame, entry))), int8_t(1));
     a_.lea(r9, mem(rcx, int32_t(sizeof(Frame))));
     a_.mov(qword_ptr(kVm, L.vm_frames_top), r9);
-    a_.mov(rdi, kVm);
-    a_.mov(rdx, rcx);
-    a_.xor_(ecx, ecx);
+    a_.push(kBase);  // two pushes: rsp stays 16-byte aligned
+    a_.push(kFrame);
+    a_.mov(kBase, rsi);
+    a_.mov(kFrame, rcx);
     a_.call(r8);
+    a_.pop(kFrame);
+    a_.pop(kBase);
     a_.test(al, al);
     a_.jcc(Cond::E, error_);
     a_.jmp(done);
@@ -695,7 +870,7 @@ class BaselineCompiler {
     bool inline_size = name == n.size && argc == 0, inline_push = name == n.push && argc == 1;
     if (!layout_.vector_layout_ok || !(inline_get || inline_set || inline_size || inline_push)) return generic();
     Label slow = a_.new_label(), done = a_.new_label();
-    a_.mov(rax, top(argc));
+    load_top(rax, argc);
     check_array(rax, slow);
     if (inline_size) {
       array_bounds(rax);
@@ -706,7 +881,7 @@ class BaselineCompiler {
       a_.mov(rcx, qword_ptr(rax, layout_.array_items + 8));
       a_.cmp(rcx, qword_ptr(rax, layout_.array_items + 16));
       a_.jcc(Cond::AE, slow);  // full: the helper grows it (and accounts the growth)
-      a_.mov(rdx, top(0));
+      load_top(rdx, 0);
       a_.mov(qword_ptr(rcx, 0), rdx);
       a_.add(rcx, 8);
       a_.mov(qword_ptr(rax, layout_.array_items + 8), rcx);
@@ -714,13 +889,13 @@ class BaselineCompiler {
       a_.mov(top(1), rdx);
     } else {
       array_bounds(rax);
-      a_.mov(r8, top(argc - 1));  // the index
+      load_top(r8, argc - 1);  // the index
       checked_index(r8, slow);
       if (inline_get) {
         a_.mov(rax, qword_ptr(rcx, r8, Scale::x1));
         a_.mov(top(1), rax);
       } else {
-        a_.mov(rax, top(0));
+        load_top(rax, 0);
         a_.mov(qword_ptr(rcx, r8, Scale::x1), rax);
         load_imm(rax, Value::nil());
         a_.mov(top(2), rax);
@@ -733,7 +908,7 @@ class BaselineCompiler {
   }
   // Result into the callee slot, vm.sp just above it, pop the frame record.
   void emit_RETURN(const Instr&) {
-    a_.mov(rax, top(0));
+    load_top(rax, 0);
     a_.mov(qword_ptr(kBase, -8), rax);
     a_.mov(qword_ptr(kVm, layout_.vm_sp), kBase);
     a_.sub(qword_ptr(kVm, layout_.vm_frames_top), int32_t(sizeof(Frame)));
@@ -767,7 +942,7 @@ class BaselineCompiler {
   }
   void get_symbol_path(const Instr& in) {
     Label slow = a_.new_label(), missing = a_.new_label(), done = a_.new_label();
-    a_.mov(rax, top(0));
+    load_top(rax, 0);
     check_map(rax, slow);
     scan_small_map(rax, p_.consts[size_t(in.x)], slow, missing);
     a_.mov(rax, qword_ptr(rcx, 8));
@@ -783,10 +958,10 @@ class BaselineCompiler {
   }
   void set_symbol_path(const Instr& in) {
     Label slow = a_.new_label(), done = a_.new_label();
-    a_.mov(rax, top(1));
+    load_top(rax, 1);
     check_map(rax, slow);
     scan_small_map(rax, p_.consts[size_t(in.x)], slow, slow);  // inserting: the helper
-    a_.mov(rax, top(0));
+    load_top(rax, 0);
     a_.mov(qword_ptr(rcx, 8), rax);
     a_.mov(top(1), rax);
     a_.jmp(done);
@@ -807,7 +982,7 @@ class BaselineCompiler {
     int64_t k;
     if (!inline_index_path(in, k)) return generic();
     Label slow = a_.new_label(), done = a_.new_label();
-    a_.mov(rax, top(0));
+    load_top(rax, 0);
     check_array(rax, slow);
     array_bounds(rax);
     a_.cmp(rdx, int32_t(k * 8));
@@ -824,12 +999,12 @@ class BaselineCompiler {
     int64_t k;
     if (!inline_index_path(in, k)) return generic();
     Label slow = a_.new_label(), done = a_.new_label();
-    a_.mov(rax, top(1));
+    load_top(rax, 1);
     check_array(rax, slow);
     array_bounds(rax);
     a_.cmp(rdx, int32_t(k * 8));
     a_.jcc(Cond::BE, slow);
-    a_.mov(rax, top(0));
+    load_top(rax, 0);
     a_.mov(qword_ptr(rcx, int32_t(k * 8)), rax);
     a_.mov(top(1), rax);
     a_.jmp(done);
@@ -891,7 +1066,10 @@ class BaselineCompiler {
   std::vector<Label> labels_;
   std::vector<int> depths_;
   Layout layout_;
+  DeferredOperands deferred_;
+  std::vector<DeferredOperand> pushed_;  // what the current instruction pushes without code
   Label error_, fail_, epilogue_;
+  size_t body_offset_ = 0;
   int pc_ = 0;
   int depth_ = 0;
   const Instr* ip_ = nullptr;
@@ -923,6 +1101,7 @@ CompileStatus compile_baseline(VM& vm, const Proto& p, CodeCache& cache, Compile
   out.entry = block.entry<NativeEntry>();
   Proto& mp = const_cast<Proto&>(p);  // the inline call sequence of compiled callers reads these
   mp.code_begin = p.code.data();
+  mp.jit_body = block.start + c.body_offset();
   mp.frame_bytes = (p.nslots + p.max_stack + 1) * int32_t(sizeof(Value));
   out.compile_ns = uint64_t(std::chrono::duration_cast<std::chrono::nanoseconds>(
                                 std::chrono::steady_clock::now() - t0)
