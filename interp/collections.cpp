@@ -8,13 +8,17 @@ namespace gene {
 
 namespace {
 
-bool check_index(VM& vm, Value idx, size_t size, size_t& out) {
+// The checks below run on every method call: the passing test is inline, the error message is
+// built out of line so it does not weigh on the hot path.
+[[gnu::noinline, gnu::cold]] bool index_error(VM& vm, Value idx, size_t size) {
   if (!idx.is_int()) return vm.raise(ErrorKind::TypeError, std::string("index must be an int, got ") + type_name(idx));
-  int64_t i = idx.as_int();
-  if (i < 0 || uint64_t(i) >= size)
-    return vm.raise(ErrorKind::IndexOutOfRange,
-                    "index " + std::to_string(i) + " out of range for size " + std::to_string(size));
-  out = size_t(i);
+  return vm.raise(ErrorKind::IndexOutOfRange,
+                  "index " + std::to_string(idx.as_int()) + " out of range for size " + std::to_string(size));
+}
+
+inline bool check_index(VM& vm, Value idx, size_t size, size_t& out) {
+  if (!idx.is_int() || idx.as_int() < 0 || uint64_t(idx.as_int()) >= size) return index_error(vm, idx, size);
+  out = size_t(idx.as_int());
   return true;
 }
 
@@ -25,11 +29,14 @@ bool check_key(VM& vm, Value key) {
 
 bool oom(VM& vm) { return vm.raise(ErrorKind::OutOfMemory, "heap limit exceeded"); }
 
-bool arity(VM& vm, const char* type, Symbol* name, int argc, int lo, int hi) {
-  if (argc >= lo && argc <= hi) return true;
+[[gnu::noinline, gnu::cold]] bool arity_error(VM& vm, const char* type, Symbol* name, int argc, int lo, int hi) {
   std::string want = lo == hi ? std::to_string(lo) : std::to_string(lo) + " or " + std::to_string(hi);
   return vm.raise(ErrorKind::ArityMismatch, std::string(type) + " ." + name->name + " expects " + want +
                                                 " argument" + (hi == 1 ? "" : "s") + ", got " + std::to_string(argc));
+}
+
+inline bool arity(VM& vm, const char* type, Symbol* name, int argc, int lo, int hi) {
+  return (argc >= lo && argc <= hi) || arity_error(vm, type, name, argc, lo, hi);
 }
 
 bool no_method(VM& vm, Value recv, Symbol* name) {
@@ -58,8 +65,13 @@ bool array_method(VM& vm, Array* a, Symbol* m, Value* args, int argc, Value& out
   }
   if (m == n.push) {
     if (!arity(vm, "array", m, argc, 1, 1)) return false;
-    if (items.size() == items.capacity() && !vm.heap.note_growth((items.capacity() + 1) * sizeof(Value)))
-      return oom(vm);
+    if (items.size() == items.capacity()) {
+      // Arrays built by pushing from empty skip the 1- and 2-item buffers: one malloc for the
+      // first 4 items instead of three.
+      size_t grown = items.capacity() < 4 ? 4 : 2 * items.capacity();
+      if (!vm.heap.note_growth((grown - items.capacity()) * sizeof(Value))) return oom(vm);
+      vm.heap.regrow_items(a, grown);
+    }
     items.push_back(args[0]);
     out = Value::nil();
     return true;
@@ -126,9 +138,8 @@ bool string_method(VM& vm, Value recv, Symbol* m, Value* args, int argc, Value& 
   if (m == n.get) {
     size_t i;
     if (!arity(vm, "string", m, argc, 1, 1) || !check_index(vm, args[0], s.size(), i)) return false;
-    String* r = vm.heap.new_string(std::string(1, as_string(recv)->chars[i]));
-    if (!r) return oom(vm);
-    out = Value::object(r);
+    // The canonical 1-byte string: no allocation, so nothing to fail (see interp/heap.h).
+    out = Value::object(vm.heap.char_string(static_cast<unsigned char>(s[i])));
     return true;
   }
   if (m == n.substr) {

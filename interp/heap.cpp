@@ -1,20 +1,32 @@
 #include "interp/heap.h"
 
 #include <algorithm>
+#include <bit>
+#include <new>
+#include <utility>
 
 #include "interp/proto.h"
 
+// Pooled object memory is poisoned under ASan, so a use of a swept object still reports.
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/asan_interface.h>
+#define POOL_POISON(p, n) ASAN_POISON_MEMORY_REGION(p, n)
+#define POOL_UNPOISON(p, n) ASAN_UNPOISON_MEMORY_REGION(p, n)
+#else
+#define POOL_POISON(p, n) ((void)(p), (void)(n))
+#define POOL_UNPOISON(p, n) ((void)(p), (void)(n))
+#endif
+
 namespace gene {
 
-static void destroy(Obj* o) {
-  switch (o->type) {
-    case ObjType::String: delete static_cast<String*>(o); break;
-    case ObjType::Symbol: delete static_cast<Symbol*>(o); break;
-    case ObjType::Array: delete static_cast<Array*>(o); break;
-    case ObjType::Map: delete static_cast<Map*>(o); break;
-    case ObjType::Closure: delete static_cast<Closure*>(o); break;
-    case ObjType::Cell: delete static_cast<Cell*>(o); break;
-    case ObjType::Builtin: delete static_cast<Builtin*>(o); break;
+Heap::Heap() {
+  // Canonical short strings: permanent, so they are kept off the all-objects list (never swept)
+  // and born marked (mark_object stops at them without touching the gray stack).
+  empty_string_ = new String(std::string());
+  empty_string_->marked = true;
+  for (size_t b = 0; b < char_strings_.size(); b++) {
+    char_strings_[b] = new String(std::string(1, char(b)));
+    char_strings_[b]->marked = true;
   }
 }
 
@@ -24,6 +36,58 @@ Heap::~Heap() {
     destroy(o);
     o = next;
   }
+  for (size_t c = 0; c < pools_.size(); c++)
+    for (void* mem : pools_[c]) {
+      POOL_UNPOISON(mem, c * 8);
+      ::operator delete(mem);
+    }
+  delete empty_string_;
+  for (String* s : char_strings_) delete s;
+}
+
+template <class T, class... Args>
+T* Heap::make(Args&&... args) {
+  static_assert(sizeof(T) % 8 == 0 && sizeof(T) / 8 < kSizeClasses);
+  auto& pool = pools_[sizeof(T) / 8];
+  void* mem;
+  if (pool.empty()) {
+    mem = ::operator new(sizeof(T));
+  } else {
+    mem = pool.back();
+    pool.pop_back();
+    POOL_UNPOISON(mem, sizeof(T));
+  }
+  return new (mem) T(std::forward<Args>(args)...);
+}
+
+void Heap::destroy(Obj* o) {
+  size_t size = 0;
+  switch (o->type) {
+    case ObjType::String: static_cast<String*>(o)->~String(); size = sizeof(String); break;
+    case ObjType::Symbol: static_cast<Symbol*>(o)->~Symbol(); size = sizeof(Symbol); break;
+    case ObjType::Array: {
+      auto& items = static_cast<Array*>(o)->items;
+      auto* pool = buffer_pool(items.capacity());
+      if (pool && pool->size() * items.capacity() * sizeof(Value) < kMaxPooledBytes) {
+        items.clear();  // keeps the buffer
+        pool->push_back(std::move(items));
+      }
+      static_cast<Array*>(o)->~Array();
+      size = sizeof(Array);
+      break;
+    }
+    case ObjType::Map: static_cast<Map*>(o)->~Map(); size = sizeof(Map); break;
+    case ObjType::Closure: static_cast<Closure*>(o)->~Closure(); size = sizeof(Closure); break;
+    case ObjType::Cell: static_cast<Cell*>(o)->~Cell(); size = sizeof(Cell); break;
+    case ObjType::Builtin: static_cast<Builtin*>(o)->~Builtin(); size = sizeof(Builtin); break;
+  }
+  auto& pool = pools_[size / 8];
+  if (pool.size() * size >= kMaxPooledBytes) {
+    ::operator delete(o);
+    return;
+  }
+  POOL_POISON(o, size);
+  pool.push_back(o);
 }
 
 size_t Heap::object_size(const Obj* o) {
@@ -74,45 +138,72 @@ T* Heap::link(T* obj, size_t bytes) {
 }
 
 String* Heap::new_string(std::string s) {
+  if (s.size() <= 1) return s.empty() ? empty_string_ : char_strings_[static_cast<unsigned char>(s[0])];
   size_t bytes = sizeof(String) + s.size();
   if (!reserve(bytes)) return nullptr;
-  return link(new String(std::move(s)), bytes);
+  return link(make<String>(std::move(s)), bytes);
 }
 
 Array* Heap::new_array(size_t reserve_items) {
   size_t bytes = sizeof(Array) + reserve_items * sizeof(Value);
   if (!reserve(bytes)) return nullptr;
-  auto* a = new Array();
-  a->items.reserve(reserve_items);
+  auto* a = make<Array>();
+  if (reserve_items) regrow_items(a, reserve_items);
   return link(a, bytes);
+}
+
+std::vector<std::vector<Value>>* Heap::buffer_pool(size_t capacity) {
+  if (capacity < (size_t(1) << kMinPooledLog2) || capacity > (size_t(1) << kMaxPooledLog2) ||
+      (capacity & (capacity - 1)))
+    return nullptr;
+  return &buffers_[size_t(std::countr_zero(capacity))];
+}
+
+void Heap::regrow_items(Array* a, size_t capacity) {
+  if (capacity <= a->items.capacity()) return;
+  auto* pool = buffer_pool(capacity);
+  if (!pool || pool->empty()) {
+    a->items.reserve(capacity);
+    return;
+  }
+  std::vector<Value> fresh = std::move(pool->back());
+  pool->pop_back();
+  fresh.assign(a->items.begin(), a->items.end());  // fits: no reallocation
+  a->items.swap(fresh);
+  // The old buffer (now in `fresh`) is pooled in turn when its capacity is a pooled one.
+  auto* old_pool = buffer_pool(fresh.capacity());
+  if (old_pool && old_pool->size() * fresh.capacity() * sizeof(Value) < kMaxPooledBytes) {
+    fresh.clear();
+    old_pool->push_back(std::move(fresh));
+  }
 }
 
 Map* Heap::new_map() {
   if (!reserve(sizeof(Map))) return nullptr;
-  return link(new Map(), sizeof(Map));
+  return link(make<Map>(), sizeof(Map));
 }
 
 Closure* Heap::new_closure(Proto* p) {
   size_t bytes = sizeof(Closure) + p->upvals.size() * sizeof(Cell*);
   if (!reserve(bytes)) return nullptr;
-  auto* c = new Closure(p);
+  auto* c = make<Closure>(p);
   c->upvals.reserve(p->upvals.size());
   return link(c, bytes);
 }
 
 Cell* Heap::new_cell(Value v) {
   if (!reserve(sizeof(Cell))) return nullptr;
-  return link(new Cell(v), sizeof(Cell));
+  return link(make<Cell>(v), sizeof(Cell));
 }
 
 Builtin* Heap::new_builtin(const char* name, BuiltinFn fn) {
-  return link(new Builtin(name, fn), sizeof(Builtin));
+  return link(make<Builtin>(name, fn), sizeof(Builtin));
 }
 
 Symbol* Heap::intern(const std::string& name) {
   auto it = symbols_.find(name);
   if (it != symbols_.end()) return it->second;
-  auto* s = link(new Symbol(name), sizeof(Symbol) + name.size());
+  auto* s = link(make<Symbol>(name), sizeof(Symbol) + name.size());
   symbols_.emplace(name, s);
   return s;
 }

@@ -3,7 +3,18 @@
 // The heap does not know where roots are: the VM registers a root-marking callback. Every
 // allocation may collect (always, under --gc-stress), so callers keep the values they still need
 // on the VM stack (or another root) across any allocation.
+//
+// Canonical short strings: the heap creates, up front, one permanent String for "" and one for
+// each 1-byte string, and new_string returns these for any content of length <= 1 (no
+// allocation, nothing counted toward the limit, never collected, not in the stats). Strings are
+// immutable, so this gives the invariant compiled code may rely on:
+//
+//   any two strings of length <= 1 are equal iff they are the same object.
+//
+// So `(c == "a")` with a 1-character constant can compare pointers when the other operand is a
+// string of length <= 1. The table and the objects live as long as the Heap and never move.
 #pragma once
+#include <array>
 #include <cstddef>
 #include <functional>
 #include <string>
@@ -23,7 +34,7 @@ struct HeapStats {
 
 class Heap {
  public:
-  Heap() = default;
+  Heap();
   ~Heap();
   Heap(const Heap&) = delete;
   Heap& operator=(const Heap&) = delete;
@@ -42,10 +53,20 @@ class Heap {
   Builtin* new_builtin(const char* name, BuiltinFn fn);
   Symbol* intern(const std::string& name);  // symbols are permanent
 
+  // The canonical strings (see the top of this file). char_strings()[b] is the 1-byte string
+  // whose byte is b (index = the byte as unsigned char); 256 entries, never null.
+  String* const* char_strings() const { return char_strings_.data(); }
+  String* char_string(unsigned char b) const { return char_strings_[b]; }
+  String* empty_string() const { return empty_string_; }
+
   // Growth of an existing object's payload (array push, map insert): counts toward the limit,
   // collecting first if it would be exceeded, so the grown object must be rooted. Returns false
   // when the limit is exceeded even after collecting.
   bool note_growth(size_t bytes);
+  // Moves an array's items into a buffer of exactly `capacity` items (>= its size), reusing a
+  // swept array's buffer when one of that capacity is pooled. Accounting is the caller's
+  // (note_growth first); the capacity, and so every size the heap counts, is as with reserve().
+  void regrow_items(Array* a, size_t capacity);
 
   void mark_value(Value v) {
     if (v.is_object()) mark_object(v.as_obj());
@@ -62,7 +83,26 @@ class Heap {
   void trace(Obj* o);
   void sweep();
   static size_t object_size(const Obj* o);
+  template <class T, class... Args>
+  T* make(Args&&... args);
+  void destroy(Obj* o);
 
+  // Free lists of object memory by size class (sizeof / 8): a swept object's memory is reused by
+  // the next object of the same size instead of going back to malloc, which is slow when a sweep
+  // frees tens of thousands of small blocks at once. Pooled memory is not live data: it counts
+  // neither in bytes_ nor toward the limit, like memory malloc keeps after free.
+  static constexpr size_t kSizeClasses = 16;
+  static constexpr size_t kMaxPooledBytes = 4 << 20;  // per size class, and per buffer capacity
+  std::array<std::vector<void*>, kSizeClasses> pools_;
+  // Likewise the item buffers of swept arrays whose capacity is a power of two from 4 to 64
+  // (what arrays built by .push or small literals have), pooled by exact capacity so an array
+  // gets the same capacity, and so the same accounting, as from std::vector::reserve.
+  static constexpr size_t kMinPooledLog2 = 2, kMaxPooledLog2 = 6;
+  std::array<std::vector<std::vector<Value>>, kMaxPooledLog2 + 1> buffers_;
+  std::vector<std::vector<Value>>* buffer_pool(size_t capacity);
+
+  std::array<String*, 256> char_strings_{};
+  String* empty_string_ = nullptr;
   Obj* objects_ = nullptr;
   std::vector<Obj*> gray_;
   std::unordered_map<std::string, Symbol*> symbols_;

@@ -158,6 +158,89 @@ TEST_F(HeapTest, LimitCollectsGarbageBeforeGivingUp) {
   EXPECT_LE(keep->items.size(), 64u);
 }
 
+TEST_F(HeapTest, ShortStringsAreCanonicalAndPermanent) {
+  String* const* table = heap.char_strings();
+  EXPECT_EQ(heap.new_string(""), heap.empty_string());
+  EXPECT_EQ(heap.empty_string()->chars, "");
+  for (int b = 0; b < 256; b++) {
+    std::string one(1, char(b));
+    ASSERT_NE(table[b], nullptr);
+    EXPECT_EQ(table[b]->chars, one);
+    EXPECT_EQ(heap.new_string(one), table[b]) << b;
+    EXPECT_EQ(heap.char_string(static_cast<unsigned char>(b)), table[b]);
+  }
+  EXPECT_NE(heap.new_string("ab"), heap.new_string("ab"));  // longer strings are fresh objects
+  // Never collected, and outside the accounting and the stats.
+  EXPECT_EQ(live_after_collect(), 0u);
+  EXPECT_EQ(heap.stats().bytes_live, 0u);
+  EXPECT_EQ(table['a']->chars, "a");
+  EXPECT_EQ(heap.char_strings(), table);  // the table does not move
+  // No allocation: no collection under stress, no failure at the limit.
+  heap.set_stress(true);
+  size_t before = heap.stats().collections;
+  EXPECT_EQ(heap.new_string("q"), table['q']);
+  EXPECT_EQ(heap.stats().collections, before);
+  heap.set_stress(false);
+  heap.set_limit(1);
+  EXPECT_EQ(heap.new_string("ab"), nullptr);
+  EXPECT_EQ(heap.new_string("z"), table['z']);
+  EXPECT_EQ(heap.new_string(""), heap.empty_string());
+}
+
+TEST_F(HeapTest, CanonicalStringsAreMarkedWithoutBeingTraced) {
+  Array* root = heap.new_array();
+  roots.push_back(Value::object(root));
+  root->items.push_back(str("x"));
+  root->items.push_back(str(""));
+  root->items.push_back(str("long enough"));
+  for (int i = 0; i < 3; i++) EXPECT_EQ(live_after_collect(), 2u);  // root and "long enough"
+  EXPECT_EQ(as_string(root->items[0])->chars, "x");
+  EXPECT_EQ(as_string(root->items[2])->chars, "long enough");
+}
+
+// Swept objects' memory and swept arrays' buffers are reused; contents and accounting must be
+// exactly as with fresh allocations.
+TEST_F(HeapTest, ReusedMemoryStartsFreshAndIsAccountedAsBefore) {
+  for (int round = 0; round < 3; round++) {
+    for (int i = 0; i < 200; i++) {
+      Array* a = heap.new_array();
+      heap.regrow_items(a, 4);
+      for (int k = 0; k < 4; k++) a->items.push_back(Value::integer(k));
+      heap.regrow_items(a, 8);
+      heap.new_string("garbage string " + std::to_string(i));
+      heap.new_map()->set(Value::integer(i), Value::nil());
+      heap.new_cell(Value::integer(i));
+    }
+    EXPECT_EQ(live_after_collect(), 0u);
+    EXPECT_EQ(heap.stats().bytes_live, 0u);
+  }
+  Array* kept = heap.new_array(8);  // takes a pooled 8-item buffer
+  roots.push_back(Value::object(kept));
+  EXPECT_TRUE(kept->items.empty());
+  EXPECT_EQ(kept->items.capacity(), 8u);
+  Array* grown = heap.new_array();
+  roots.push_back(Value::object(grown));
+  for (int k = 0; k < 3; k++) grown->items.push_back(Value::integer(k));
+  heap.regrow_items(grown, 16);
+  ASSERT_EQ(grown->items.size(), 3u);
+  EXPECT_EQ(grown->items.capacity(), 16u);
+  for (int k = 0; k < 3; k++) EXPECT_EQ(grown->items[size_t(k)].as_int(), k);
+  Map* m = heap.new_map();
+  roots.push_back(Value::object(m));
+  EXPECT_EQ(m->live, 0u);
+  EXPECT_TRUE(m->entries.empty());
+  Cell* c = heap.new_cell(Value::integer(7));
+  roots.push_back(Value::object(c));
+  String* s = heap.new_string("fresh");
+  roots.push_back(Value::object(s));
+  EXPECT_FALSE(s->marked);
+  EXPECT_EQ(live_after_collect(), 5u);
+  EXPECT_EQ(heap.stats().bytes_live, sizeof(Array) + 8 * sizeof(Value) + sizeof(Array) + 16 * sizeof(Value) +
+                                         sizeof(Map) + sizeof(Cell) + sizeof(String) + s->chars.capacity());
+  EXPECT_EQ(c->value.as_int(), 7);
+  EXPECT_EQ(s->chars, "fresh");
+}
+
 // ---------------------------------------------------------------------------------------------
 // Map: insertion order, overwrite, delete, tombstones, hashed index.
 class MapTest : public HeapTest {
