@@ -1013,7 +1013,25 @@ class BaselineCompiler {
     a_.bind(done);
   }
   void emit_FOR_PREP(const Instr&) { generic(); }
-  void emit_RANGE_PREP(const Instr&) { generic(); }
+  // (range a b) with the builtin and two ints inline: the loop slots get a and b. Anything
+  // else (another callee, bad arguments) through the helper.
+  void emit_RANGE_PREP(const Instr& in) {
+    Label slow = a_.new_label(), done = a_.new_label();
+    a_.mov(rax, top(2));
+    load_imm(rcx, vm_.range_builtin);
+    a_.cmp(rax, rcx);
+    a_.jcc(Cond::NE, slow);
+    a_.mov(rax, top(1));
+    a_.mov(rcx, top(0));
+    check_int(rax, rdx, slow);
+    check_int(rcx, rdx, slow);
+    a_.mov(slot(in.x), rax);
+    a_.mov(slot(in.x + 1), rcx);
+    a_.jmp(done);
+    a_.bind(slow);
+    generic();
+    a_.bind(done);
+  }
   void emit_FOR_NEXT(const Instr& in) {
     // Range mode (slot holds the next int) inline; arrays through the helper.
     Label array_mode = a_.new_label(), done = a_.new_label();

@@ -4,8 +4,14 @@
 //
 // Frame model shared with the interpreter: slots and operands stay in the VM value stack. The
 // verifier proves the operand depth at every instruction, so operand k lives at the fixed address
-// [base + (nslots + k) * 8]; nothing is cached in registers across instructions, which is what
-// makes every helper call a GC-safe point and OSR a plain jump to a loop header.
+// [base + (nslots + k) * 8]. Within a straight run of instructions, pushes of locals, constants
+// and arithmetic results are deferred (deferred_operands.h) and read by their consumer directly;
+// they are written to their operand slots before every helper call, call, jump and branch
+// target, so helper calls stay GC-safe points and OSR stays a plain jump to a loop header.
+//
+// Each unit has two entries: the native one (a NativeEntry, for the interpreter and helpers)
+// saves registers and calls the body; compiled callers push the frame record inline and call
+// Proto::jit_body directly.
 #pragma once
 #include <cstdint>
 #include <string>
