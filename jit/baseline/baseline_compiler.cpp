@@ -96,10 +96,12 @@ struct Layout {
   int32_t vm_sp, vm_stack_end, vm_frames_top, vm_frames_limit;
   int32_t obj_type, closure_proto;
   int32_t proto_jit_body, proto_nparams, proto_code_begin, proto_frame_bytes;
-  int32_t array_items, closure_upvals, cell_value, map_entries, map_index;
+  int32_t array_items, closure_upvals, cell_value, map_entries, map_index, string_chars;
   // Inline array and upvalue paths read std::vector's begin/end/capacity pointers; they are
   // enabled only if this standard library lays a vector out that way (checked on a probe).
   bool vector_layout_ok;
+  // Inline string paths read std::string's data pointer and size (the first two words).
+  bool string_layout_ok;
 
   explicit Layout(const VM& vm) {
     static const Closure closure(nullptr);
@@ -128,6 +130,10 @@ struct Layout {
     auto words = reinterpret_cast<Value* const*>(&probe);
     vector_layout_ok = sizeof(probe) == 3 * sizeof(void*) && words[0] == probe.data() &&
                        words[1] == probe.data() + probe.size() && words[2] == probe.data() + probe.capacity();
+    static const String str(std::string(40, 'x'));
+    string_chars = offset_in(static_cast<const Obj&>(str), str.chars);
+    auto str_words = reinterpret_cast<const uintptr_t*>(&str.chars);
+    string_layout_ok = str_words[0] == reinterpret_cast<uintptr_t>(str.chars.data()) && str_words[1] == str.chars.size();
   }
 };
 
@@ -719,18 +725,72 @@ class BaselineCompiler {
   void emit_LE(const Instr& in) { compare(in.op); }
   void emit_GT(const Instr& in) { compare(in.op); }
   void emit_GE(const Instr& in) { compare(in.op); }
-  // ==: identical bits of two ints are equal; anything else (doubles, strings) via helper.
-  void equality(bool negate) {
-    Label slow = a_.new_label(), done = a_.new_label();
-    claim_result_reg();
-    load_int_pair(slow);
+  // == as values_equal decides it, inline wherever the answer needs no numeric conversion or
+  // string comparison: identical bits (not a double), two different ints, a number against a
+  // non-number, immediates and objects by identity, and strings of length <= 1 (canonical, so
+  // equal only if identical) or of different lengths. Operands in rax and rcx; jumps to
+  // `equal`, `unequal` or (doubles, int against double, same-length strings) `slow`.
+  void equality_test(Label equal, Label unequal, Label slow) {
+    Label differ = a_.new_label(), a_not_number = a_.new_label();
+    a_.mov(rdx, rax);
+    a_.shr(rdx, uint8_t(48));
+    a_.mov(r8, rcx);
+    a_.shr(r8, uint8_t(48));
     a_.cmp(rax, rcx);
-    bool_from_flags(negate ? Cond::NE : Cond::E, rax);
-    set_result(rax, 1);
+    a_.jcc(Cond::NE, differ);
+    a_.cmp(edx, int32_t(0xFFF8));
+    a_.jcc(Cond::BE, slow);  // the same double bits: NaN is not equal to itself
+    a_.jmp(equal);
+    a_.bind(differ);
+    a_.cmp(edx, int32_t(Tag::Int));
+    a_.jcc(Cond::A, a_not_number);
+    a_.cmp(to32(r8), int32_t(Tag::Int));
+    a_.jcc(Cond::A, unequal);  // a number and a non-number
+    a_.cmp(edx, int32_t(Tag::Int));
+    a_.jcc(Cond::NE, slow);
+    a_.cmp(to32(r8), int32_t(Tag::Int));
+    a_.jcc(Cond::NE, slow);
+    a_.jmp(unequal);  // two different ints
+    a_.bind(a_not_number);
+    a_.cmp(to32(r8), int32_t(Tag::Int));
+    a_.jcc(Cond::BE, unequal);
+    if (!layout_.string_layout_ok) a_.jmp(slow);
+    // Different non-numbers: only two strings can still be equal.
+    a_.cmp(edx, int32_t(Tag::Object));
+    a_.jcc(Cond::NE, unequal);
+    a_.cmp(to32(r8), int32_t(Tag::Object));
+    a_.jcc(Cond::NE, unequal);
+    a_.shl(rax, uint8_t(16));
+    a_.shr(rax, uint8_t(16));
+    a_.shl(rcx, uint8_t(16));
+    a_.shr(rcx, uint8_t(16));
+    a_.cmp(byte_ptr(rax, layout_.obj_type), int8_t(ObjType::String));
+    a_.jcc(Cond::NE, unequal);
+    a_.cmp(byte_ptr(rcx, layout_.obj_type), int8_t(ObjType::String));
+    a_.jcc(Cond::NE, unequal);
+    a_.mov(rdx, qword_ptr(rax, layout_.string_chars + 8));
+    a_.cmp(rdx, qword_ptr(rcx, layout_.string_chars + 8));
+    a_.jcc(Cond::NE, unequal);
+    a_.cmp(rdx, 1);
+    a_.jcc(Cond::BE, unequal);  // canonical short strings: different objects, different text
+    a_.jmp(slow);
+  }
+  void equality(bool negate) {
+    Label slow = a_.new_label(), equal = a_.new_label(), unequal = a_.new_label(), done = a_.new_label();
+    claim_result_reg();
+    load_top(rax, 1);
+    load_top(rcx, 0);
+    equality_test(equal, unequal, slow);
+    a_.bind(equal);
+    load_imm(kResult, Value::boolean(!negate));
+    a_.jmp(done);
+    a_.bind(unequal);
+    load_imm(kResult, Value::boolean(negate));
     a_.jmp(done);
     a_.bind(slow);
     generic_result(1);
     a_.bind(done);
+    result_in_reg(1);
   }
   void emit_EQ(const Instr&) { equality(false); }
   void emit_NE(const Instr&) { equality(true); }
@@ -756,11 +816,13 @@ class BaselineCompiler {
   void compare_jump(const Instr& in) {
     Label slow = a_.new_label(), done = a_.new_label();
     flush_below(depth_ - 2);
-    load_int_pair(slow);
     if (in.op == Op::JUMP_UNLESS_EQ || in.op == Op::JUMP_UNLESS_NE) {
-      a_.cmp(rax, rcx);
-      a_.jcc(in.op == Op::JUMP_UNLESS_EQ ? Cond::NE : Cond::E, target(in.x));
+      load_top(rax, 1);
+      load_top(rcx, 0);
+      bool eq = in.op == Op::JUMP_UNLESS_EQ;
+      equality_test(eq ? done : target(in.x), eq ? target(in.x) : done, slow);
     } else {
+      load_int_pair(slow);
       a_.shl(rax, uint8_t(16));
       a_.shl(rcx, uint8_t(16));
       a_.cmp(rax, rcx);
@@ -833,7 +895,8 @@ class BaselineCompiler {
     a_.bind(done);
   }
   // r holds a value: jump to `other` unless it is a heap object of `type`; then r = the Obj*.
-  void check_object(Reg64 r, ObjType type, Label other) {
+  // An object of another type goes to `other_object` instead, with r already the Obj*.
+  void check_object(Reg64 r, ObjType type, Label other, Label other_object) {
     a_.mov(rdx, r);
     a_.shr(rdx, uint8_t(48));
     a_.cmp(edx, int32_t(Tag::Object));
@@ -841,8 +904,9 @@ class BaselineCompiler {
     a_.shl(r, uint8_t(16));
     a_.shr(r, uint8_t(16));
     a_.cmp(byte_ptr(r, layout_.obj_type), int8_t(type));
-    a_.jcc(Cond::NE, other);
+    a_.jcc(Cond::NE, other_object);
   }
+  void check_object(Reg64 r, ObjType type, Label other) { check_object(r, type, other, other); }
   void check_array(Reg64 r, Label other) { check_object(r, ObjType::Array, other); }
   void check_map(Reg64 r, Label other) { check_object(r, ObjType::Map, other); }
   // Array* in `arr`: rcx = items begin, rdx = size in bytes.
@@ -860,8 +924,33 @@ class BaselineCompiler {
     a_.jcc(Cond::AE, slow);  // unsigned: negative indexes fail too
   }
 
-  // Array methods inline (.get .set .size .push within capacity); everything else, and every
-  // error, through the helper.
+  // s .size and s .get i on a string inline (the receiver in rax, already an Obj* that is not an
+  // array): .get returns the heap's canonical 1-byte string, so it never allocates.
+  void string_method(bool get, Label slow) {
+    a_.cmp(byte_ptr(rax, layout_.obj_type), int8_t(ObjType::String));
+    a_.jcc(Cond::NE, slow);
+    a_.mov(rdx, qword_ptr(rax, layout_.string_chars + 8));  // size
+    if (!get) {
+      a_.or_(rdx, kIntTag);
+      a_.mov(top(0), rdx);
+      return;
+    }
+    a_.mov(rcx, qword_ptr(rax, layout_.string_chars));  // bytes
+    load_top(r8, 0);
+    check_int(r8, r9, slow);
+    unbox_int(r8);
+    a_.cmp(r8, rdx);
+    a_.jcc(Cond::AE, slow);  // unsigned: negative indexes (and errors) through the helper
+    a_.movzx(eax, byte_ptr(rcx, r8, Scale::x1));
+    a_.mov_imm64(rcx, reinterpret_cast<uint64_t>(vm_.heap.char_strings()));
+    a_.mov(rax, qword_ptr(rcx, rax, Scale::x8));
+    a_.mov_imm64(rcx, Value::tagged(Tag::Object, 0));
+    a_.or_(rax, rcx);
+    a_.mov(top(1), rax);
+  }
+
+  // Array methods inline (.get .set .size .push within capacity), string .get and .size;
+  // everything else, and every error, through the helper.
   void emit_CALL_METHOD(const Instr& in) {
     const Symbol* name = as_symbol(p_.consts[size_t(in.x)]);
     const auto& n = vm_.names;
@@ -869,9 +958,10 @@ class BaselineCompiler {
     bool inline_get = name == n.get && argc == 1, inline_set = name == n.set && argc == 2;
     bool inline_size = name == n.size && argc == 0, inline_push = name == n.push && argc == 1;
     if (!layout_.vector_layout_ok || !(inline_get || inline_set || inline_size || inline_push)) return generic();
-    Label slow = a_.new_label(), done = a_.new_label();
+    Label slow = a_.new_label(), done = a_.new_label(), not_array = a_.new_label();
     load_top(rax, argc);
-    check_array(rax, slow);
+    bool string_too = layout_.string_layout_ok && (inline_get || inline_size);
+    check_object(rax, ObjType::Array, slow, string_too ? not_array : slow);
     if (inline_size) {
       array_bounds(rax);
       a_.shr(rdx, uint8_t(3));
@@ -902,6 +992,11 @@ class BaselineCompiler {
       }
     }
     a_.jmp(done);
+    if (string_too) {
+      a_.bind(not_array);
+      string_method(inline_get, slow);
+      a_.jmp(done);
+    }
     a_.bind(slow);
     generic();
     a_.bind(done);
