@@ -707,14 +707,43 @@ class BaselineCompiler {
     if (!known_int(1)) check_int(rax, rdx, slow);
     if (!known_int(0)) check_int(rcx, rdx, slow);
   }
+  // Two doubles in rax (a) and rcx (b), else `slow`: sets the flags so that the returned
+  // condition holds exactly when "a OP b". The operands are ordered so the condition is A or AE,
+  // which ucomisd leaves false when either is NaN, as every ordered comparison with NaN is.
+  Cond double_compare(Op op, Label slow) {
+    check_double(rax, rdx, slow);
+    check_double(rcx, rdx, slow);
+    a_.movq(xmm0, rax);
+    a_.movq(xmm1, rcx);
+    Cond c = int_cond(op);
+    if (c == Cond::L || c == Cond::LE)
+      a_.ucomisd(xmm1, xmm0);  // b > a, b >= a
+    else
+      a_.ucomisd(xmm0, xmm1);
+    return c == Cond::L || c == Cond::G ? Cond::A : Cond::AE;
+  }
+  static Cond negate(Cond c) {
+    switch (c) {
+      case Cond::L: return Cond::GE;
+      case Cond::LE: return Cond::G;
+      case Cond::G: return Cond::LE;
+      case Cond::GE: return Cond::L;
+      case Cond::A: return Cond::BE;
+      default: return Cond::B;  // AE
+    }
+  }
   void compare(Op op) {
-    Label slow = a_.new_label(), done = a_.new_label();
+    Label slow = a_.new_label(), not_int = a_.new_label(), done = a_.new_label();
     claim_result_reg();
-    load_int_pair(slow);
+    load_int_pair(not_int);
     a_.shl(rax, uint8_t(16));
     a_.shl(rcx, uint8_t(16));
     a_.cmp(rax, rcx);
     bool_from_flags(int_cond(op), rax);
+    set_result(rax, 1);
+    a_.jmp(done);
+    a_.bind(not_int);
+    bool_from_flags(double_compare(op, slow), rax);
     set_result(rax, 1);
     a_.jmp(done);
     a_.bind(slow);
@@ -822,14 +851,16 @@ class BaselineCompiler {
       bool eq = in.op == Op::JUMP_UNLESS_EQ;
       equality_test(eq ? done : target(in.x), eq ? target(in.x) : done, slow);
     } else {
-      load_int_pair(slow);
+      // Jump when the comparison is false: the negated condition.
+      Label not_int = a_.new_label();
+      load_int_pair(not_int);
       a_.shl(rax, uint8_t(16));
       a_.shl(rcx, uint8_t(16));
       a_.cmp(rax, rcx);
-      // Jump when the comparison is false: the negated condition.
-      Cond c = int_cond(in.op);
-      Cond negated = c == Cond::L ? Cond::GE : c == Cond::LE ? Cond::G : c == Cond::G ? Cond::LE : Cond::L;
-      a_.jcc(negated, target(in.x));
+      a_.jcc(negate(int_cond(in.op)), target(in.x));
+      a_.jmp(done);
+      a_.bind(not_int);
+      a_.jcc(negate(double_compare(in.op, slow)), target(in.x));
     }
     a_.jmp(done);
     a_.bind(slow);
