@@ -374,6 +374,19 @@ class BaselineCompiler {
     a_.cmp(to32(tmp), int32_t(0xFFF8));
     a_.jcc(Cond::A, not_double);
   }
+  // x <- the number in r as a double (an int converts exactly: 48 bits fit the mantissa), or
+  // jump to `slow` for a non-number. r is clobbered.
+  void number_to_double(Reg64 r, Xmm x, Label slow) {
+    Label is_double = a_.new_label(), done = a_.new_label();
+    check_int(r, rdx, is_double);
+    unbox_int(r);
+    a_.cvtsi2sd(x, r);
+    a_.jmp(done);
+    a_.bind(is_double);
+    check_double(r, rdx, slow);
+    a_.movq(x, r);
+    a_.bind(done);
+  }
   void unbox_int(Reg64 r) {
     a_.shl(r, uint8_t(16));
     a_.sar(r, uint8_t(16));
@@ -524,7 +537,8 @@ class BaselineCompiler {
   // ------------------------------------------------------------------ arithmetic
   enum class Arith { Add, Sub, Mul, Div };
 
-  // a = top(1), b = top(0); result to top(1). Ints and doubles inline, the rest via helper.
+  // a = top(1), b = top(0); the result stays in kResult. Ints, doubles and int/double mixes
+  // inline; the rest (strings, errors, int overflow) via the helper.
   void arith(Arith kind) {
     Label not_int = a_.new_label(), slow = a_.new_label(), done = a_.new_label();
     claim_result_reg();
@@ -532,7 +546,7 @@ class BaselineCompiler {
     load_top(rcx, 0);
     if (kind != Arith::Div) {
       if (!known_int(1)) check_int(rax, rdx, not_int);
-      if (!known_int(0)) check_int(rcx, rdx, slow);
+      if (!known_int(0)) check_int(rcx, rdx, not_int);
       // In the <<16 domain a 64-bit add, subtract or multiply (by the plain right operand)
       // overflows exactly when the 48-bit one does, so OF is the whole overflow check.
       a_.shl(rax, uint8_t(16));
@@ -549,11 +563,9 @@ class BaselineCompiler {
       set_result(rax, 1);
       a_.jmp(done);
     }
-    a_.bind(not_int);
-    check_double(rax, rdx, slow);
-    check_double(rcx, rdx, slow);
-    a_.movq(xmm0, rax);
-    a_.movq(xmm1, rcx);
+    a_.bind(not_int);  // any float operand (or a division): both as doubles
+    number_to_double(rax, xmm0, slow);
+    number_to_double(rcx, xmm1, slow);
     switch (kind) {
       case Arith::Add: a_.addsd(xmm0, xmm1); break;
       case Arith::Sub: a_.subsd(xmm0, xmm1); break;
@@ -707,14 +719,13 @@ class BaselineCompiler {
     if (!known_int(1)) check_int(rax, rdx, slow);
     if (!known_int(0)) check_int(rcx, rdx, slow);
   }
-  // Two doubles in rax (a) and rcx (b), else `slow`: sets the flags so that the returned
+  // Two numbers in rax (a) and rcx (b), compared as doubles (exact for ints), else `slow`:
+  // sets the flags so that the returned
   // condition holds exactly when "a OP b". The operands are ordered so the condition is A or AE,
   // which ucomisd leaves false when either is NaN, as every ordered comparison with NaN is.
   Cond double_compare(Op op, Label slow) {
-    check_double(rax, rdx, slow);
-    check_double(rcx, rdx, slow);
-    a_.movq(xmm0, rax);
-    a_.movq(xmm1, rcx);
+    number_to_double(rax, xmm0, slow);
+    number_to_double(rcx, xmm1, slow);
     Cond c = int_cond(op);
     if (c == Cond::L || c == Cond::LE)
       a_.ucomisd(xmm1, xmm0);  // b > a, b >= a
