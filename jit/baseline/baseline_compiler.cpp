@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <functional>
 
 #include "interp/disasm.h"
 #include "interp/object.h"
@@ -141,7 +142,7 @@ class BaselineCompiler {
  public:
   BaselineCompiler(VM& vm, const Proto& p, CodeRange range) : vm_(vm), p_(p), a_(range), layout_(vm) {}
 
-  bool compile(std::vector<uint32_t>& pc_offsets) {
+  bool compile(std::vector<uint32_t>& pc_offsets, std::vector<OutOfLineCode>& out_of_line_offsets) {
     depths_ = operand_depths(p_);
     const std::vector<bool> targets = branch_targets(p_);
     labels_.resize(p_.code.size());
@@ -174,12 +175,17 @@ class BaselineCompiler {
       for (const DeferredOperand& d : pushed_) deferred_.push(d);
       if (!falls_through(ip_->op)) deferred_.clear();
     }
+    main_end_ = a_.size();
+    emit_out_of_line(out_of_line_offsets);
+    unwinder_begin_ = a_.size();
     unwinder();
     return a_.finalize() == AsmStatus::Ok;
   }
 
   Assembler& assembler() { return a_; }
   size_t body_offset() const { return body_offset_; }
+  size_t main_end() const { return main_end_; }
+  size_t unwinder_begin() const { return unwinder_begin_; }
 
  private:
   // ------------------------------------------------------------------ frame addressing
@@ -338,6 +344,35 @@ class BaselineCompiler {
     a_.ret();
   }
 
+  // ------------------------------------------------------------------ out-of-line slow paths
+  // Slow paths go after the unit's main code, so hot loops stay dense. `emit` runs later with
+  // this instruction's compile state (pc, depth, deferred operands) restored, at `entry`, and
+  // then jumps back to `resume`.
+  struct SlowPath {
+    Label entry, resume;
+    int pc, depth;
+    const Instr* ip;
+    std::vector<DeferredOperand> deferred;
+    std::function<void()> emit;
+  };
+  void out_of_line(Label entry, Label resume, std::function<void()> emit) {
+    slow_paths_.push_back({entry, resume, pc_, depth_, ip_, deferred_.items(), std::move(emit)});
+  }
+  void emit_out_of_line(std::vector<OutOfLineCode>& offsets) {
+    offsets.clear();
+    for (SlowPath& sp : slow_paths_) {
+      pc_ = sp.pc;
+      depth_ = sp.depth;
+      ip_ = sp.ip;
+      deferred_.clear();
+      for (const DeferredOperand& d : sp.deferred) deferred_.push(d);
+      offsets.push_back({uint32_t(sp.pc), uint32_t(a_.size())});
+      a_.bind(sp.entry);
+      sp.emit();
+      a_.jmp(sp.resume);
+    }
+  }
+
   // ------------------------------------------------------------------ helper calls
   // rdi = vm, rsi = operand stack top, rdx = this instruction; then the helper. Helpers (and
   // the collector they may run) read the operand area, so deferred values are written first.
@@ -380,6 +415,7 @@ class BaselineCompiler {
     Label is_double = a_.new_label(), done = a_.new_label();
     check_int(r, rdx, is_double);
     unbox_int(r);
+    a_.xorpd(x, x);  // cvtsi2sd merges into x: without this it waits for x's last writer
     a_.cvtsi2sd(x, r);
     a_.jmp(done);
     a_.bind(is_double);
@@ -511,9 +547,9 @@ class BaselineCompiler {
     a_.cmp(rax, rcx);
     a_.jcc(Cond::E, slow);
     set_result(rax, -1);
-    a_.jmp(done);
-    a_.bind(slow);
-    generic_result(-1);  // raises undefined_variable
+    out_of_line(slow, done, [=, this] {
+      generic_result(-1);  // raises undefined_variable
+    });
     a_.bind(done);
   }
   void emit_STORE_GLOBAL(const Instr& in) {
@@ -524,9 +560,9 @@ class BaselineCompiler {
     a_.jcc(Cond::E, slow);
     load_top(rax, 0);
     a_.mov(qword_ptr(kGlobals, in.x * 8), rax);
-    a_.jmp(done);
-    a_.bind(slow);
-    generic();
+    out_of_line(slow, done, [=, this] {
+      generic();
+    });
     a_.bind(done);
   }
   void emit_DEFINE_GLOBAL(const Instr& in) {
@@ -574,9 +610,9 @@ class BaselineCompiler {
     }
     a_.movq(kResult, xmm0);
     result_in_reg(1);
-    a_.jmp(done);
-    a_.bind(slow);
-    generic_result(1);  // mixed int/float, strings, errors: exactly op_add & co.
+    out_of_line(slow, done, [=, this] {
+      generic_result(1);  // mixed int/float, strings, errors: exactly op_add & co.
+    });
     a_.bind(done);
   }
   void emit_ADD(const Instr&) { arith(Arith::Add); }
@@ -629,12 +665,12 @@ class BaselineCompiler {
       set_result(rax, k);
     else
       a_.mov(where, rax);
-    a_.jmp(done);
-    a_.bind(slow);
-    if (k >= 0)
-      generic_result(k);
-    else
-      generic();
+    out_of_line(slow, done, [=, this] {
+      if (k >= 0)
+        generic_result(k);
+      else
+        generic();
+    });
     a_.bind(done);
   }
   void emit_ADD_INT(const Instr&) { arith_imm(false, top(0), 0); }
@@ -694,9 +730,9 @@ class BaselineCompiler {
     a_.shr(rdx, uint8_t(16));
     a_.or_(rdx, kIntTag);
     set_result(rdx, 0);
-    a_.jmp(done);
-    a_.bind(slow);
-    generic_result(0);
+    out_of_line(slow, done, [=, this] {
+      generic_result(0);
+    });
     a_.bind(done);
   }
 
@@ -756,9 +792,9 @@ class BaselineCompiler {
     a_.bind(not_int);
     bool_from_flags(double_compare(op, slow), rax);
     set_result(rax, 1);
-    a_.jmp(done);
-    a_.bind(slow);
-    generic_result(1);
+    out_of_line(slow, done, [=, this] {
+      generic_result(1);
+    });
     a_.bind(done);
   }
   void emit_LT(const Instr& in) { compare(in.op); }
@@ -826,9 +862,9 @@ class BaselineCompiler {
     a_.jmp(done);
     a_.bind(unequal);
     load_imm(kResult, Value::boolean(negate));
-    a_.jmp(done);
-    a_.bind(slow);
-    generic_result(1);
+    out_of_line(slow, done, [=, this] {
+      generic_result(1);
+    });
     a_.bind(done);
     result_in_reg(1);
   }
@@ -873,12 +909,12 @@ class BaselineCompiler {
       a_.bind(not_int);
       a_.jcc(negate(double_compare(in.op, slow)), target(in.x));
     }
-    a_.jmp(done);
-    a_.bind(slow);
-    call_helper(h_branch);
-    a_.test(eax, eax);
-    a_.jcc(Cond::S, error_);
-    a_.jcc(Cond::NE, target(in.x));
+    out_of_line(slow, done, [=, this] {
+      call_helper(h_branch);
+      a_.test(eax, eax);
+      a_.jcc(Cond::S, error_);
+      a_.jcc(Cond::NE, target(in.x));
+    });
     a_.bind(done);
   }
   void emit_JUMP_UNLESS_LT(const Instr& in) { compare_jump(in); }
@@ -931,9 +967,9 @@ class BaselineCompiler {
     a_.pop(kBase);
     a_.test(al, al);
     a_.jcc(Cond::E, error_);
-    a_.jmp(done);
-    a_.bind(slow);
-    call_checked(h_call);
+    out_of_line(slow, done, [=, this] {
+      call_checked(h_call);
+    });
     a_.bind(done);
   }
   // r holds a value: jump to `other` unless it is a heap object of `type`; then r = the Obj*.
@@ -1039,8 +1075,9 @@ class BaselineCompiler {
       string_method(inline_get, slow);
       a_.jmp(done);
     }
-    a_.bind(slow);
-    generic();
+    out_of_line(slow, done, [=, this] {
+      generic();
+    });
     a_.bind(done);
   }
   // Result into the callee slot, vm.sp just above it, pop the frame record.
@@ -1088,9 +1125,9 @@ class BaselineCompiler {
     a_.bind(missing);
     load_imm(rax, Value::nil());  // a missing key reads as nil
     a_.mov(top(0), rax);
-    a_.jmp(done);
-    a_.bind(slow);
-    generic();
+    out_of_line(slow, done, [=, this] {
+      generic();
+    });
     a_.bind(done);
   }
   void set_symbol_path(const Instr& in) {
@@ -1101,9 +1138,9 @@ class BaselineCompiler {
     load_top(rax, 0);
     a_.mov(qword_ptr(rcx, 8), rax);
     a_.mov(top(1), rax);
-    a_.jmp(done);
-    a_.bind(slow);
-    generic();
+    out_of_line(slow, done, [=, this] {
+      generic();
+    });
     a_.bind(done);
   }
 
@@ -1126,9 +1163,9 @@ class BaselineCompiler {
     a_.jcc(Cond::BE, slow);
     a_.mov(rax, qword_ptr(rcx, int32_t(k * 8)));
     a_.mov(top(0), rax);
-    a_.jmp(done);
-    a_.bind(slow);
-    generic();
+    out_of_line(slow, done, [=, this] {
+      generic();
+    });
     a_.bind(done);
   }
   void emit_SET_PATH(const Instr& in) {
@@ -1144,9 +1181,9 @@ class BaselineCompiler {
     load_top(rax, 0);
     a_.mov(qword_ptr(rcx, int32_t(k * 8)), rax);
     a_.mov(top(1), rax);
-    a_.jmp(done);
-    a_.bind(slow);
-    generic();
+    out_of_line(slow, done, [=, this] {
+      generic();
+    });
     a_.bind(done);
   }
   void emit_FOR_PREP(const Instr&) { generic(); }
@@ -1164,9 +1201,9 @@ class BaselineCompiler {
     check_int(rcx, rdx, slow);
     a_.mov(slot(in.x), rax);
     a_.mov(slot(in.x + 1), rcx);
-    a_.jmp(done);
-    a_.bind(slow);
-    generic();
+    out_of_line(slow, done, [=, this] {
+      generic();
+    });
     a_.bind(done);
   }
   void emit_FOR_NEXT(const Instr& in) {
@@ -1225,6 +1262,8 @@ class BaselineCompiler {
   std::vector<DeferredOperand> pushed_;  // what the current instruction pushes without code
   Label error_, fail_, epilogue_;
   size_t body_offset_ = 0;
+  size_t main_end_ = 0, unwinder_begin_ = 0;
+  std::vector<SlowPath> slow_paths_;
   int pc_ = 0;
   int depth_ = 0;
   const Instr* ip_ = nullptr;
@@ -1247,7 +1286,9 @@ bool baseline_handles(Op op) {
 CompileStatus compile_baseline(VM& vm, const Proto& p, CodeCache& cache, CompiledCode& out) {
   auto t0 = std::chrono::steady_clock::now();
   BaselineCompiler c(vm, p, code_range(cache));
-  if (!c.compile(out.pc_offsets)) return CompileStatus::EncoderError;
+  if (!c.compile(out.pc_offsets, out.out_of_line)) return CompileStatus::EncoderError;
+  out.main_end = uint32_t(c.main_end());
+  out.unwinder_begin = uint32_t(c.unwinder_begin());
   CodeBlock block;
   CodeCacheStatus st = install_code(cache, c.assembler(), &block);
   if (st == CodeCacheStatus::InvalidArgument) return CompileStatus::EncoderError;
@@ -1267,15 +1308,21 @@ CompileStatus compile_baseline(VM& vm, const Proto& p, CodeCache& cache, Compile
 std::string dump_baseline(const VM& vm, const Proto& p, const CompiledCode& code) {
   std::string out = "== " + (p.name.empty() ? std::string("<fn>") : p.name) + " (unit " + std::to_string(p.id) +
                     ", " + std::to_string(code.block.size) + " bytes)\n";
+  auto machine_code = [&](size_t begin, size_t end) {
+    if (end <= begin) return;
+    std::span<const uint8_t> bytes(code.block.start + begin, end - begin);
+    for (const DisasmLine& l : disassemble(bytes, code.block.address() + begin))
+      out += "      " + l.hex + std::string(l.hex.size() < 30 ? 30 - l.hex.size() : 1, ' ') + l.text + "\n";
+  };
   for (size_t pc = 0; pc < p.code.size(); pc++) {
-    size_t begin = code.pc_offsets[pc];
-    size_t end = pc + 1 < p.code.size() ? code.pc_offsets[pc + 1] : begin;
     out += "  " + std::to_string(pc) + ": " + format_instr(vm, p, p.code[pc]) + "\n";
-    if (end > begin) {
-      std::span<const uint8_t> bytes(code.block.start + begin, end - begin);
-      for (const DisasmLine& l : disassemble(bytes, code.block.address() + begin))
-        out += "      " + l.hex + std::string(l.hex.size() < 30 ? 30 - l.hex.size() : 1, ' ') + l.text + "\n";
-    }
+    machine_code(code.pc_offsets[pc], pc + 1 < p.code.size() ? code.pc_offsets[pc + 1] : code.main_end);
+  }
+  // Slow paths sit after the main code; each belongs to one instruction.
+  for (size_t i = 0; i < code.out_of_line.size(); i++) {
+    const OutOfLineCode& o = code.out_of_line[i];
+    out += "  slow path of " + std::to_string(o.pc) + ": " + format_instr(vm, p, p.code[o.pc]) + "\n";
+    machine_code(o.offset, i + 1 < code.out_of_line.size() ? code.out_of_line[i + 1].offset : code.unwinder_begin);
   }
   return out;
 }

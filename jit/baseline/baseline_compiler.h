@@ -23,10 +23,19 @@
 
 namespace gene::jit {
 
+// A slow path emitted after the main code, and the instruction it belongs to.
+struct OutOfLineCode {
+  uint32_t pc;
+  uint32_t offset;
+};
+
 struct CompiledCode {
   CodeBlock block;
   NativeEntry entry = nullptr;
   std::vector<uint32_t> pc_offsets;  // machine-code offset of each bytecode instruction
+  uint32_t main_end = 0;             // end of the instructions' main code
+  std::vector<OutOfLineCode> out_of_line;
+  uint32_t unwinder_begin = 0;       // end of the slow paths
   uint64_t compile_ns = 0;
 };
 
