@@ -64,6 +64,12 @@ const char* const kPrograms[] = {
     "(var s [])\n(var n -140737488355328)\n"
     "(while (n < 140737488355000) (s .push [(n % 7) (n % 1) (n % 1000003) (n % 2147483647)]) (n += 99999999999))\n"
     "(str s)",
+    // Deferred operands: a later operand assigns the variable an earlier one read; int/float
+    // mixes; == on strings built at run time and on canonical 1-byte strings.
+    "(fn f [a] [(a + (a = 10)) a ((a = 1) + a) (a * (a += 2))])\n"
+    "(fn g [x] (var y 0) (while (y < 50) (y = (y + (x = (x + 1))))) [x y])\n"
+    "(fn h [s] [(s == (str \"a\" \"b\")) ((s .get 0) == \"a\") ((s .get 1) == \"a\") (1 == 1.0) (2 < 2.5) (3 + 0.5)])\n"
+    "(str [(f 3) (g 0) (h \"ab\")])",
 };
 
 TEST(BaselineTier, AgreesWithTheInterpreterEagerly) {
@@ -113,6 +119,32 @@ TEST(BaselineTier, ReportsRuntimeErrorsWithTheInterpretersKindAndLine) {
   EXPECT_EQ(o.error_kind, "index_out_of_range");
   EXPECT_EQ(o.error_line, 3);
   EXPECT_EQ(o.stdout_text, "before\n");
+}
+
+// --dump-asm of one eagerly compiled program (stderr).
+std::string dump_of(const std::string& src) {
+  gene::JitOptions jit;
+  jit.eager = true;
+  jit.dump_asm = true;
+  testing::internal::CaptureStderr();
+  run(src, "baseline", jit);
+  return testing::internal::GetCapturedStderr();
+}
+
+TEST(BaselineTier, DefersLocalLoadsIntoTheirConsumer) {
+  std::string d = dump_of("(fn add2 [a b] (a + b))\n(add2 1 2)");
+  size_t at = d.find("== add2");
+  ASSERT_NE(at, std::string::npos) << d;
+  // Both loads emit no machine code: the next listed line is the next instruction.
+  EXPECT_NE(d.find("  0: load_local 0\n  1: load_local 1\n  2: add\n", at), std::string::npos) << d;
+}
+
+TEST(BaselineTier, ListsSlowPathsAfterTheMainCode) {
+  std::string d = dump_of("(fn add2 [a b] (a + b))\n(add2 1 2)");
+  size_t slow = d.find("  slow path of 2: add\n");
+  ASSERT_NE(slow, std::string::npos) << d;
+  EXPECT_GT(slow, d.find("  3: return"));
+  EXPECT_NE(d.find("call ", slow), std::string::npos) << "the slow path calls the helper";
 }
 
 // No mapping of the process is ever writable and executable, also after compiling code.
