@@ -198,27 +198,33 @@ int run_bench(const std::vector<std::string>& paths, const BenchOptions& opts, s
   benchmark::ClearRegisteredBenchmarks();
   Progress progress(items.size(), opts.progress);
   std::map<std::string, Item*> by_name;
-  for (auto& owned : items) {
-    Item* item = owned.get();
-    std::string name = item->program + "@" + item->tier + (item->eager ? "/eager" : "");
-    by_name[name] = item;
-    benchmark::RegisterBenchmark(name.c_str(), [item, &progress, name](benchmark::State& state) {
-      if (!item->verified) {
-        // Untimed first run: shows progress and records the output to check.
-        progress.start(item->index, name);
-        item->observed = observation_of(run_once(*item));
-        item->verified = true;
-      }
-      for (auto _ : state) {
-        item->last = run_once(*item);
-        benchmark::DoNotOptimize(item->last.exit_status);
-      }
-    })
-        ->Repetitions(opts.repetitions)
-        ->MinTime(opts.min_time)
-        ->MinWarmUpTime(opts.warmup)
-        ->UseRealTime()
-        ->Unit(benchmark::kMillisecond);
+  // Repetitions run in rounds: round r times every program on every tier once, so the runs a
+  // speedup ratio compares are minutes apart at most, not a whole benchmark apart, and slow
+  // drifts of a shared machine hit both sides alike. Each item warms up in the first round only.
+  for (int round = 0; round < opts.repetitions; round++) {
+    for (auto& owned : items) {
+      Item* item = owned.get();
+      std::string name = item->program + "@" + item->tier + (item->eager ? "/eager" : "");
+      std::string run_name = name + "#" + std::to_string(round + 1);
+      by_name[run_name] = item;
+      benchmark::RegisterBenchmark(run_name.c_str(), [item, &progress, name](benchmark::State& state) {
+        if (!item->verified) {
+          // Untimed first run: shows progress and records the output to check.
+          progress.start(item->index, name);
+          item->observed = observation_of(run_once(*item));
+          item->verified = true;
+        }
+        for (auto _ : state) {
+          item->last = run_once(*item);
+          benchmark::DoNotOptimize(item->last.exit_status);
+        }
+      })
+          ->Repetitions(1)
+          ->MinTime(opts.min_time)
+          ->MinWarmUpTime(round == 0 ? opts.warmup : 0.0)
+          ->UseRealTime()
+          ->Unit(benchmark::kMillisecond);
+    }
   }
   CollectingReporter reporter(by_name);
   benchmark::RunSpecifiedBenchmarks(&reporter);
@@ -231,7 +237,8 @@ int run_bench(const std::vector<std::string>& paths, const BenchOptions& opts, s
   rep.created = utc_timestamp();
   rep.environment = current_environment();
   rep.settings = {{"tiers", tiers},       {"eager", opts.eager},   {"repetitions", opts.repetitions},
-                  {"min_time_s", opts.min_time}, {"warmup_s", opts.warmup}, {"timer", "google-benchmark real time"}};
+                  {"min_time_s", opts.min_time}, {"warmup_s", opts.warmup}, {"timer", "google-benchmark real time"},
+                  {"order", "rounds: every program and tier once per repetition"}};
   rep.shards = {opts.shard.to_string()};
   std::map<std::string, const Observation*> interp_obs;
   for (const auto& item : items)
