@@ -1116,19 +1116,19 @@ class BaselineCompiler {
   }
   void get_symbol_path(const Instr& in) {
     Label slow = a_.new_label(), missing = a_.new_label(), done = a_.new_label();
+    claim_result_reg();
     load_top(rax, 0);
     check_map(rax, slow);
     scan_small_map(rax, p_.consts[size_t(in.x)], slow, missing);
-    a_.mov(rax, qword_ptr(rcx, 8));
-    a_.mov(top(0), rax);
+    a_.mov(kResult, qword_ptr(rcx, 8));
     a_.jmp(done);
     a_.bind(missing);
-    load_imm(rax, Value::nil());  // a missing key reads as nil
-    a_.mov(top(0), rax);
+    load_imm(kResult, Value::nil());  // a missing key reads as nil
     out_of_line(slow, done, [=, this] {
-      generic();
+      generic_result(0);
     });
     a_.bind(done);
+    result_in_reg(0);
   }
   void set_symbol_path(const Instr& in) {
     Label slow = a_.new_label(), done = a_.new_label();
@@ -1156,15 +1156,16 @@ class BaselineCompiler {
     int64_t k;
     if (!inline_index_path(in, k)) return generic();
     Label slow = a_.new_label(), done = a_.new_label();
+    claim_result_reg();
     load_top(rax, 0);
     check_array(rax, slow);
     array_bounds(rax);
     a_.cmp(rdx, int32_t(k * 8));
     a_.jcc(Cond::BE, slow);
-    a_.mov(rax, qword_ptr(rcx, int32_t(k * 8)));
-    a_.mov(top(0), rax);
+    a_.mov(kResult, qword_ptr(rcx, int32_t(k * 8)));
+    result_in_reg(0);
     out_of_line(slow, done, [=, this] {
-      generic();
+      generic_result(0);
     });
     a_.bind(done);
   }
