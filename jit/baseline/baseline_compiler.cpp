@@ -140,7 +140,8 @@ struct Layout {
 
 class BaselineCompiler {
  public:
-  BaselineCompiler(VM& vm, const Proto& p, CodeRange range) : vm_(vm), p_(p), a_(range), layout_(vm) {}
+  BaselineCompiler(VM& vm, const Proto& p, CodeRange range, uint32_t* path_cache)
+      : vm_(vm), p_(p), a_(range), layout_(vm), path_cache_(path_cache) {}
 
   bool compile(std::vector<uint32_t>& pc_offsets, std::vector<OutOfLineCode>& out_of_line_offsets) {
     depths_ = operand_depths(p_);
@@ -1092,24 +1093,46 @@ class BaselineCompiler {
   void emit_CLOSURE(const Instr&) { generic(); }
   void emit_MAKE_ARRAY(const Instr&) { generic(); }
   void emit_MAKE_MAP(const Instr&) { generic(); }
-  // m/key on a small map (no hash index: at most 8 entries, the struct-like case) scans the
-  // entries inline, comparing the symbol's bits. On exit rcx points at the entry or is >= rdx.
+  // m/key with a symbol key. Each site has a cache cell holding the entry position where it
+  // last found its key: if the map's entry there holds the key (any map: entries are the
+  // authoritative, insertion-ordered storage), that is the answer. Otherwise a small map (no
+  // hash index: at most 8 entries, the struct-like case) is scanned inline and the cell
+  // updated; a hashed map goes to `slow`. On exit rcx points at the entry; a key absent from a
+  // small map jumps to `missing`.
   void scan_small_map(Reg64 map, Value key, Label slow, Label missing) {
-    a_.mov(rcx, qword_ptr(map, layout_.map_index));
-    a_.cmp(rcx, qword_ptr(map, layout_.map_index + 8));
-    a_.jcc(Cond::NE, slow);  // hashed: the helper looks it up
+    uint32_t* cell = &path_cache_[next_cache_cell_++];
+    Label scan = a_.new_label(), loop = a_.new_label(), found = a_.new_label(), hit = a_.new_label();
     a_.mov(rcx, qword_ptr(map, layout_.map_entries));
     a_.mov(rdx, qword_ptr(map, layout_.map_entries + 8));
-    a_.mov_imm64(r8, key.bits);
-    Label loop = a_.new_label(), found = a_.new_label();
+    a_.mov_imm64(r10, key.bits);
+    a_.mov_imm64(r9, reinterpret_cast<uint64_t>(cell));
+    a_.mov(to32(r8), dword_ptr(r9, 0));
+    a_.shl(r8, uint8_t(4));  // sizeof(Map::Entry)
+    a_.add(r8, rcx);
+    a_.cmp(r8, rdx);
+    a_.jcc(Cond::AE, scan);
+    a_.cmp(qword_ptr(r8, 0), r10);
+    a_.jcc(Cond::NE, scan);
+    a_.mov(rcx, r8);
+    a_.jmp(hit);
+    a_.bind(scan);
+    a_.mov(r8, qword_ptr(map, layout_.map_index));
+    a_.cmp(r8, qword_ptr(map, layout_.map_index + 8));
+    a_.jcc(Cond::NE, slow);  // hashed: the helper looks it up
+    a_.mov(r8, rcx);         // entries begin
     a_.bind(loop);
     a_.cmp(rcx, rdx);
     a_.jcc(Cond::AE, missing);
-    a_.cmp(qword_ptr(rcx, 0), r8);
+    a_.cmp(qword_ptr(rcx, 0), r10);
     a_.jcc(Cond::E, found);
     a_.add(rcx, int32_t(sizeof(Map::Entry)));
     a_.jmp(loop);
     a_.bind(found);
+    a_.mov(r11, rcx);
+    a_.sub(r11, r8);
+    a_.shr(r11, uint8_t(4));
+    a_.mov(dword_ptr(r9, 0), to32(r11));
+    a_.bind(hit);
   }
   bool inline_symbol_path(const Instr& in) {
     return layout_.vector_layout_ok && is_obj_type(p_.consts[size_t(in.x)], ObjType::Symbol);
@@ -1264,6 +1287,8 @@ class BaselineCompiler {
   Label error_, fail_, epilogue_;
   size_t body_offset_ = 0;
   size_t main_end_ = 0, unwinder_begin_ = 0;
+  uint32_t* path_cache_ = nullptr;  // one cell per symbol-path site (CompiledCode owns them)
+  size_t next_cache_cell_ = 0;
   std::vector<SlowPath> slow_paths_;
   int pc_ = 0;
   int depth_ = 0;
@@ -1286,7 +1311,14 @@ bool baseline_handles(Op op) {
 
 CompileStatus compile_baseline(VM& vm, const Proto& p, CodeCache& cache, CompiledCode& out) {
   auto t0 = std::chrono::steady_clock::now();
-  BaselineCompiler c(vm, p, code_range(cache));
+  // The cache cells of symbol-path sites live as long as the code (CompiledCode owns them);
+  // sized before emitting, so their addresses are fixed.
+  size_t sites = 0;
+  for (const Instr& in : p.code)
+    if ((in.op == Op::GET_PATH || in.op == Op::SET_PATH) && is_obj_type(p.consts[size_t(in.x)], ObjType::Symbol))
+      sites++;
+  out.path_cache.assign(sites, 0);
+  BaselineCompiler c(vm, p, code_range(cache), out.path_cache.data());
   if (!c.compile(out.pc_offsets, out.out_of_line)) return CompileStatus::EncoderError;
   out.main_end = uint32_t(c.main_end());
   out.unwinder_begin = uint32_t(c.unwinder_begin());

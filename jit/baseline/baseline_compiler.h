@@ -36,6 +36,7 @@ struct CompiledCode {
   uint32_t main_end = 0;             // end of the instructions' main code
   std::vector<OutOfLineCode> out_of_line;
   uint32_t unwinder_begin = 0;       // end of the slow paths
+  std::vector<uint32_t> path_cache;  // entry position last found, per symbol-path site
   uint64_t compile_ns = 0;
 };
 
