@@ -1011,7 +1011,7 @@ class BaselineCompiler {
     a_.mov(rdx, qword_ptr(rax, layout_.string_chars + 8));  // size
     if (!get) {
       a_.or_(rdx, kIntTag);
-      a_.mov(top(0), rdx);
+      a_.mov(kResult, rdx);
       return;
     }
     a_.mov(rcx, qword_ptr(rax, layout_.string_chars));  // bytes
@@ -1025,11 +1025,11 @@ class BaselineCompiler {
     a_.mov(rax, qword_ptr(rcx, rax, Scale::x8));
     a_.mov_imm64(rcx, Value::tagged(Tag::Object, 0));
     a_.or_(rax, rcx);
-    a_.mov(top(1), rax);
+    a_.mov(kResult, rax);
   }
 
-  // Array methods inline (.get .set .size .push within capacity), string .get and .size;
-  // everything else, and every error, through the helper.
+  // Array methods inline (.get .set .size .push within capacity), string .get and .size (these
+  // two leave their result in kResult); everything else, and every error, through the helper.
   void emit_CALL_METHOD(const Instr& in) {
     const Symbol* name = as_symbol(p_.consts[size_t(in.x)]);
     const auto& n = vm_.names;
@@ -1038,6 +1038,8 @@ class BaselineCompiler {
     bool inline_size = name == n.size && argc == 0, inline_push = name == n.push && argc == 1;
     if (!layout_.vector_layout_ok || !(inline_get || inline_set || inline_size || inline_push)) return generic();
     Label slow = a_.new_label(), done = a_.new_label(), not_array = a_.new_label();
+    bool to_reg = inline_get || inline_size;
+    if (to_reg) claim_result_reg();
     load_top(rax, argc);
     bool string_too = layout_.string_layout_ok && (inline_get || inline_size);
     check_object(rax, ObjType::Array, slow, string_too ? not_array : slow);
@@ -1045,7 +1047,7 @@ class BaselineCompiler {
       array_bounds(rax);
       a_.shr(rdx, uint8_t(3));
       a_.or_(rdx, kIntTag);
-      a_.mov(top(0), rdx);
+      a_.mov(kResult, rdx);
     } else if (inline_push) {
       a_.mov(rcx, qword_ptr(rax, layout_.array_items + 8));
       a_.cmp(rcx, qword_ptr(rax, layout_.array_items + 16));
@@ -1061,8 +1063,7 @@ class BaselineCompiler {
       load_top(r8, argc - 1);  // the index
       checked_index(r8, slow);
       if (inline_get) {
-        a_.mov(rax, qword_ptr(rcx, r8, Scale::x1));
-        a_.mov(top(1), rax);
+        a_.mov(kResult, qword_ptr(rcx, r8, Scale::x1));
       } else {
         load_top(rax, 0);
         a_.mov(qword_ptr(rcx, r8, Scale::x1), rax);
@@ -1077,9 +1078,13 @@ class BaselineCompiler {
       a_.jmp(done);
     }
     out_of_line(slow, done, [=, this] {
-      generic();
+      if (to_reg)
+        generic_result(argc);
+      else
+        generic();
     });
     a_.bind(done);
+    if (to_reg) result_in_reg(argc);
   }
   // Result into the callee slot, vm.sp just above it, pop the frame record.
   void emit_RETURN(const Instr&) {
