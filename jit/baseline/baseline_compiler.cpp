@@ -7,7 +7,10 @@
 #include "interp/disasm.h"
 #include "interp/object.h"
 #include "jit/asm_disasm.h"
+#include "jit/baseline/bytecode_facts.h"
 #include "jit/baseline/deferred_operands.h"
+#include "jit/baseline/magic_division.h"
+#include "jit/baseline/runtime_layout.h"
 #include "jit/runtime_helpers.h"
 #include "jit/x64/assembler.h"
 #include "jit/x64/code_install.h"
@@ -28,115 +31,7 @@ constexpr Reg64 kResult = rbp;    // a deferred operand's value (DeferredOperand
 
 constexpr uint64_t kIntTagBits = uint64_t(Tag::Int) << 48;
 
-// Operand depth before each instruction (-1: unreachable), recomputed from the verified code.
-std::vector<int> operand_depths(const Proto& p) {
-  std::vector<int> depth(p.code.size(), -1);
-  std::vector<int> work = {0};
-  depth[0] = 0;
-  auto reach = [&](int pc, int d) {
-    if (depth[size_t(pc)] < 0) {
-      depth[size_t(pc)] = d;
-      work.push_back(pc);
-    }
-  };
-  while (!work.empty()) {
-    int pc = work.back();
-    work.pop_back();
-    const Instr& in = p.code[size_t(pc)];
-    int d = depth[size_t(pc)];
-    const OpInfo& info = op_info(in.op);
-    if (info.may_throw)
-      if (const Handler* h = find_handler(p, pc)) reach(h->target, h->depth + 1);
-    if (info.x == Operand::Jump) reach(in.x, d + jump_edge_delta(in));
-    if (in.op != Op::JUMP && in.op != Op::LOOP && in.op != Op::RETURN && in.op != Op::THROW)
-      reach(pc + 1, d - stack_pops(in) + info.pushes);
-  }
-  return depth;
-}
 
-// Instructions reached by a jump, a handler or OSR: operand values must all be in memory there.
-std::vector<bool> branch_targets(const Proto& p) {
-  std::vector<bool> t(p.code.size(), false);
-  for (const Instr& in : p.code)
-    if (op_info(in.op).x == Operand::Jump) t[size_t(in.x)] = true;
-  for (const Handler& h : p.handlers) t[size_t(h.target)] = true;
-  return t;
-}
-
-// Instructions that read their operands through the deferred-operand model (load_top) and so
-// need no flush before them; every other instruction sees all operands in memory.
-bool reads_deferred(Op op) {
-  switch (op) {
-    case Op::CONST: case Op::INT: case Op::NIL: case Op::TRUE: case Op::FALSE:
-    case Op::POP: case Op::POPN: case Op::DUP:
-    case Op::LOAD_LOCAL: case Op::STORE_LOCAL: case Op::LOAD_CELL: case Op::STORE_CELL:
-    case Op::LOAD_UPVAL: case Op::STORE_UPVAL:
-    case Op::LOAD_GLOBAL: case Op::STORE_GLOBAL: case Op::DEFINE_GLOBAL:
-    case Op::ADD: case Op::SUB: case Op::MUL: case Op::DIV: case Op::NOT:
-    case Op::LT: case Op::LE: case Op::GT: case Op::GE: case Op::EQ: case Op::NE:
-    case Op::ADD_INT: case Op::SUB_INT: case Op::MOD_INT: case Op::INC_LOCAL:
-    case Op::JUMP_UNLESS_LT: case Op::JUMP_UNLESS_LE: case Op::JUMP_UNLESS_GT:
-    case Op::JUMP_UNLESS_GE: case Op::JUMP_UNLESS_EQ: case Op::JUMP_UNLESS_NE:
-    case Op::JUMP_IF_FALSE: case Op::JUMP_IF_TRUE:
-    case Op::RETURN: case Op::CALL_METHOD: case Op::GET_PATH: case Op::SET_PATH: return true;
-    default: return false;
-  }
-}
-
-bool falls_through(Op op) { return op != Op::JUMP && op != Op::LOOP && op != Op::RETURN && op != Op::THROW; }
-
-// Byte offsets of the runtime structures compiled code reads and writes directly. Measured on
-// live objects rather than with offsetof, since VM, Proto and the heap objects are not
-// standard-layout types.
-template <class Outer, class Member>
-int32_t offset_in(const Outer& outer, const Member& member) {
-  return int32_t(reinterpret_cast<const char*>(&member) - reinterpret_cast<const char*>(&outer));
-}
-
-struct Layout {
-  int32_t vm_sp, vm_stack_end, vm_frames_top, vm_frames_limit;
-  int32_t obj_type, closure_proto;
-  int32_t proto_jit_body, proto_nparams, proto_code_begin, proto_frame_bytes;
-  int32_t array_items, closure_upvals, cell_value, map_entries, map_index, string_chars;
-  // Inline array and upvalue paths read std::vector's begin/end/capacity pointers; they are
-  // enabled only if this standard library lays a vector out that way (checked on a probe).
-  bool vector_layout_ok;
-  // Inline string paths read std::string's data pointer and size (the first two words).
-  bool string_layout_ok;
-
-  explicit Layout(const VM& vm) {
-    static const Closure closure(nullptr);
-    static const Proto proto;
-    vm_sp = offset_in(vm, vm.sp);
-    vm_stack_end = offset_in(vm, vm.stack_end);
-    vm_frames_top = offset_in(vm, vm.frames.top);
-    vm_frames_limit = offset_in(vm, vm.frames.call_limit);
-    obj_type = offset_in(static_cast<const Obj&>(closure), closure.type);
-    closure_proto = offset_in(static_cast<const Obj&>(closure), closure.proto);
-    proto_jit_body = offset_in(proto, proto.jit_body);
-    proto_nparams = offset_in(proto, proto.nparams);
-    proto_code_begin = offset_in(proto, proto.code_begin);
-    proto_frame_bytes = offset_in(proto, proto.frame_bytes);
-    static const Array array;
-    static const Cell cell(Value::nil());
-    array_items = offset_in(static_cast<const Obj&>(array), array.items);
-    closure_upvals = offset_in(static_cast<const Obj&>(closure), closure.upvals);
-    cell_value = offset_in(static_cast<const Obj&>(cell), cell.value);
-    static const Map map;
-    map_entries = offset_in(static_cast<const Obj&>(map), map.entries);
-    map_index = offset_in(static_cast<const Obj&>(map), map.index);
-    static_assert(sizeof(Map::Entry) == 16, "inline map scans step 16 bytes per entry");
-    std::vector<Value> probe(3, Value::nil());
-    probe.reserve(7);
-    auto words = reinterpret_cast<Value* const*>(&probe);
-    vector_layout_ok = sizeof(probe) == 3 * sizeof(void*) && words[0] == probe.data() &&
-                       words[1] == probe.data() + probe.size() && words[2] == probe.data() + probe.capacity();
-    static const String str(std::string(40, 'x'));
-    string_chars = offset_in(static_cast<const Obj&>(str), str.chars);
-    auto str_words = reinterpret_cast<const uintptr_t*>(&str.chars);
-    string_layout_ok = str_words[0] == reinterpret_cast<uintptr_t>(str.chars.data()) && str_words[1] == str.chars.size();
-  }
-};
 
 class BaselineCompiler {
  public:
@@ -679,31 +574,6 @@ class BaselineCompiler {
   void emit_INC_LOCAL(const Instr& in) {
     flush_readers_of(in.y, -1);
     arith_imm(false, slot(in.y), -1);
-  }
-  // n % d for a constant d > 0 without idiv: q = n / d by multiplying with d's "magic"
-  // reciprocal (Hacker's Delight, ch. 10), then r = n - q * d. Truncating, like C.
-  struct Magic {
-    int64_t multiplier;
-    int shift;
-  };
-  static Magic signed_magic(uint64_t d) {
-    const uint64_t two63 = uint64_t(1) << 63;
-    uint64_t anc = two63 - 1 - two63 % d;
-    int p = 63;
-    uint64_t q1 = two63 / anc, r1 = two63 - q1 * anc;
-    uint64_t q2 = two63 / d, r2 = two63 - q2 * d;
-    uint64_t delta;
-    do {
-      p++;
-      q1 *= 2;
-      r1 *= 2;
-      if (r1 >= anc) q1++, r1 -= anc;
-      q2 *= 2;
-      r2 *= 2;
-      if (r2 >= d) q2++, r2 -= d;
-      delta = d - r2;
-    } while (q1 < delta || (q1 == delta && r1 == 0));
-    return {int64_t(q2 + 1), p - 64};
   }
   void emit_MOD_INT(const Instr& in) {
     Label slow = a_.new_label(), done = a_.new_label();

@@ -1,0 +1,66 @@
+// Where compiled code finds the fields it reads and writes directly in VM, Proto and heap objects.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "interp/object.h"
+#include "interp/proto.h"
+#include "interp/vm.h"
+
+namespace gene::jit {
+
+// Byte offsets of the runtime structures compiled code reads and writes directly. Measured on
+// live objects rather than with offsetof, since VM, Proto and the heap objects are not
+// standard-layout types.
+template <class Outer, class Member>
+inline int32_t offset_in(const Outer& outer, const Member& member) {
+  return int32_t(reinterpret_cast<const char*>(&member) - reinterpret_cast<const char*>(&outer));
+}
+
+struct Layout {
+  int32_t vm_sp, vm_stack_end, vm_frames_top, vm_frames_limit;
+  int32_t obj_type, closure_proto;
+  int32_t proto_jit_body, proto_nparams, proto_code_begin, proto_frame_bytes;
+  int32_t array_items, closure_upvals, cell_value, map_entries, map_index, string_chars;
+  // Inline array and upvalue paths read std::vector's begin/end/capacity pointers; they are
+  // enabled only if this standard library lays a vector out that way (checked on a probe).
+  bool vector_layout_ok;
+  // Inline string paths read std::string's data pointer and size (the first two words).
+  bool string_layout_ok;
+
+  explicit Layout(const VM& vm) {
+    static const Closure closure(nullptr);
+    static const Proto proto;
+    vm_sp = offset_in(vm, vm.sp);
+    vm_stack_end = offset_in(vm, vm.stack_end);
+    vm_frames_top = offset_in(vm, vm.frames.top);
+    vm_frames_limit = offset_in(vm, vm.frames.call_limit);
+    obj_type = offset_in(static_cast<const Obj&>(closure), closure.type);
+    closure_proto = offset_in(static_cast<const Obj&>(closure), closure.proto);
+    proto_jit_body = offset_in(proto, proto.jit_body);
+    proto_nparams = offset_in(proto, proto.nparams);
+    proto_code_begin = offset_in(proto, proto.code_begin);
+    proto_frame_bytes = offset_in(proto, proto.frame_bytes);
+    static const Array array;
+    static const Cell cell(Value::nil());
+    array_items = offset_in(static_cast<const Obj&>(array), array.items);
+    closure_upvals = offset_in(static_cast<const Obj&>(closure), closure.upvals);
+    cell_value = offset_in(static_cast<const Obj&>(cell), cell.value);
+    static const Map map;
+    map_entries = offset_in(static_cast<const Obj&>(map), map.entries);
+    map_index = offset_in(static_cast<const Obj&>(map), map.index);
+    static_assert(sizeof(Map::Entry) == 16, "inline map scans step 16 bytes per entry");
+    std::vector<Value> probe(3, Value::nil());
+    probe.reserve(7);
+    auto words = reinterpret_cast<Value* const*>(&probe);
+    vector_layout_ok = sizeof(probe) == 3 * sizeof(void*) && words[0] == probe.data() &&
+                       words[1] == probe.data() + probe.size() && words[2] == probe.data() + probe.capacity();
+    static const String str(std::string(40, 'x'));
+    string_chars = offset_in(static_cast<const Obj&>(str), str.chars);
+    auto str_words = reinterpret_cast<const uintptr_t*>(&str.chars);
+    string_layout_ok = str_words[0] == reinterpret_cast<uintptr_t>(str.chars.data()) && str_words[1] == str.chars.size();
+  }
+};
+
+}  // namespace gene::jit
