@@ -48,7 +48,7 @@ class CodeCache {
   static constexpr size_t kDefaultLimitBytes = size_t(64) << 20;  // --code-cache-mb default
   static constexpr size_t kDefaultChunkBytes = size_t(256) << 10;
   // Block start alignment; Assembler::align(n) is preserved for n <= kAlignment.
-  static constexpr size_t kAlignment = 16;
+  static constexpr size_t kAlignment = 64;  // a cache line: loop headers can be aligned to it
 
   // `limit_bytes` is rounded down to whole chunks (a limit below one chunk gives one chunk of
   // that size, rounded up to a page). A limit of 0 gives a cache that is always exhausted.

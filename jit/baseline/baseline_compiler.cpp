@@ -41,6 +41,9 @@ class BaselineCompiler {
   bool compile(std::vector<uint32_t>& pc_offsets, std::vector<OutOfLineCode>& out_of_line_offsets) {
     depths_ = operand_depths(p_);
     const std::vector<bool> targets = branch_targets(p_);
+    std::vector<bool> loop_headers(p_.code.size(), false);
+    for (const Instr& in : p_.code)
+      if (in.op == Op::LOOP) loop_headers[size_t(in.x)] = true;
     labels_.resize(p_.code.size());
     for (auto& l : labels_) l = a_.new_label();
     error_ = a_.new_label();
@@ -51,6 +54,7 @@ class BaselineCompiler {
     pc_offsets.assign(p_.code.size(), 0);
     for (size_t pc = 0; pc < p_.code.size(); pc++) {
       if (targets[pc]) flush_all();
+      if (loop_headers[pc]) a_.align(64);  // hot loop entries start a fetch block
       a_.bind(labels_[pc]);
       pc_offsets[pc] = uint32_t(a_.size());
       if (depths_[pc] < 0) {  // unreachable: nothing to emit
