@@ -118,6 +118,11 @@ class BaselineCompiler {
     const DeferredOperand* d = deferred_top(k);
     return d && d->is(DeferredOperand::Kind::Imm) && Value{d->bits}.is_int();
   }
+  // True if operand k is a constant float: an int fast path cannot apply, and its own checks go.
+  bool known_double(int k) const {
+    const DeferredOperand* d = deferred_top(k);
+    return d && d->is(DeferredOperand::Kind::Imm) && Value{d->bits}.is_double();
+  }
   void write_out(const DeferredOperand& d) {
     if (d.is(DeferredOperand::Kind::Reg)) return a_.mov(operand(d.pos), kResult);
     load_deferred(rax, d);
@@ -311,17 +316,32 @@ class BaselineCompiler {
   }
   // x <- the number in r as a double (an int converts exactly: 48 bits fit the mantissa), or
   // jump to `slow` for a non-number. r is clobbered.
-  void number_to_double(Reg64 r, Xmm x, Label slow) {
-    Label is_double = a_.new_label(), done = a_.new_label();
-    check_int(r, rdx, is_double);
+  // Doubles are tested first: this path is reached when an int fast path did not apply, so a
+  // double is the likely case. A known double needs no test at all.
+  void number_to_double(Reg64 r, Xmm x, Label slow, bool known_double = false) {
+    if (known_double) return a_.movq(x, r);
+    Label not_double = a_.new_label(), done = a_.new_label();
+    check_double(r, rdx, not_double);
+    a_.movq(x, r);
+    a_.jmp(done);
+    a_.bind(not_double);
+    check_int(r, rdx, slow);
     unbox_int(r);
     a_.xorpd(x, x);  // cvtsi2sd merges into x: without this it waits for x's last writer
     a_.cvtsi2sd(x, r);
-    a_.jmp(done);
-    a_.bind(is_double);
-    check_double(r, rdx, slow);
-    a_.movq(x, r);
     a_.bind(done);
+  }
+  // dst <- the boxed int `boxed` plus the delta already in dst (a signed payload, |delta| <
+  // 2^47), added to the boxed bits directly so a loop-carried value sees a one-instruction
+  // chain. That is exact unless bit 47 or a tag bit changes (the payload crossed zero, so a
+  // carry or borrow reached the tag, or it overflowed 48 bits): then jump to `inexact`, whose
+  // code redoes the operation the careful way. tmp is clobbered.
+  void add_to_boxed_int(Reg64 dst, Reg64 boxed, Reg64 tmp, Label inexact) {
+    a_.add(dst, boxed);
+    a_.mov(tmp, dst);
+    a_.xor_(tmp, boxed);
+    a_.shr(tmp, uint8_t(47));
+    a_.jcc(Cond::NE, inexact);
   }
   void unbox_int(Reg64 r) {
     a_.shl(r, uint8_t(16));
@@ -480,28 +500,29 @@ class BaselineCompiler {
     claim_result_reg();
     load_top(rax, 1);
     load_top(rcx, 0);
-    if (kind != Arith::Div) {
+    bool float_a = known_double(1), float_b = known_double(0);
+    if (kind != Arith::Div && !float_a && !float_b) {
       if (!known_int(1)) check_int(rax, rdx, not_int);
       if (!known_int(0)) check_int(rcx, rdx, not_int);
-      // In the <<16 domain a 64-bit add, subtract or multiply (by the plain right operand)
-      // overflows exactly when the 48-bit one does, so OF is the whole overflow check.
-      a_.shl(rax, uint8_t(16));
-      if (kind == Arith::Mul) {
-        unbox_int(rcx);
-        a_.imul(rax, rcx);
+      if (kind == Arith::Add) {
+        // a + payload(b) on a's boxed bits: the accumulator's chain stays one add long. A sum
+        // that crosses zero or overflows takes the shifted path below, out of line.
+        Label inexact = a_.new_label();
+        a_.mov(r8, rcx);
+        unbox_int(r8);
+        add_to_boxed_int(r8, rax, rdx, inexact);
+        set_result(r8, 1);
+        a_.jmp(done);
+        out_of_line(inexact, done, [=, this] { shifted_int_arith(kind, slow); });
       } else {
-        a_.shl(rcx, uint8_t(16));
-        if (kind == Arith::Add) a_.add(rax, rcx);
-        if (kind == Arith::Sub) a_.sub(rax, rcx);
+        shifted_int_arith(kind, slow);
+        result_in_reg(1);
+        a_.jmp(done);
       }
-      a_.jcc(Cond::O, slow);
-      rebox_shifted_int(rax);
-      set_result(rax, 1);
-      a_.jmp(done);
     }
     a_.bind(not_int);  // any float operand (or a division): both as doubles
-    number_to_double(rax, xmm0, slow);
-    number_to_double(rcx, xmm1, slow);
+    number_to_double(rax, xmm0, slow, float_a);
+    number_to_double(rcx, xmm1, slow, float_b);
     switch (kind) {
       case Arith::Add: a_.addsd(xmm0, xmm1); break;
       case Arith::Sub: a_.subsd(xmm0, xmm1); break;
@@ -514,6 +535,23 @@ class BaselineCompiler {
       generic_result(1);  // mixed int/float, strings, errors: exactly op_add & co.
     });
     a_.bind(done);
+  }
+  // rax <- rax OP rcx on two boxed ints, also copied to kResult; `slow` on overflow. In the
+  // <<16 domain a 64-bit add, subtract or multiply (by the plain right operand) overflows
+  // exactly when the 48-bit one does, so OF is the whole overflow check.
+  void shifted_int_arith(Arith kind, Label slow) {
+    a_.shl(rax, uint8_t(16));
+    if (kind == Arith::Mul) {
+      unbox_int(rcx);
+      a_.imul(rax, rcx);
+    } else {
+      a_.shl(rcx, uint8_t(16));
+      if (kind == Arith::Add) a_.add(rax, rcx);
+      if (kind == Arith::Sub) a_.sub(rax, rcx);
+    }
+    a_.jcc(Cond::O, slow);
+    rebox_shifted_int(rax);
+    a_.mov(kResult, rax);
   }
   void emit_ADD(const Instr&) { arith(Arith::Add); }
   void emit_SUB(const Instr&) { arith(Arith::Sub); }
@@ -536,35 +574,35 @@ class BaselineCompiler {
   }
 
   // x (an int32 immediate) added to / subtracted from the int operand k (or, with k < 0, the
-  // local in `where`); the result goes to `where`.
+  // local in `where`); the result goes to kResult (k >= 0) or `where`.
   void arith_imm(bool subtract, const Mem64& where, int k) {
-    Label slow = a_.new_label(), done = a_.new_label();
+    Label slow = a_.new_label(), inexact = a_.new_label(), done = a_.new_label();
     if (k >= 0) claim_result_reg();
     if (k >= 0)
       load_top(rax, k);
     else
       a_.mov(rax, where);
     check_int(rax, rdx, slow);
-    a_.shl(rax, uint8_t(16));  // the <<16 domain: OF is the 48-bit overflow check
-    int64_t shifted = int64_t(ip_->x) * 65536;
-    if (shifted >= INT32_MIN && shifted <= INT32_MAX) {
-      if (subtract)
-        a_.sub(rax, int32_t(shifted));
-      else
-        a_.add(rax, int32_t(shifted));
-    } else {
-      a_.mov_imm64(rcx, uint64_t(shifted));
-      if (subtract)
-        a_.sub(rax, rcx);
-      else
-        a_.add(rax, rcx);
-    }
-    a_.jcc(Cond::O, slow);
-    rebox_shifted_int(rax);
+    // The immediate added to the boxed bits: i += 1 costs one add on the loop-carried chain.
+    int64_t delta = subtract ? -int64_t(ip_->x) : int64_t(ip_->x);
+    a_.mov(rcx, delta);
+    add_to_boxed_int(rcx, rax, rdx, inexact);
     if (k >= 0)
-      set_result(rax, k);
+      set_result(rcx, k);
     else
-      a_.mov(where, rax);
+      a_.mov(where, rcx);
+    out_of_line(inexact, done, [=, this] {
+      // Crossed zero or overflowed: redo it in the <<16 domain, where OF is the overflow check.
+      a_.shl(rax, uint8_t(16));
+      a_.mov(rcx, delta * 65536);
+      a_.add(rax, rcx);
+      a_.jcc(Cond::O, slow);
+      rebox_shifted_int(rax);
+      if (k >= 0)
+        a_.mov(kResult, rax);
+      else
+        a_.mov(where, rax);
+    });
     out_of_line(slow, done, [=, this] {
       if (k >= 0)
         generic_result(k);
@@ -623,6 +661,8 @@ class BaselineCompiler {
     }
   }
 
+  // A float constant on either side: the int comparison cannot apply.
+  bool either_known_double() const { return known_double(1) || known_double(0); }
   // Both operands into rax, rcx; jump to `slow` unless both are ints.
   void load_int_pair(Label slow) {
     load_top(rax, 1);
@@ -635,8 +675,8 @@ class BaselineCompiler {
   // condition holds exactly when "a OP b". The operands are ordered so the condition is A or AE,
   // which ucomisd leaves false when either is NaN, as every ordered comparison with NaN is.
   Cond double_compare(Op op, Label slow) {
-    number_to_double(rax, xmm0, slow);
-    number_to_double(rcx, xmm1, slow);
+    number_to_double(rax, xmm0, slow, known_double(1));
+    number_to_double(rcx, xmm1, slow, known_double(0));
     Cond c = int_cond(op);
     if (c == Cond::L || c == Cond::LE)
       a_.ucomisd(xmm1, xmm0);  // b > a, b >= a
@@ -657,13 +697,18 @@ class BaselineCompiler {
   void compare(Op op) {
     Label slow = a_.new_label(), not_int = a_.new_label(), done = a_.new_label();
     claim_result_reg();
-    load_int_pair(not_int);
-    a_.shl(rax, uint8_t(16));
-    a_.shl(rcx, uint8_t(16));
-    a_.cmp(rax, rcx);
-    bool_from_flags(int_cond(op), rax);
-    set_result(rax, 1);
-    a_.jmp(done);
+    if (either_known_double()) {
+      load_top(rax, 1);
+      load_top(rcx, 0);
+    } else {
+      load_int_pair(not_int);
+      a_.shl(rax, uint8_t(16));
+      a_.shl(rcx, uint8_t(16));
+      a_.cmp(rax, rcx);
+      bool_from_flags(int_cond(op), rax);
+      set_result(rax, 1);
+      a_.jmp(done);
+    }
     a_.bind(not_int);
     bool_from_flags(double_compare(op, slow), rax);
     set_result(rax, 1);
@@ -775,12 +820,17 @@ class BaselineCompiler {
     } else {
       // Jump when the comparison is false: the negated condition.
       Label not_int = a_.new_label();
-      load_int_pair(not_int);
-      a_.shl(rax, uint8_t(16));
-      a_.shl(rcx, uint8_t(16));
-      a_.cmp(rax, rcx);
-      a_.jcc(negate(int_cond(in.op)), target(in.x));
-      a_.jmp(done);
+      if (either_known_double()) {
+        load_top(rax, 1);
+        load_top(rcx, 0);
+      } else {
+        load_int_pair(not_int);
+        a_.shl(rax, uint8_t(16));
+        a_.shl(rcx, uint8_t(16));
+        a_.cmp(rax, rcx);
+        a_.jcc(negate(int_cond(in.op)), target(in.x));
+        a_.jmp(done);
+      }
       a_.bind(not_int);
       a_.jcc(negate(double_compare(in.op, slow)), target(in.x));
     }
@@ -1121,11 +1171,18 @@ class BaselineCompiler {
     a_.cmp(rdx, rcx);
     a_.jcc(Cond::GE, target(in.x));
     a_.mov(operand(depth_), rax);
-    // cur < end <= 2^47-1, so cur+1 fits; add in the shifted domain, then re-tag.
-    a_.add(rdx, int32_t(1) << 16);
-    a_.shr(rdx, uint8_t(16));
-    a_.or_(rdx, kIntTag);
-    a_.mov(slot(in.y), rdx);
+    // cur < end <= 2^47-1, so cur+1 fits. Added to the boxed bits (a one-add chain) it is exact
+    // except from -1 to 0, where the carry reaches the tag: that one step is redone shifted.
+    Label crossing = a_.new_label();
+    a_.mov(rcx, int64_t(1));
+    add_to_boxed_int(rcx, rax, r8, crossing);
+    a_.mov(slot(in.y), rcx);
+    out_of_line(crossing, done, [=, this] {
+      a_.add(rdx, int32_t(1) << 16);
+      a_.shr(rdx, uint8_t(16));
+      a_.or_(rdx, kIntTag);
+      a_.mov(slot(in.y), rdx);
+    });
     a_.jmp(done);
     a_.bind(array_mode);
     if (layout_.vector_layout_ok) {
