@@ -58,6 +58,8 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   run->add_flag("--dump-asm", jit.dump_asm, "Print each compiled unit's bytecode next to its machine code (stderr)");
   run->add_flag("--jit-stats", jit.stats, "Print JIT statistics to stderr at exit");
+  run->add_flag("--perf-map", jit.perf_map,
+                "Write /tmp/perf-<pid>.map naming compiled code for Linux perf (JIT tiers)");
   run->add_option("--outcome", outcome_path, "Also write the outcome as JSON to this file (for the harness)");
 
   auto* tiers = app.add_subcommand("tiers", "List the tiers this build provides, one per line");

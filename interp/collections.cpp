@@ -66,8 +66,7 @@ bool array_method(VM& vm, Array* a, Symbol* m, Value* args, int argc, Value& out
   if (m == n.push) {
     if (!arity(vm, "array", m, argc, 1, 1)) return false;
     if (items.size() == items.capacity()) {
-      // Arrays built by pushing from empty skip the 1- and 2-item buffers: one malloc for the
-      // first 4 items instead of three.
+      // Doubling; arrays start with room for 4 (Heap::new_array), so 4 is also the floor.
       size_t grown = items.capacity() < 4 ? 4 : 2 * items.capacity();
       if (!vm.heap.note_growth((grown - items.capacity()) * sizeof(Value))) return oom(vm);
       vm.heap.regrow_items(a, grown);

@@ -98,6 +98,7 @@ class Heap {
   // (what arrays built by .push or small literals have), pooled by exact capacity so an array
   // gets the same capacity, and so the same accounting, as from std::vector::reserve.
   static constexpr size_t kMinPooledLog2 = 2, kMaxPooledLog2 = 6;
+  static constexpr size_t kMinArrayCapacity = size_t(1) << kMinPooledLog2;
   std::array<std::vector<std::vector<Value>>, kMaxPooledLog2 + 1> buffers_;
   std::vector<std::vector<Value>>* buffer_pool(size_t capacity);
 

@@ -8,6 +8,8 @@ namespace gene::jit {
 JitState::JitState(size_t code_cache_bytes, uint32_t call_threshold, uint32_t loop_threshold, bool dump_asm)
     : cache_(code_cache_bytes), call_threshold_(call_threshold), loop_threshold_(loop_threshold), dump_asm_(dump_asm) {}
 
+bool JitState::enable_perf_map() { return perf_map_.open(); }
+
 void JitState::attach(VM& vm) {
   vm.hooks.on_call = &JitState::on_call;
   vm.hooks.on_loop = &JitState::on_loop;
@@ -46,6 +48,15 @@ NativeEntry JitState::compile(VM& vm, Proto* p) {
   if (dump_asm_) {
     vm.flush();
     std::fputs(dump_baseline(vm, *p, *code).c_str(), stderr);
+  }
+  if (perf_map_.is_open()) {
+    // Main code, slow paths and the exit (unwinder and epilogue) as separate symbols: a
+    // profile then shows how much time leaves the inline fast paths.
+    std::string name = "gene:" + (p->name.empty() ? std::string("<fn>") : p->name) + "#" + std::to_string(p->id);
+    uintptr_t base = code->block.address();
+    perf_map_.add(base, code->main_end, name);
+    perf_map_.add(base + code->main_end, code->unwinder_begin - code->main_end, name + " slow paths");
+    perf_map_.add(base + code->unwinder_begin, code->block.size - code->unwinder_begin, name + " exit");
   }
   p->jit_entry = reinterpret_cast<void*>(code->entry);
   NativeEntry e = code->entry;

@@ -9,6 +9,7 @@
 #include "interp/vm.h"
 #include "jit/baseline/baseline_compiler.h"
 #include "jit/exec_memory.h"
+#include "jit/perf_map.h"
 
 namespace gene::jit {
 
@@ -31,6 +32,10 @@ class JitState {
 
   // Installs the hooks on vm (vm must outlive nothing of this: the state outlives the run).
   void attach(VM& vm);
+  // Names each compiled unit's code ranges in /tmp/perf-<pid>.map from now on; false (and the
+  // run goes on without a map) if the file cannot be written.
+  bool enable_perf_map();
+  const PerfMap& perf_map() const { return perf_map_; }
   const JitStats& stats() const { return stats_; }
   std::string stats_text() const;
 
@@ -44,6 +49,7 @@ class JitState {
   uint32_t loop_threshold_;
   bool dump_asm_;
   JitStats stats_;
+  PerfMap perf_map_;
   std::vector<std::unique_ptr<CompiledCode>> code_;
 };
 

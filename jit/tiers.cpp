@@ -1,5 +1,7 @@
 #include "jit/tiers.h"
 
+#include <cstdio>
+
 #include "jit/profiler.h"
 
 namespace gene {
@@ -30,6 +32,8 @@ TierSessionPtr configure_tier(const std::string& tier, const JitOptions& jit, Ru
   if (jit.threshold >= 0) call_threshold = loop_threshold = uint32_t(jit.threshold);
   if (jit.eager) call_threshold = loop_threshold = 0;
   s->jit = std::make_unique<jit::JitState>(jit.code_cache_mb << 20, call_threshold, loop_threshold, jit.dump_asm);
+  if (jit.perf_map && !s->jit->enable_perf_map())
+    std::fprintf(stderr, "warning: --perf-map: cannot write %s; running without it\n", s->jit->perf_map().path().c_str());
   opts.setup_tier = [](VM& vm, void* ctx) { static_cast<TierSession*>(ctx)->jit->attach(vm); };
   opts.collect_stats = [](void* ctx, std::vector<std::pair<std::string, double>>& out) {
     const jit::JitStats& st = static_cast<TierSession*>(ctx)->jit->stats();

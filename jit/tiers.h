@@ -14,6 +14,7 @@ struct JitOptions {
   int threshold = -1;     // --jit-threshold: calls/back-edges before compiling (-1: tier default)
   size_t code_cache_mb = 64;
   bool dump_asm = false;
+  bool perf_map = false;  // --perf-map: write /tmp/perf-<pid>.map for Linux perf
   bool stats = false;
 };
 

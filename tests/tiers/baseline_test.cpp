@@ -2,6 +2,9 @@
 // programs (eager and with thresholds), OSR, code-cache exhaustion and W^X.
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
+#include <cstdio>
 #include <fstream>
 #include <string>
 
@@ -145,6 +148,37 @@ TEST(BaselineTier, ListsSlowPathsAfterTheMainCode) {
   ASSERT_NE(slow, std::string::npos) << d;
   EXPECT_GT(slow, d.find("  3: return"));
   EXPECT_NE(d.find("call ", slow), std::string::npos) << "the slow path calls the helper";
+}
+
+// --perf-map: each compiled unit's main code, slow paths and exit are named, in perf's
+// "START SIZE NAME" format.
+TEST(BaselineTier, WritesAPerfMapNamingEachCompiledUnit) {
+  gene::JitOptions jit;
+  jit.eager = true;
+  jit.perf_map = true;
+  std::string path = "/tmp/perf-" + std::to_string(::getpid()) + ".map";
+  std::remove(path.c_str());
+  auto o = run(kPrograms[0], "baseline", jit);
+  ASSERT_EQ(o.exit_status, 0);
+  std::ifstream map(path);
+  ASSERT_TRUE(map) << path;
+  std::string line, names;
+  int lines = 0;
+  while (std::getline(map, line)) {
+    unsigned long start = 0, size = 0;
+    char name[256] = {};
+    ASSERT_EQ(std::sscanf(line.c_str(), "%lx %lx %255[^\n]", &start, &size, name), 3) << line;
+    EXPECT_GT(start, 0u);
+    EXPECT_GT(size, 0u);
+    names += std::string(name) + "\n";
+    lines++;
+  }
+  EXPECT_NE(names.find("gene:fib#1\n"), std::string::npos) << names;
+  EXPECT_NE(names.find("gene:fib#1 slow paths\n"), std::string::npos) << names;
+  EXPECT_NE(names.find("gene:fib#1 exit\n"), std::string::npos) << names;
+  EXPECT_NE(names.find("gene:<top>#0\n"), std::string::npos) << names;
+  EXPECT_GE(lines, 6);
+  std::remove(path.c_str());
 }
 
 // No mapping of the process is ever writable and executable, also after compiling code.
