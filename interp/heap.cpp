@@ -1,5 +1,7 @@
 #include "interp/heap.h"
 
+#include <malloc.h>
+
 #include <algorithm>
 #include <bit>
 #include <new>
@@ -19,7 +21,23 @@
 
 namespace gene {
 
+namespace {
+
+// glibc returns freed memory at the top of its heap to the kernel once 128 KiB are free, so a
+// program that frees and reallocates a large buffer every round (a sieve's array, a string
+// grown by concatenation) pays page faults for the same memory again and again. Keeping a
+// 16 MiB pad when the heap grows or shrinks stops that; it is set once per process.
+void keep_allocator_pad() {
+#if defined(__GLIBC__)
+  static const bool done = [] { return mallopt(M_TOP_PAD, 16 << 20) == 1; }();
+  (void)done;
+#endif
+}
+
+}  // namespace
+
 Heap::Heap() {
+  keep_allocator_pad();
   // Canonical short strings: permanent, so they are kept off the all-objects list (never swept)
   // and born marked (mark_object stops at them without touching the gray stack).
   empty_string_ = new String(std::string());
