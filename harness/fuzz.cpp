@@ -91,7 +91,9 @@ void save_failure(const Differential& diff, const FuzzOptions& opts, const Found
       Outcome o = diff.run(work, print_program(c), tmp.path());
       return o.verdict.differs && o.run_error == first.run_error;
     };
-    ShrinkResult s = shrink(forms, still_fails, opts.shrink_steps);
+    // When the interpreter itself fails (the generator made a program that never ends), there
+    // is no divergence to isolate and every candidate would wait out the timeout: save it whole.
+    ShrinkResult s = first.reference_exit < 0 ? ShrinkResult{forms, 0} : shrink(forms, still_fails, opts.shrink_steps);
     out << "  shrunk from " << before << " to " << node_count(s.forms) << " nodes (" << s.attempts << " candidates tried)\n";
     text = "# Found by: gene-harness fuzz --seed " + std::to_string(f.seed) + " --count 1 (then shrunk)\n" +
            print_program(s.forms);

@@ -9,6 +9,7 @@
 #include "jit/asm_disasm.h"
 #include "jit/baseline/bytecode_facts.h"
 #include "jit/baseline/deferred_operands.h"
+#include "jit/baseline/int_slots.h"
 #include "jit/baseline/magic_division.h"
 #include "jit/baseline/runtime_layout.h"
 #include "jit/runtime_helpers.h"
@@ -40,6 +41,7 @@ class BaselineCompiler {
 
   bool compile(std::vector<uint32_t>& pc_offsets, std::vector<OutOfLineCode>& out_of_line_offsets) {
     depths_ = operand_depths(p_);
+    int_slots_ = int_slots(p_);
     const std::vector<bool> targets = branch_targets(p_);
     std::vector<bool> loop_headers(p_.code.size(), false);
     for (const Instr& in : p_.code)
@@ -113,10 +115,14 @@ class BaselineCompiler {
     else
       a_.mov(r, top(k));
   }
-  // True if operand k is a constant int (its tag check can be skipped).
+  // True if operand k is surely an int, so its tag check can be skipped: a constant int, a
+  // read of an int slot, or int arithmetic on such values still in kResult.
   bool known_int(int k) const {
     const DeferredOperand* d = deferred_top(k);
-    return d && d->is(DeferredOperand::Kind::Imm) && Value{d->bits}.is_int();
+    if (!d) return false;
+    if (d->is(DeferredOperand::Kind::Imm)) return Value{d->bits}.is_int();
+    if (d->is(DeferredOperand::Kind::Local)) return int_slots_[size_t(d->slot)];
+    return d->known_int;
   }
   // True if operand k is a constant float: an int fast path cannot apply, and its own checks go.
   bool known_double(int k) const {
@@ -150,13 +156,14 @@ class BaselineCompiler {
     auto older = [consumed](const DeferredOperand& e) { return e.is(DeferredOperand::Kind::Reg) && e.pos < consumed; };
     for (const DeferredOperand& d : deferred_.take_if(older)) write_out(d);
   }
-  void result_in_reg(int k) {
-    if (pushed_.empty()) pushed_.push_back({depth_ - 1 - k, DeferredOperand::Kind::Reg, 0, 0});
+  // is_int: the result is an int on every path that reaches the next instruction.
+  void result_in_reg(int k, bool is_int = false) {
+    if (pushed_.empty()) pushed_.push_back({depth_ - 1 - k, DeferredOperand::Kind::Reg, 0, 0, is_int});
   }
   // Fast path: the result is in r.
-  void set_result(Reg64 r, int k) {
+  void set_result(Reg64 r, int k, bool is_int = false) {
     a_.mov(kResult, r);
-    result_in_reg(k);
+    result_in_reg(k, is_int);
   }
   // Slow path: the helper left the result in memory.
   void generic_result(int k) {
@@ -501,6 +508,8 @@ class BaselineCompiler {
     load_top(rax, 1);
     load_top(rcx, 0);
     bool float_a = known_double(1), float_b = known_double(0);
+    // Two known ints: the result is an int or an overflow error, and no float path is needed.
+    bool both_int = kind != Arith::Div && known_int(1) && known_int(0);
     if (kind != Arith::Div && !float_a && !float_b) {
       if (!known_int(1)) check_int(rax, rdx, not_int);
       if (!known_int(0)) check_int(rcx, rdx, not_int);
@@ -511,14 +520,18 @@ class BaselineCompiler {
         a_.mov(r8, rcx);
         unbox_int(r8);
         add_to_boxed_int(r8, rax, rdx, inexact);
-        set_result(r8, 1);
-        a_.jmp(done);
+        set_result(r8, 1, both_int);
         out_of_line(inexact, done, [=, this] { shifted_int_arith(kind, slow); });
       } else {
         shifted_int_arith(kind, slow);
-        result_in_reg(1);
-        a_.jmp(done);
+        result_in_reg(1, both_int);
       }
+      if (both_int) {
+        out_of_line(slow, done, [=, this] { generic_result(1); });  // raises integer_overflow
+        a_.bind(done);
+        return;
+      }
+      a_.jmp(done);
     }
     a_.bind(not_int);  // any float operand (or a division): both as doubles
     number_to_double(rax, xmm0, slow, float_a);
@@ -582,13 +595,15 @@ class BaselineCompiler {
       load_top(rax, k);
     else
       a_.mov(rax, where);
-    check_int(rax, rdx, slow);
+    // inc_local on an int slot, or add_int/sub_int on a known int: an int result or an error.
+    bool is_int = k >= 0 ? known_int(k) : int_slots_[size_t(ip_->y)];
+    if (!is_int) check_int(rax, rdx, slow);
     // The immediate added to the boxed bits: i += 1 costs one add on the loop-carried chain.
     int64_t delta = subtract ? -int64_t(ip_->x) : int64_t(ip_->x);
     a_.mov(rcx, delta);
     add_to_boxed_int(rcx, rax, rdx, inexact);
     if (k >= 0)
-      set_result(rcx, k);
+      set_result(rcx, k, is_int);
     else
       a_.mov(where, rcx);
     out_of_line(inexact, done, [=, this] {
@@ -620,8 +635,10 @@ class BaselineCompiler {
   void emit_MOD_INT(const Instr& in) {
     Label slow = a_.new_label(), done = a_.new_label();
     claim_result_reg();
+    // A known int operand needs no check and cannot fail: no slow path at all.
+    bool is_int = known_int(0);
     load_top(rax, 0);
-    check_int(rax, rdx, slow);
+    if (!is_int) check_int(rax, rdx, slow);
     unbox_int(rax);
     if (in.x == 1) {
       a_.xor_(edx, edx);
@@ -642,7 +659,8 @@ class BaselineCompiler {
     a_.shl(rdx, uint8_t(16));
     a_.shr(rdx, uint8_t(16));
     a_.or_(rdx, kIntTag);
-    set_result(rdx, 0);
+    set_result(rdx, 0, is_int);
+    if (is_int) return;
     out_of_line(slow, done, [=, this] {
       generic_result(0);
     });
@@ -1216,6 +1234,7 @@ class BaselineCompiler {
   const Proto& p_;
   Assembler a_;
   std::vector<Label> labels_;
+  std::vector<bool> int_slots_;  // slots that hold an int wherever read (int_slots.h)
   std::vector<int> depths_;
   Layout layout_;
   DeferredOperands deferred_;

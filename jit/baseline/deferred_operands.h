@@ -20,6 +20,7 @@ struct DeferredOperand {
   Kind kind;
   int32_t slot;   // Kind::Local: the frame slot holding the value
   uint64_t bits;  // Kind::Imm: the value's bits
+  bool known_int = false;  // Kind::Reg: int arithmetic on known ints produced it (int_slots.h)
   bool is(Kind k) const { return kind == k; }
 };
 
