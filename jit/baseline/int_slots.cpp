@@ -1,5 +1,7 @@
 #include "jit/baseline/int_slots.h"
 
+#include <algorithm>
+
 #include "jit/baseline/bytecode_facts.h"
 
 namespace gene::jit {
@@ -44,77 +46,88 @@ bool is_int_result(const Instr& in, const std::vector<bool>& st, const Proto& p)
 
 // One pass of abstract interpretation, assuming the slots in `candidate` are int slots. Clears
 // the candidates it finds a reason against (a non-int store, a read before a store); true if
-// it cleared any.
-bool refute(const Proto& p, std::vector<bool>& candidate) {
-  const size_t n = p.code.size();
-  std::vector<State> states(n);
-  State entry;
-  entry.reached = true;
-  entry.assigned.assign(size_t(p.nslots), false);
-  for (int s = 0; s < p.nparams && s < p.nslots; s++) entry.assigned[size_t(s)] = true;
-  states[0] = entry;
-  std::vector<int> work = {0};
-  bool refuted = false;
-  auto drop = [&](int32_t slot) {
-    if (slot >= 0 && slot < p.nslots && candidate[size_t(slot)]) candidate[size_t(slot)] = false, refuted = true;
-  };
-  auto flow = [&](int pc, const State& s) {
-    if (pc >= 0 && size_t(pc) < n && meet(states[size_t(pc)], s)) work.push_back(pc);
-  };
-  while (!work.empty()) {
-    int pc = work.back();
-    work.pop_back();
-    const Instr& in = p.code[size_t(pc)];
-    const OpInfo& info = op_info(in.op);
-    State s = states[size_t(pc)];
-    // An error raised here continues at the handler with the operands below its depth.
-    if (info.may_throw)
-      if (const Handler* h = find_handler(p, pc)) {
-        State hs = s;
-        hs.stack_int.resize(size_t(h->depth), false);
-        hs.stack_int.push_back(false);  // the error value
-        flow(h->target, hs);
+// it cleared any. `states` and the scratch states are reused across passes (compile time
+// matters: this runs for every unit the baseline tier compiles).
+class Pass {
+ public:
+  explicit Pass(const Proto& p) : p_(p), states_(p.code.size()) {}
+
+  bool refute(std::vector<bool>& candidate) {
+    for (State& st : states_) st.reached = false;
+    State& entry = states_[0];
+    entry.reached = true;
+    entry.stack_int.clear();
+    entry.assigned.assign(size_t(p_.nslots), false);
+    for (int s = 0; s < p_.nparams && s < p_.nslots; s++) entry.assigned[size_t(s)] = true;
+    work_.assign(1, 0);
+    bool refuted = false;
+    auto drop = [&](int32_t slot) {
+      if (slot >= 0 && slot < p_.nslots && candidate[size_t(slot)]) candidate[size_t(slot)] = false, refuted = true;
+    };
+    while (!work_.empty()) {
+      int pc = work_.back();
+      work_.pop_back();
+      const Instr& in = p_.code[size_t(pc)];
+      const OpInfo& info = op_info(in.op);
+      cur_ = states_[size_t(pc)];
+      // An error raised here continues at the handler with the operands below its depth.
+      if (info.may_throw)
+        if (const Handler* h = find_handler(p_, pc)) {
+          out_ = cur_;
+          out_.stack_int.resize(size_t(h->depth), false);
+          out_.stack_int.push_back(false);  // the error value
+          flow(h->target);
+        }
+      bool result_int = is_int_result(in, cur_.stack_int, p_);
+      switch (in.op) {
+        case Op::LOAD_LOCAL:
+          if (!cur_.assigned[size_t(in.x)]) drop(in.x);
+          result_int = candidate[size_t(in.x)];
+          break;
+        case Op::INC_LOCAL:
+          if (!cur_.assigned[size_t(in.y)]) drop(in.y);
+          break;
+        case Op::STORE_LOCAL:
+          if (cur_.stack_int.empty() || !cur_.stack_int.back()) drop(in.x);
+          cur_.assigned[size_t(in.x)] = true;
+          break;
+        case Op::DUP:
+        case Op::UNWIND: result_int = !cur_.stack_int.empty() && cur_.stack_int.back(); break;  // the top value stays
+        default: break;
       }
-    bool result_int = is_int_result(in, s.stack_int, p);
-    switch (in.op) {
-      case Op::LOAD_LOCAL:
-        if (!s.assigned[size_t(in.x)]) drop(in.x);
-        break;
-      case Op::INC_LOCAL:
-        if (!s.assigned[size_t(in.y)]) drop(in.y);
-        break;
-      case Op::STORE_LOCAL:
-        if (s.stack_int.empty() || !s.stack_int.back()) drop(in.x);
-        s.assigned[size_t(in.x)] = true;
-        break;
-      default: break;
+      // The operands after this instruction, on the taken and on the fall-through edge.
+      const size_t depth = cur_.stack_int.size();
+      if (info.x == Operand::Jump) {
+        out_ = cur_;
+        int delta = jump_edge_delta(in);
+        if (delta < 0) out_.stack_int.resize(depth - size_t(-delta));
+        flow(in.x);
+      }
+      if (falls_through(in.op)) {
+        out_ = cur_;
+        if (in.op == Op::DUP) {
+          out_.stack_int.push_back(result_int);
+        } else {
+          out_.stack_int.resize(depth - size_t(stack_pops(in)));
+          for (int k = 0; k < info.pushes; k++) out_.stack_int.push_back(k == info.pushes - 1 && result_int);
+        }
+        flow(pc + 1);
+      }
     }
-    // The operands after this instruction, on the fall-through and on the taken edge.
-    int pops = stack_pops(in);
-    std::vector<bool> base = s.stack_int;
-    if (in.op == Op::DUP) {
-      result_int = !base.empty() && base.back();
-    } else if (in.op == Op::UNWIND) {
-      result_int = !base.empty() && base.back();  // the top value stays
-    } else if (in.op == Op::LOAD_LOCAL) {
-      result_int = candidate[size_t(in.x)];
-    }
-    if (info.x == Operand::Jump) {
-      State taken = s;
-      int delta = jump_edge_delta(in);
-      if (delta < 0) taken.stack_int.resize(base.size() - size_t(-delta));
-      flow(in.x, taken);
-    }
-    if (falls_through(in.op)) {
-      State next = s;
-      next.stack_int.resize(base.size() - size_t(pops));
-      for (int k = 0; k < info.pushes; k++) next.stack_int.push_back(k == info.pushes - 1 ? result_int : false);
-      if (in.op == Op::DUP) next.stack_int = base, next.stack_int.push_back(result_int);
-      flow(pc + 1, next);
-    }
+    return refuted;
   }
-  return refuted;
-}
+
+ private:
+  // out_ flows into `pc`: met with what is known there, revisited if that changed.
+  void flow(int pc) {
+    if (pc >= 0 && size_t(pc) < states_.size() && meet(states_[size_t(pc)], out_)) work_.push_back(pc);
+  }
+
+  const Proto& p_;
+  std::vector<State> states_;
+  std::vector<int> work_;
+  State cur_, out_;
+};
 
 }  // namespace
 
@@ -131,8 +144,10 @@ std::vector<bool> int_slots(const Proto& p) {
       case Op::FOR_NEXT: exclude(in.y), exclude(in.y + 1); break;
       default: break;
     }
+  if (std::find(candidate.begin(), candidate.end(), true) == candidate.end()) return candidate;
   // Each pass assumes the remaining candidates and refutes some; stop when one refutes none.
-  while (refute(p, candidate)) {
+  Pass pass(p);
+  while (pass.refute(candidate)) {
   }
   return candidate;
 }
