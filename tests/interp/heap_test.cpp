@@ -14,16 +14,9 @@
 namespace gene {
 namespace {
 
-class HeapTest : public ::testing::Test {
+class HeapTest : public test::RootedHeapTest {
  protected:
-  void SetUp() override {
-    heap.set_root_marker([this](Heap& h) {
-      for (Value v : roots) h.mark_value(v);
-    });
-  }
-  Heap heap;
-  std::vector<Value> roots;
-  Proto proto;  // closures need a unit; it outlives the heap's objects
+  Proto proto;  // closures need a unit (the heap never reads it back)
 
   size_t live_after_collect() {
     heap.collect();

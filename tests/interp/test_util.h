@@ -7,11 +7,24 @@
 #include <vector>
 
 #include "interp/compiler.h"
+#include "interp/heap.h"
 #include "interp/reader.h"
 #include "interp/run.h"
 #include "interp/vm.h"
 
 namespace gene::test {
+
+// A bare heap whose only roots are `roots`: what a test keeps there survives every collection.
+class RootedHeapTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    heap.set_root_marker([this](Heap& h) {
+      for (Value v : roots) h.mark_value(v);
+    });
+  }
+  Heap heap;
+  std::vector<Value> roots;
+};
 
 inline RunOutcome run(const std::string& src, VMOptions vm = {}) {
   RunOptions opts;

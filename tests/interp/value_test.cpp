@@ -12,6 +12,7 @@
 #include "interp/heap.h"
 #include "interp/object.h"
 #include "interp/value.h"
+#include "test_util.h"
 
 namespace gene {
 namespace {
@@ -181,15 +182,8 @@ TEST(ValueTruthiness, OnlyNilAndFalseAreFalsy) {
 }
 
 // Everything these tests allocate stays rooted, so a collection never frees a key in use.
-class MapKeys : public ::testing::Test {
+class MapKeys : public test::RootedHeapTest {
  protected:
-  void SetUp() override {
-    heap.set_root_marker([this](Heap& h) {
-      for (Value v : roots) h.mark_value(v);
-    });
-  }
-  Heap heap;
-  std::vector<Value> roots;
   Value str(const std::string& s) { return roots.emplace_back(Value::object(heap.new_string(s))); }
   Map* new_map() {
     Map* m = heap.new_map();
