@@ -1,5 +1,7 @@
 #include "interp/collections.h"
 
+#include <algorithm>
+
 #include "interp/display.h"
 #include "interp/object.h"
 #include "interp/vm.h"
@@ -66,8 +68,8 @@ bool array_method(VM& vm, Array* a, Symbol* m, Value* args, int argc, Value& out
   if (m == n.push) {
     if (!arity(vm, "array", m, argc, 1, 1)) return false;
     if (items.size() == items.capacity()) {
-      // Doubling; arrays start with room for 4 (Heap::new_array), so 4 is also the floor.
-      size_t grown = items.capacity() < 4 ? 4 : 2 * items.capacity();
+      // Doubling, from at least Heap::kMinArrayCapacity.
+      size_t grown = std::max(Heap::kMinArrayCapacity, 2 * items.capacity());
       if (!vm.heap.note_growth((grown - items.capacity()) * sizeof(Value))) return oom(vm);
       vm.heap.regrow_items(a, grown);
     }

@@ -44,6 +44,9 @@ class Heap {
   void set_limit(size_t bytes) { limit_ = bytes; }
   size_t limit() const { return limit_; }
 
+  // Every array starts with room for this many items (the smallest pooled buffer).
+  static constexpr size_t kMinArrayCapacity = 4;
+
   // Returns nullptr when the heap limit (--max-heap) is exceeded even after collecting.
   String* new_string(std::string s);
   Array* new_array(size_t reserve = 0);
@@ -98,7 +101,7 @@ class Heap {
   // (what arrays built by .push or small literals have), pooled by exact capacity so an array
   // gets the same capacity, and so the same accounting, as from std::vector::reserve.
   static constexpr size_t kMinPooledLog2 = 2, kMaxPooledLog2 = 6;
-  static constexpr size_t kMinArrayCapacity = size_t(1) << kMinPooledLog2;
+  static_assert(kMinArrayCapacity == size_t(1) << kMinPooledLog2, "new arrays take pooled buffers");
   std::array<std::vector<std::vector<Value>>, kMaxPooledLog2 + 1> buffers_;
   std::vector<std::vector<Value>>* buffer_pool(size_t capacity);
 

@@ -53,6 +53,9 @@ struct Proto {
   bool jit_disabled = false;    // compilation failed (code cache full): stay interpreted
 };
 
+// A unit's name for listings and profiles: "<fn>" for an anonymous function.
+inline std::string unit_name(const Proto& p) { return p.name.empty() ? std::string("<fn>") : p.name; }
+
 inline const Handler* find_handler(const Proto& p, int32_t pc) {
   for (const Handler& h : p.handlers)
     if (pc >= h.start && pc < h.end) return &h;

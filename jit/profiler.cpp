@@ -52,7 +52,7 @@ NativeEntry JitState::compile(VM& vm, Proto* p) {
   if (perf_map_.is_open()) {
     // Main code, slow paths and the exit (unwinder and epilogue) as separate symbols: a
     // profile then shows how much time leaves the inline fast paths.
-    std::string name = "gene:" + (p->name.empty() ? std::string("<fn>") : p->name) + "#" + std::to_string(p->id);
+    std::string name = "gene:" + unit_name(*p) + "#" + std::to_string(p->id);
     uintptr_t base = code->block.address();
     perf_map_.add(base, code->main_end, name);
     perf_map_.add(base + code->main_end, code->unwinder_begin - code->main_end, name + " slow paths");

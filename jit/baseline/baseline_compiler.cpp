@@ -350,6 +350,16 @@ class BaselineCompiler {
     a_.shr(tmp, uint8_t(47));
     a_.jcc(Cond::NE, inexact);
   }
+  // r <- its low 48 bits: an object's pointer, or an int's payload as an unsigned number.
+  void clear_tag(Reg64 r) {
+    a_.shl(r, uint8_t(16));
+    a_.shr(r, uint8_t(16));
+  }
+  // r holds a signed int that fits 48 bits: box it.
+  void box_int(Reg64 r) {
+    clear_tag(r);
+    a_.or_(r, kIntTag);
+  }
   void unbox_int(Reg64 r) {
     a_.shl(r, uint8_t(16));
     a_.sar(r, uint8_t(16));
@@ -430,8 +440,7 @@ class BaselineCompiler {
   // The verifier proved the slot holds a Cell: strip the tag and access its value directly.
   void cell_address(int slot_index) {
     a_.mov(rax, slot(slot_index));
-    a_.shl(rax, uint8_t(16));
-    a_.shr(rax, uint8_t(16));
+    clear_tag(rax);
   }
   void emit_LOAD_CELL(const Instr& in) {
     claim_result_reg();
@@ -448,8 +457,7 @@ class BaselineCompiler {
   // The running closure sits in the callee slot, base[-1]; rax <- its upvalue x's Cell*.
   void upval_cell(int x) {
     a_.mov(rax, qword_ptr(kBase, -8));
-    a_.shl(rax, uint8_t(16));
-    a_.shr(rax, uint8_t(16));
+    clear_tag(rax);
     a_.mov(rax, qword_ptr(rax, layout_.closure_upvals));  // vector begin
     a_.mov(rax, qword_ptr(rax, x * 8));
   }
@@ -656,9 +664,7 @@ class BaselineCompiler {
       a_.sub(rcx, rdx);                        // r = n - q * d
       a_.mov(rdx, rcx);
     }
-    a_.shl(rdx, uint8_t(16));
-    a_.shr(rdx, uint8_t(16));
-    a_.or_(rdx, kIntTag);
+    box_int(rdx);
     set_result(rdx, 0, is_int);
     if (is_int) return;
     out_of_line(slow, done, [=, this] {
@@ -679,14 +685,19 @@ class BaselineCompiler {
     }
   }
 
-  // A float constant on either side: the int comparison cannot apply.
-  bool either_known_double() const { return known_double(1) || known_double(0); }
-  // Both operands into rax, rcx; jump to `slow` unless both are ints.
-  void load_int_pair(Label slow) {
+  // Both operands into rax (a) and rcx (b). Two ints are compared in place (the flags then
+  // answer int_cond) and true is returned; other operands jump to `not_int`. With a float
+  // constant on either side no int comparison is emitted: returns false.
+  bool compare_ints(Label not_int) {
     load_top(rax, 1);
     load_top(rcx, 0);
-    if (!known_int(1)) check_int(rax, rdx, slow);
-    if (!known_int(0)) check_int(rcx, rdx, slow);
+    if (known_double(1) || known_double(0)) return false;
+    if (!known_int(1)) check_int(rax, rdx, not_int);
+    if (!known_int(0)) check_int(rcx, rdx, not_int);
+    a_.shl(rax, uint8_t(16));
+    a_.shl(rcx, uint8_t(16));
+    a_.cmp(rax, rcx);
+    return true;
   }
   // Two numbers in rax (a) and rcx (b), compared as doubles (exact for ints), else `slow`:
   // sets the flags so that the returned
@@ -715,14 +726,7 @@ class BaselineCompiler {
   void compare(Op op) {
     Label slow = a_.new_label(), not_int = a_.new_label(), done = a_.new_label();
     claim_result_reg();
-    if (either_known_double()) {
-      load_top(rax, 1);
-      load_top(rcx, 0);
-    } else {
-      load_int_pair(not_int);
-      a_.shl(rax, uint8_t(16));
-      a_.shl(rcx, uint8_t(16));
-      a_.cmp(rax, rcx);
+    if (compare_ints(not_int)) {
       bool_from_flags(int_cond(op), rax);
       set_result(rax, 1);
       a_.jmp(done);
@@ -774,10 +778,8 @@ class BaselineCompiler {
     a_.jcc(Cond::NE, unequal);
     a_.cmp(to32(r8), int32_t(Tag::Object));
     a_.jcc(Cond::NE, unequal);
-    a_.shl(rax, uint8_t(16));
-    a_.shr(rax, uint8_t(16));
-    a_.shl(rcx, uint8_t(16));
-    a_.shr(rcx, uint8_t(16));
+    clear_tag(rax);
+    clear_tag(rcx);
     a_.cmp(byte_ptr(rax, layout_.obj_type), int8_t(ObjType::String));
     a_.jcc(Cond::NE, unequal);
     a_.cmp(byte_ptr(rcx, layout_.obj_type), int8_t(ObjType::String));
@@ -838,14 +840,7 @@ class BaselineCompiler {
     } else {
       // Jump when the comparison is false: the negated condition.
       Label not_int = a_.new_label();
-      if (either_known_double()) {
-        load_top(rax, 1);
-        load_top(rcx, 0);
-      } else {
-        load_int_pair(not_int);
-        a_.shl(rax, uint8_t(16));
-        a_.shl(rcx, uint8_t(16));
-        a_.cmp(rax, rcx);
+      if (compare_ints(not_int)) {
         a_.jcc(negate(int_cond(in.op)), target(in.x));
         a_.jmp(done);
       }
@@ -922,8 +917,7 @@ class BaselineCompiler {
     a_.shr(rdx, uint8_t(48));
     a_.cmp(edx, int32_t(Tag::Object));
     a_.jcc(Cond::NE, other);
-    a_.shl(r, uint8_t(16));
-    a_.shr(r, uint8_t(16));
+    clear_tag(r);
     a_.cmp(byte_ptr(r, layout_.obj_type), int8_t(type));
     a_.jcc(Cond::NE, other_object);
   }
@@ -1190,23 +1184,17 @@ class BaselineCompiler {
     a_.jcc(Cond::GE, target(in.x));
     a_.mov(operand(depth_), rax);
     // cur < end <= 2^47-1, so cur+1 fits. Added to the boxed bits (a one-add chain) it is exact
-    // except from -1 to 0, where the carry reaches the tag: that one step is redone shifted.
+    // except from -1 to 0, where the carry reaches the tag: boxed 0 is the bare tag.
     Label crossing = a_.new_label();
     a_.mov(rcx, int64_t(1));
     add_to_boxed_int(rcx, rax, r8, crossing);
     a_.mov(slot(in.y), rcx);
-    out_of_line(crossing, done, [=, this] {
-      a_.add(rdx, int32_t(1) << 16);
-      a_.shr(rdx, uint8_t(16));
-      a_.or_(rdx, kIntTag);
-      a_.mov(slot(in.y), rdx);
-    });
+    out_of_line(crossing, done, [=, this] { a_.mov(slot(in.y), kIntTag); });
     a_.jmp(done);
     a_.bind(array_mode);
     if (layout_.vector_layout_ok) {
       // Slot y holds the array (FOR_PREP checked it), slot y+1 the next index.
-      a_.shl(rax, uint8_t(16));
-      a_.shr(rax, uint8_t(16));
+      clear_tag(rax);
       array_bounds(rax);
       a_.mov(r8, slot(in.y + 1));
       a_.mov(r9, r8);
@@ -1294,7 +1282,7 @@ CompileStatus compile_baseline(VM& vm, const Proto& p, CodeCache& cache, Compile
 }
 
 std::string dump_baseline(const VM& vm, const Proto& p, const CompiledCode& code) {
-  std::string out = "== " + (p.name.empty() ? std::string("<fn>") : p.name) + " (unit " + std::to_string(p.id) +
+  std::string out = "== " + unit_name(p) + " (unit " + std::to_string(p.id) +
                     ", " + std::to_string(code.block.size) + " bytes)\n";
   auto machine_code = [&](size_t begin, size_t end) {
     if (end <= begin) return;
