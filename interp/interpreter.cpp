@@ -2,6 +2,7 @@
 
 #include "interp/collections.h"
 #include "interp/object.h"
+#include "interp/op_semantics.h"
 #include "interp/operators.h"
 
 namespace gene {
@@ -61,6 +62,11 @@ bool run_loop(VM& vm) {
     ++ip;      \
     DISPATCH(); \
   } while (0)
+// The opcode's full semantics (op_semantics.h), which reads and writes the operands in place.
+#define SLOW_PATH(op)                               \
+  do {                                              \
+    if (!kOpSemantics[int(Op::op)](&vm, sp, ip)) goto error; \
+  } while (0)
 #define LOAD_FRAME()                    \
   do {                                  \
     f = &vm.frames.back();              \
@@ -111,17 +117,10 @@ L_LOAD_CELL:
 L_STORE_CELL:
   as_cell(base[ip->x])->value = *--sp;
   NEXT();
-L_MAKE_CELL: {
-  SYNC();  // the value stays on the stack (rooted) while the cell is allocated
-  Cell* c = vm.heap.new_cell(sp[-1]);
-  if (!c) {
-    vm.raise(ErrorKind::OutOfMemory, "heap limit exceeded");
-    goto error;
-  }
-  base[ip->x] = Value::object(c);
+L_MAKE_CELL:
+  SLOW_PATH(MAKE_CELL);
   --sp;
   NEXT();
-}
 L_LOAD_UPVAL:
   *sp++ = f->closure->upvals[ip->x]->value;
   NEXT();
@@ -130,36 +129,24 @@ L_STORE_UPVAL:
   NEXT();
 L_LOAD_GLOBAL: {
   Value v = globals[ip->x];
-  if (v.is_undefined()) {
-    SYNC();
-    vm.raise(ErrorKind::UndefinedVariable, "undefined variable '" + vm.global_name(ip->x) + "'");
-    goto error;
-  }
+  if (v.is_undefined()) SLOW_PATH(LOAD_GLOBAL);  // raises
   *sp++ = v;
   NEXT();
 }
 L_STORE_GLOBAL:
-  if (globals[ip->x].is_undefined()) {
-    SYNC();
-    vm.raise(ErrorKind::UndefinedVariable,
-             "assignment to '" + vm.global_name(ip->x) + "' before its declaration ran");
-    goto error;
-  }
+  if (globals[ip->x].is_undefined()) SLOW_PATH(STORE_GLOBAL);  // raises
   globals[ip->x] = *--sp;
   NEXT();
 L_DEFINE_GLOBAL:
   globals[ip->x] = *--sp;
   NEXT();
 
-// Arithmetic: int and float fast paths inline, everything else through operators.cpp.
-#define BINARY_SLOW(fn)                    \
-  do {                                     \
-    SYNC();                                \
-    Value r;                               \
-    if (!fn(vm, sp[-2], sp[-1], r)) goto error; \
-    sp[-2] = r;                            \
-    --sp;                                  \
-    NEXT();                                \
+// Arithmetic: int and float fast paths inline, everything else through the opcode's semantics.
+#define BINARY_SLOW(op) \
+  do {                  \
+    SLOW_PATH(op);      \
+    --sp;               \
+    NEXT();             \
   } while (0)
 
 L_ADD: {
@@ -176,7 +163,7 @@ L_ADD: {
     --sp;
     NEXT();
   }
-  BINARY_SLOW(op_add);
+  BINARY_SLOW(ADD);
 }
 L_SUB: {
   Value a = sp[-2], b = sp[-1];
@@ -192,7 +179,7 @@ L_SUB: {
     --sp;
     NEXT();
   }
-  BINARY_SLOW(op_sub);
+  BINARY_SLOW(SUB);
 }
 L_MUL: {
   Value a = sp[-2], b = sp[-1];
@@ -208,10 +195,10 @@ L_MUL: {
     --sp;
     NEXT();
   }
-  BINARY_SLOW(op_mul);
+  BINARY_SLOW(MUL);
 }
 L_DIV:
-  BINARY_SLOW(op_div);
+  BINARY_SLOW(DIV);
 L_MOD: {
   Value a = sp[-2], b = sp[-1];
   if (a.is_int() && b.is_int() && b.as_int() > 0) {
@@ -219,27 +206,19 @@ L_MOD: {
     --sp;
     NEXT();
   }
-  BINARY_SLOW(op_mod);
+  BINARY_SLOW(MOD);
 }
-L_NEG: {
-  SYNC();
-  Value r;
-  if (!op_neg(vm, sp[-1], r)) goto error;
-  sp[-1] = r;
+L_NEG:
+  SLOW_PATH(NEG);
   NEXT();
-}
-L_POS: {
-  SYNC();
-  Value r;
-  if (!op_pos(vm, sp[-1], r)) goto error;
-  sp[-1] = r;
+L_POS:
+  SLOW_PATH(POS);
   NEXT();
-}
 L_NOT:
   sp[-1] = Value::boolean(!sp[-1].truthy());
   NEXT();
 
-#define COMPARE(cmp, fn)                                         \
+#define COMPARE(cmp, op)                                         \
   do {                                                           \
     Value a = sp[-2], b = sp[-1];                                \
     if (a.is_int() && b.is_int()) {                              \
@@ -247,17 +226,17 @@ L_NOT:
       --sp;                                                      \
       NEXT();                                                    \
     }                                                            \
-    BINARY_SLOW(fn);                                             \
+    BINARY_SLOW(op);                                             \
   } while (0)
 
 L_LT:
-  COMPARE(<, op_lt);
+  COMPARE(<, LT);
 L_LE:
-  COMPARE(<=, op_le);
+  COMPARE(<=, LE);
 L_GT:
-  COMPARE(>, op_gt);
+  COMPARE(>, GT);
 L_GE:
-  COMPARE(>=, op_ge);
+  COMPARE(>=, GE);
 L_EQ:
   sp[-2] = Value::boolean(values_equal(sp[-2], sp[-1]));
   --sp;
@@ -268,13 +247,10 @@ L_NE:
   NEXT();
 
 // Peephole forms: the same semantics as their two-instruction expansions.
-#define BINARY_INT_SLOW(fn)                                     \
-  do {                                                          \
-    SYNC();                                                     \
-    Value r;                                                    \
-    if (!fn(vm, sp[-1], Value::integer(ip->x), r)) goto error;  \
-    sp[-1] = r;                                                 \
-    NEXT();                                                     \
+#define BINARY_INT_SLOW(op) \
+  do {                      \
+    SLOW_PATH(op);          \
+    NEXT();                 \
   } while (0)
 L_ADD_INT: {
   Value a = sp[-1];
@@ -285,7 +261,7 @@ L_ADD_INT: {
       NEXT();
     }
   }
-  BINARY_INT_SLOW(op_add);
+  BINARY_INT_SLOW(ADD_INT);
 }
 L_SUB_INT: {
   Value a = sp[-1];
@@ -296,7 +272,7 @@ L_SUB_INT: {
       NEXT();
     }
   }
-  BINARY_INT_SLOW(op_sub);
+  BINARY_INT_SLOW(SUB_INT);
 }
 L_MOD_INT: {
   Value a = sp[-1];
@@ -306,7 +282,7 @@ L_MOD_INT: {
     sp[-1] = Value::integer(n == int32_t(n) ? int64_t(int32_t(n) % ip->x) : n % ip->x);
     NEXT();
   }
-  BINARY_INT_SLOW(op_mod);
+  BINARY_INT_SLOW(MOD_INT);
 }
 
 L_INC_LOCAL: {
@@ -318,24 +294,20 @@ L_INC_LOCAL: {
       NEXT();
     }
   }
-  SYNC();
-  Value r;
-  if (!op_add(vm, *slot, Value::integer(ip->x), r)) goto error;
-  *slot = r;
+  SLOW_PATH(INC_LOCAL);
   NEXT();
 }
 
-#define COMPARE_JUMP(cmp, fn)                                    \
+#define COMPARE_JUMP(cmp)                                        \
   do {                                                           \
     Value a = sp[-2], b = sp[-1];                                \
     bool taken;                                                  \
     if (a.is_int() && b.is_int()) {                              \
       taken = !(a.as_int() cmp b.as_int());                      \
     } else {                                                     \
-      SYNC();                                                    \
-      Value r;                                                   \
-      if (!fn(vm, a, b, r)) goto error;                          \
-      taken = !r.truthy();                                       \
+      int t = branch_semantics(&vm, sp, ip);                     \
+      if (t < 0) goto error;                                     \
+      taken = t != 0;                                            \
     }                                                            \
     sp -= 2;                                                     \
     if (taken) {                                                 \
@@ -345,13 +317,13 @@ L_INC_LOCAL: {
     NEXT();                                                      \
   } while (0)
 L_JUMP_UNLESS_LT:
-  COMPARE_JUMP(<, op_lt);
+  COMPARE_JUMP(<);
 L_JUMP_UNLESS_LE:
-  COMPARE_JUMP(<=, op_le);
+  COMPARE_JUMP(<=);
 L_JUMP_UNLESS_GT:
-  COMPARE_JUMP(>, op_gt);
+  COMPARE_JUMP(>);
 L_JUMP_UNLESS_GE:
-  COMPARE_JUMP(>=, op_ge);
+  COMPARE_JUMP(>=);
 L_JUMP_UNLESS_EQ: {
   bool eq = values_equal(sp[-2], sp[-1]);
   sp -= 2;
@@ -440,26 +412,14 @@ L_CALL: {
     sp = vm.sp;
     DISPATCH();
   }
-  if (is_obj_type(callee, ObjType::Builtin)) {
-    Value r;
-    if (!as_builtin(callee)->fn(vm, callee_slot + 1, argc, r)) goto error;
-    sp = callee_slot;
-    *sp++ = r;
-    NEXT();
-  }
-  vm.raise(ErrorKind::NotCallable, std::string("cannot call a value of type ") + type_name(callee));
-  goto error;
-}
-L_CALL_METHOD: {
-  int argc = ip->y;
-  Value* recv = sp - argc - 1;
-  SYNC();
-  Value r;
-  if (!call_method(vm, as_symbol(consts[ip->x]), recv, argc, r)) goto error;
-  sp = recv;
-  *sp++ = r;
+  SLOW_PATH(CALL);  // a builtin, or not callable
+  sp = callee_slot + 1;
   NEXT();
 }
+L_CALL_METHOD:
+  SLOW_PATH(CALL_METHOD);
+  sp -= ip->y;
+  NEXT();
 L_RETURN: {
   Value r = sp[-1];
   bool entry = f->entry;
@@ -474,132 +434,54 @@ L_RETURN: {
   ip = f->pc + 1;
   DISPATCH();
 }
-L_CLOSURE: {
-  SYNC();
-  Proto* child = vm.program->protos[proto->children[ip->x]].get();
-  Closure* c = vm.heap.new_closure(child);
-  if (!c) {
-    vm.raise(ErrorKind::OutOfMemory, "heap limit exceeded");
-    goto error;
-  }
-  for (const UpvalDesc& u : child->upvals)
-    c->upvals.push_back(u.from_local ? as_cell(base[u.index]) : f->closure->upvals[u.index]);
-  *sp++ = Value::object(c);
+L_CLOSURE:
+  SLOW_PATH(CLOSURE);
+  ++sp;
   NEXT();
-}
-L_MAKE_ARRAY: {
-  SYNC();
-  int n = ip->x;
-  Array* a = vm.heap.new_array(size_t(n));
-  if (!a) {
-    vm.raise(ErrorKind::OutOfMemory, "heap limit exceeded");
-    goto error;
-  }
-  a->items.assign(sp - n, sp);
-  sp -= n;
-  *sp++ = Value::object(a);
+L_MAKE_ARRAY:
+  SLOW_PATH(MAKE_ARRAY);
+  sp -= ip->x - 1;
   NEXT();
-}
-L_MAKE_MAP: {
-  SYNC();
-  int n = ip->x;
-  // Account the entries first: note_growth may collect, and the new map is not rooted yet.
-  Map* m = vm.heap.note_growth(size_t(n) * sizeof(Map::Entry)) ? vm.heap.new_map() : nullptr;
-  if (!m) {
-    vm.raise(ErrorKind::OutOfMemory, "heap limit exceeded");
-    goto error;
-  }
-  Value* kv = sp - 2 * n;
-  for (int i = 0; i < n; i++) m->set(kv[2 * i], kv[2 * i + 1]);
-  sp = kv;
-  *sp++ = Value::object(m);
+L_MAKE_MAP:
+  SLOW_PATH(MAKE_MAP);
+  sp -= 2 * ip->x - 1;
   NEXT();
-}
-L_GET_PATH: {
-  SYNC();
-  Value r;
-  if (!path_get(vm, sp[-1], consts[ip->x], r)) goto error;
-  sp[-1] = r;
+L_GET_PATH:
+  SLOW_PATH(GET_PATH);
   NEXT();
-}
-L_SET_PATH: {
-  SYNC();
-  if (!path_set(vm, sp[-2], consts[ip->x], sp[-1])) goto error;
-  sp[-2] = sp[-1];
+L_SET_PATH:
+  SLOW_PATH(SET_PATH);
   --sp;
   NEXT();
-}
-L_FOR_PREP: {
-  SYNC();
-  if (!check_sequence(vm, sp[-1])) goto error;
-  base[ip->x] = sp[-1];
-  base[ip->x + 1] = Value::integer(0);
+L_FOR_PREP:
+  SLOW_PATH(FOR_PREP);
   --sp;
   NEXT();
-}
-L_RANGE_PREP: {
-  Value callee = sp[-3], a = sp[-2], b = sp[-1];
-  SYNC();
-  if (callee == vm.range_builtin) {
-    if (!a.is_int() || !b.is_int()) {
-      vm.raise(ErrorKind::TypeError, "range expects two ints");
-      goto error;
-    }
-    // Range mode: slot x holds the next int, slot x+1 the end.
-    base[ip->x] = a;
-    base[ip->x + 1] = b;
-    sp -= 3;
-    NEXT();
-  }
-  Value seq;
-  if (!call_value(vm, callee, sp - 2, 2, seq)) goto error;
-  sp = vm.sp;
-  if (!check_sequence(vm, seq)) goto error;
-  base[ip->x] = seq;
-  base[ip->x + 1] = Value::integer(0);
+L_RANGE_PREP:
+  SLOW_PATH(RANGE_PREP);
   sp -= 3;
   NEXT();
-}
-L_FOR_NEXT: {
-  Value* slots = base + ip->y;
-  if (slots[0].is_int()) {
-    int64_t cur = slots[0].as_int();
-    if (cur < slots[1].as_int()) {
-      *sp++ = slots[0];
-      slots[0] = Value::integer(cur + 1);
-      NEXT();
-    }
-  } else {
-    Array* a = as_array(slots[0]);
-    int64_t i = slots[1].as_int();
-    if (size_t(i) < a->items.size()) {
-      *sp++ = a->items[size_t(i)];
-      slots[1] = Value::integer(i + 1);
-      NEXT();
-    }
+L_FOR_NEXT:
+  if (for_next_step(base + ip->y, sp)) {
+    ++sp;
+    NEXT();
   }
   ip = proto->code.data() + ip->x;
   DISPATCH();
-}
 L_THROW:
-  SYNC();
-  vm.raise_throw(sp[-1]);
-  goto error;
+  SLOW_PATH(THROW);  // always raises
 
 error:
   // Unwind: the innermost handler covering the failing instruction in this frame or a caller.
+  f->pc = ip;
   for (;;) {
-    if (vm.error.line == 0) vm.error.line = proto->lines[size_t(ip - proto->code.data())];
-    if (const Handler* h = find_handler(*proto, int32_t(ip - proto->code.data()))) {
-      sp = base + proto->nslots + h->depth;
-      vm.sp = sp;
-      *sp++ = vm.take_error_value();
-      ip = proto->code.data() + h->target;
+    bool entry = false;
+    int32_t target = unwind_frame(vm, &entry);
+    if (target >= 0) {
+      sp = vm.sp;
+      ip = proto->code.data() + target;
       DISPATCH();
     }
-    bool entry = f->entry;
-    vm.sp = base - 1;
-    vm.frames.pop_back();
     if (entry) return false;
     LOAD_FRAME();
     ip = f->pc;
@@ -614,6 +496,7 @@ error:
 #undef consts
 #undef globals
 #undef BINARY_INT_SLOW
+#undef SLOW_PATH
 }
 
 }  // namespace

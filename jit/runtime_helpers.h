@@ -1,18 +1,18 @@
-// C++ functions that compiled code calls for everything it does not do inline. Each one first
-// publishes the JIT frame's state to the VM (operand stack top and current instruction), so the
-// collector sees every live value and errors carry the right line, then runs exactly the
-// interpreter's semantics (operators.cpp, collections.cpp, push_call_frame).
+// The C++ entry points compiled code calls for everything it does not do inline. They are the
+// interpreter's own opcode semantics (interp/op_semantics.h), under the names and integer return
+// conventions the emitted code expects: no opcode is implemented twice.
 #pragma once
+#include "interp/op_semantics.h"
 #include "interp/vm.h"
 
 namespace gene::jit {
 
 // `sp` is the operand stack top before the instruction at `ip`; results are written where the
 // interpreter would leave them. Return false after raising (the caller jumps to its unwinder).
-using OpHelper = bool (*)(VM* vm, Value* sp, const Instr* ip);
+using OpHelper = OpSemantics;
 bool h_call(VM* vm, Value* sp, const Instr* ip);
 // The helper with the full semantics of a non-branching instruction (nullptr: always inline).
-OpHelper op_helper(Op op);
+inline OpHelper op_helper(Op op) { return op_semantics(op); }
 int h_branch(VM* vm, Value* sp, const Instr* ip);    // jump_unless_*: 1 jump, 0 fall through, -1 error
 int h_for_next(VM* vm, Value* sp, const Instr* ip);  // 1 element pushed, 0 sequence done
 // Finds the handler for the pending error in the top frame: returns its target instruction with
