@@ -58,6 +58,9 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   run->add_flag("--dump-asm", jit.dump_asm, "Print each compiled unit's bytecode next to its machine code (stderr)");
   run->add_flag("--jit-stats", jit.stats, "Print JIT statistics to stderr at exit");
+  bool dump_feedback = false;
+  run->add_flag("--dump-feedback", dump_feedback,
+                "Print each unit's type feedback (operand kinds and callees per site) to stderr at exit");
   run->add_flag("--perf-map", jit.perf_map,
                 "Write /tmp/perf-<pid>.map naming compiled code for Linux perf (JIT tiers)");
   run->add_option("--outcome", outcome_path, "Also write the outcome as JSON to this file (for the harness)");
@@ -103,6 +106,7 @@ int main(int argc, char** argv) {
 
   gene::RunOptions opts;
   opts.vm = vmo;
+  opts.dump_feedback = dump_feedback;
   gene::TierSessionPtr session = gene::configure_tier(tier, jit, opts);
   gene::RunOutcome o = gene::run_source(file, source, opts, stdout);
   if (o.exit_status == gene::kExitOk && print_result) {

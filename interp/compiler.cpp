@@ -150,22 +150,14 @@ class Compiler {
         return true;
       }
     }
+    // The pairs come from the opcode table's base column (fused_immediate / fused_branch).
     Op fused = op;
-    if (prev.op == Op::INT && (op == Op::ADD || op == Op::SUB || op == Op::MOD)) {
-      if (op == Op::MOD && prev.x <= 0) return false;  // keep the zero/sign cases on the generic path
-      fused = op == Op::ADD ? Op::ADD_INT : op == Op::SUB ? Op::SUB_INT : Op::MOD_INT;
+    if (prev.op == Op::INT && (fused = fused_immediate(op)) != op) {
+      // mod_int: keep the zero/sign divisor cases on the generic path.
+      if (op_info(fused).check == OperandCheck::PositiveDivisor && prev.x <= 0) return false;
       x = prev.x;
-    } else if (op == Op::JUMP_IF_FALSE) {
-      switch (prev.op) {
-        case Op::NOT: fused = Op::JUMP_IF_TRUE; break;  // (if (not c) ...)
-        case Op::LT: fused = Op::JUMP_UNLESS_LT; break;
-        case Op::LE: fused = Op::JUMP_UNLESS_LE; break;
-        case Op::GT: fused = Op::JUMP_UNLESS_GT; break;
-        case Op::GE: fused = Op::JUMP_UNLESS_GE; break;
-        case Op::EQ: fused = Op::JUMP_UNLESS_EQ; break;
-        case Op::NE: fused = Op::JUMP_UNLESS_NE; break;
-        default: return false;
-      }
+    } else if (op == Op::JUMP_IF_FALSE && (fused = fused_branch(prev.op)) != prev.op) {
+      // lt; jump_if_false -> jump_unless_lt, ...; not; jump_if_false -> jump_if_true.
     } else {
       return false;
     }

@@ -2,8 +2,9 @@
 
 #include "interp/collections.h"
 #include "interp/object.h"
-#include "interp/op_semantics.h"
+#include "interp/op_semantics_impl.h"
 #include "interp/operators.h"
+#include "interp/type_feedback.h"
 
 namespace gene {
 
@@ -29,9 +30,11 @@ bool push_call_frame(VM& vm, Closure* c, Value* callee_slot, int argc, bool entr
 
 namespace {
 
-// The dispatch loop, instantiated twice: kCount adds a per-opcode execution counter (for the
+// The dispatch loop, instantiated three times: kFeedback records type feedback (type_feedback.h)
+// for the speculating tiers, only when a JIT tier or --dump-feedback asks for it (the
+// interpreter alone pays nothing); kCount adds a per-opcode execution counter (for the
 // harness's opcode coverage) without costing the normal loop anything.
-template <bool kCount>
+template <bool kCount, bool kFeedback>
 bool run_loop(VM& vm) {
   static void* const kLabels[] = {
 #define GENE_OP_LABEL(name, ...) &&L_##name,
@@ -62,10 +65,14 @@ bool run_loop(VM& vm) {
     ++ip;      \
     DISPATCH(); \
   } while (0)
+#define FEEDBACK(kinds)                              \
+  do {                                               \
+    if constexpr (kFeedback) record_feedback(ip, kinds); \
+  } while (0)
 // The opcode's full semantics (op_semantics.h), which reads and writes the operands in place.
 #define SLOW_PATH(op)                               \
   do {                                              \
-    if (!kOpSemantics[int(Op::op)](&vm, sp, ip)) goto error; \
+    if (!sem::op(&vm, sp, ip)) goto error; \
   } while (0)
 #define LOAD_FRAME()                    \
   do {                                  \
@@ -152,6 +159,7 @@ L_DEFINE_GLOBAL:
 L_ADD: {
   Value a = sp[-2], b = sp[-1];
   if (a.is_int() && b.is_int()) {
+    FEEDBACK(kSeenInt);
     int64_t r = a.as_int() + b.as_int();
     if (int_fits(r)) {
       sp[-2] = Value::integer(r);
@@ -159,6 +167,7 @@ L_ADD: {
       NEXT();
     }
   } else if (a.is_double() && b.is_double()) {
+    FEEDBACK(kSeenFloat);
     sp[-2] = Value::number(a.as_double() + b.as_double());
     --sp;
     NEXT();
@@ -168,6 +177,7 @@ L_ADD: {
 L_SUB: {
   Value a = sp[-2], b = sp[-1];
   if (a.is_int() && b.is_int()) {
+    FEEDBACK(kSeenInt);
     int64_t r = a.as_int() - b.as_int();
     if (int_fits(r)) {
       sp[-2] = Value::integer(r);
@@ -175,6 +185,7 @@ L_SUB: {
       NEXT();
     }
   } else if (a.is_double() && b.is_double()) {
+    FEEDBACK(kSeenFloat);
     sp[-2] = Value::number(a.as_double() - b.as_double());
     --sp;
     NEXT();
@@ -184,6 +195,7 @@ L_SUB: {
 L_MUL: {
   Value a = sp[-2], b = sp[-1];
   if (a.is_int() && b.is_int()) {
+    FEEDBACK(kSeenInt);
     int64_t r;
     if (!__builtin_mul_overflow(a.as_int(), b.as_int(), &r) && int_fits(r)) {
       sp[-2] = Value::integer(r);
@@ -191,6 +203,7 @@ L_MUL: {
       NEXT();
     }
   } else if (a.is_double() && b.is_double()) {
+    FEEDBACK(kSeenFloat);
     sp[-2] = Value::number(a.as_double() * b.as_double());
     --sp;
     NEXT();
@@ -202,6 +215,7 @@ L_DIV:
 L_MOD: {
   Value a = sp[-2], b = sp[-1];
   if (a.is_int() && b.is_int() && b.as_int() > 0) {
+    FEEDBACK(kSeenInt);
     sp[-2] = Value::integer(a.as_int() % b.as_int());
     --sp;
     NEXT();
@@ -222,6 +236,7 @@ L_NOT:
   do {                                                           \
     Value a = sp[-2], b = sp[-1];                                \
     if (a.is_int() && b.is_int()) {                              \
+      FEEDBACK(kSeenInt);                              \
       sp[-2] = Value::boolean(a.as_int() cmp b.as_int());        \
       --sp;                                                      \
       NEXT();                                                    \
@@ -238,10 +253,12 @@ L_GT:
 L_GE:
   COMPARE(>=, GE);
 L_EQ:
+  FEEDBACK(uint8_t(feedback_kind(sp[-2]) | feedback_kind(sp[-1])));
   sp[-2] = Value::boolean(values_equal(sp[-2], sp[-1]));
   --sp;
   NEXT();
 L_NE:
+  FEEDBACK(uint8_t(feedback_kind(sp[-2]) | feedback_kind(sp[-1])));
   sp[-2] = Value::boolean(!values_equal(sp[-2], sp[-1]));
   --sp;
   NEXT();
@@ -255,6 +272,7 @@ L_NE:
 L_ADD_INT: {
   Value a = sp[-1];
   if (a.is_int()) {
+    FEEDBACK(kSeenInt);
     int64_t r = a.as_int() + ip->x;
     if (int_fits(r)) {
       sp[-1] = Value::integer(r);
@@ -266,6 +284,7 @@ L_ADD_INT: {
 L_SUB_INT: {
   Value a = sp[-1];
   if (a.is_int()) {
+    FEEDBACK(kSeenInt);
     int64_t r = a.as_int() - ip->x;
     if (int_fits(r)) {
       sp[-1] = Value::integer(r);
@@ -277,6 +296,7 @@ L_SUB_INT: {
 L_MOD_INT: {
   Value a = sp[-1];
   if (a.is_int()) {  // the compiler only fuses positive divisors
+    FEEDBACK(kSeenInt);
     int64_t n = a.as_int();
     // A 32-bit divide is several times cheaper than a 64-bit one and exact when n fits.
     sp[-1] = Value::integer(n == int32_t(n) ? int64_t(int32_t(n) % ip->x) : n % ip->x);
@@ -288,6 +308,7 @@ L_MOD_INT: {
 L_INC_LOCAL: {
   Value* slot = base + ip->y;
   if (slot->is_int()) {
+    FEEDBACK(kSeenInt);
     int64_t r = slot->as_int() + ip->x;
     if (int_fits(r)) {
       *slot = Value::integer(r);
@@ -303,6 +324,7 @@ L_INC_LOCAL: {
     Value a = sp[-2], b = sp[-1];                                \
     bool taken;                                                  \
     if (a.is_int() && b.is_int()) {                              \
+      FEEDBACK(kSeenInt);                              \
       taken = !(a.as_int() cmp b.as_int());                      \
     } else {                                                     \
       int t = branch_semantics(&vm, sp, ip);                     \
@@ -325,6 +347,7 @@ L_JUMP_UNLESS_GT:
 L_JUMP_UNLESS_GE:
   COMPARE_JUMP(>=);
 L_JUMP_UNLESS_EQ: {
+  FEEDBACK(uint8_t(feedback_kind(sp[-2]) | feedback_kind(sp[-1])));
   bool eq = values_equal(sp[-2], sp[-1]);
   sp -= 2;
   if (!eq) {
@@ -334,6 +357,7 @@ L_JUMP_UNLESS_EQ: {
   NEXT();
 }
 L_JUMP_UNLESS_NE: {
+  FEEDBACK(uint8_t(feedback_kind(sp[-2]) | feedback_kind(sp[-1])));
   bool eq = values_equal(sp[-2], sp[-1]);
   sp -= 2;
   if (eq) {
@@ -397,6 +421,7 @@ L_CALL: {
   Value callee = *callee_slot;
   SYNC();
   if (is_obj_type(callee, ObjType::Closure)) {
+    if constexpr (kFeedback) record_callee(proto->callees, size_t(ip - proto->code.data()), as_closure(callee)->proto);
     if (vm.hooks.on_call) {
       if (NativeEntry code = vm.hooks.on_call(vm, as_closure(callee)->proto)) {
         if (!push_call_frame(vm, as_closure(callee), callee_slot, argc, true)) goto error;
@@ -412,12 +437,15 @@ L_CALL: {
     sp = vm.sp;
     DISPATCH();
   }
-  SLOW_PATH(CALL);  // a builtin, or not callable
+  if constexpr (kFeedback) record_call_feedback(&vm, ip, callee);
+  if (!sem_impl::call_non_closure(&vm, callee_slot, argc)) goto error;
   sp = callee_slot + 1;
   NEXT();
 }
 L_CALL_METHOD:
-  SLOW_PATH(CALL_METHOD);
+  FEEDBACK(feedback_kind(sp[-1 - ip->y]));
+  SYNC();
+  if (!sem_impl::call_method_with(&vm, sp, ip, consts)) goto error;
   sp -= ip->y;
   NEXT();
 L_RETURN: {
@@ -447,10 +475,14 @@ L_MAKE_MAP:
   sp -= 2 * ip->x - 1;
   NEXT();
 L_GET_PATH:
-  SLOW_PATH(GET_PATH);
+  FEEDBACK(feedback_kind(sp[-1]));
+  SYNC();
+  if (!sem_impl::get_path_with(&vm, sp, ip, consts)) goto error;
   NEXT();
 L_SET_PATH:
-  SLOW_PATH(SET_PATH);
+  FEEDBACK(feedback_kind(sp[-2]));
+  SYNC();
+  if (!sem_impl::set_path_with(&vm, sp, ip, consts)) goto error;
   --sp;
   NEXT();
 L_FOR_PREP:
@@ -497,11 +529,15 @@ error:
 #undef globals
 #undef BINARY_INT_SLOW
 #undef SLOW_PATH
+#undef FEEDBACK
 }
 
 }  // namespace
 
-bool interpret(VM& vm) { return vm.op_counts ? run_loop<true>(vm) : run_loop<false>(vm); }
+bool interpret(VM& vm) {
+  if (vm.op_counts) return run_loop<true, true>(vm);
+  return vm.opts.type_feedback ? run_loop<false, true>(vm) : run_loop<false, false>(vm);
+}
 
 bool call_value(VM& vm, Value callee, const Value* args, int argc, Value& result) {
   if (is_obj_type(callee, ObjType::Builtin)) {

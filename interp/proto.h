@@ -41,16 +41,14 @@ struct Proto {
   std::vector<Handler> handlers;
   std::vector<int32_t> children;  // CLOSURE operand -> index in Program::protos
   int id = 0;                     // index in Program::protos
+  // Call-site feedback per instruction (type_feedback.h): the callee seen (a Proto for a
+  // closure, the Builtin object for a builtin), kMegamorphic after a second one. Sized once
+  // the unit is verified.
+  std::vector<const void*> callees;
 
-  // Tiering state, maintained by the profiler through VM hooks (the interpreter never reads it).
-  uint32_t call_count = 0;
-  uint32_t loop_count = 0;
-  void* jit_entry = nullptr;   // NativeEntry once compiled
-  // Filled when compiled, read by compiled callers' inline call sequence.
-  const Instr* code_begin = nullptr;
-  const void* jit_body = nullptr;  // the unit's code for compiled callers (see baseline_compiler.h)
-  int32_t frame_bytes = 0;      // (nslots + max_stack + 1) * 8: value stack a call needs
-  bool jit_disabled = false;    // compilation failed (code cache full): stay interpreted
+  // The JIT's per-unit state (jit/unit_state.h), owned by the tier manager through the VM
+  // hooks; the interpreter never looks inside.
+  void* jit_unit = nullptr;
 };
 
 // A unit's name for listings and profiles: "<fn>" for an anonymous function.

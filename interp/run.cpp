@@ -10,6 +10,7 @@
 #include "interp/gbc_loader.h"
 #include "interp/interpreter.h"
 #include "interp/reader.h"
+#include "interp/type_feedback.h"
 #include "interp/verifier.h"
 
 namespace gene {
@@ -18,7 +19,9 @@ namespace {
 
 RunOutcome run_here(const std::string& file, const std::string& source, const RunOptions& opts, FILE* out) {
   RunOutcome o;
-  VM vm(opts.vm);
+  VMOptions vm_opts = opts.vm;
+  if (opts.dump_feedback) vm_opts.type_feedback = true;
+  VM vm(vm_opts);
   vm.out_file = out;
   vm.op_counts = opts.op_counts;
   NodeList forms;
@@ -51,6 +54,7 @@ RunOutcome run_here(const std::string& file, const std::string& source, const Ru
     }
     return o;
   }
+  prepare_feedback(prog);
   if (opts.setup_tier) opts.setup_tier(vm, opts.tier_ctx);
   Value result;
   bool ok = run_program(vm, prog, result);
@@ -71,6 +75,7 @@ RunOutcome run_here(const std::string& file, const std::string& source, const Ru
   vm.flush();
   if (!out) o.stdout_text = std::move(vm.out);
   o.heap = vm.heap.stats();
+  if (opts.dump_feedback) std::fputs(dump_feedback(vm, prog).c_str(), stderr);
   if (opts.collect_stats) opts.collect_stats(opts.tier_ctx, o.engine_stats);
   return o;
 }

@@ -19,6 +19,7 @@ struct RunOptions {
   // After the run: the tier's figures (functions compiled, code bytes, ...) for reports.
   void (*collect_stats)(void* ctx, std::vector<std::pair<std::string, double>>& out) = nullptr;
   void* tier_ctx = nullptr;
+  bool dump_feedback = false;     // print every unit's type feedback to stderr after the run
   uint64_t* op_counts = nullptr;  // kOpCount counters to add executed instructions to (coverage)
 };
 

@@ -2,6 +2,7 @@
 
 #include <vector>
 
+#include "interp/control_flow.h"
 #include "interp/object.h"
 #include "interp/vm.h"
 
@@ -24,27 +25,77 @@ enum SlotState : uint8_t {
   kIterAux,  // the slot after kIter: index or end
 };
 
-struct State {
-  bool seen = false;
-  int depth = 0;
-  std::vector<uint8_t> slots;
-};
-
 class UnitVerifier {
  public:
   UnitVerifier(const VM& vm, const Program& prog, const Proto& p, VerifyError& err)
       : vm_(vm), prog_(prog), p_(p), err_(err) {}
 
+  // Static checks, then the stack discipline (analyze_flow), then the slot discipline (cells,
+  // loop state) as a forward dataflow over the blocks analyze_flow found.
   bool run() {
     if (!structure()) return false;
-    std::vector<State> states(p_.code.size());
-    states[0].seen = true;
-    states[0].slots.assign(size_t(p_.nslots), kAny);
-    std::vector<int> work = {0};
-    while (!work.empty()) {
-      int pc = work.back();
-      work.pop_back();
-      if (!step(pc, states, work)) return false;
+    ControlFlow cf;
+    if (!analyze_flow(p_, cf, err_)) return false;
+    return slots(cf);
+  }
+
+  // The dataflow client (control_flow.h): the states of the tracked slots only. A slot no cell,
+  // loop or capture instruction names is always kAny, so it is left out; code with many plain
+  // locals costs nothing here (per-block states over all nslots made this quadratic).
+  using State = std::vector<uint8_t>;
+
+  bool join(State& into, bool first, const State& from, EdgeKind, int) {
+    if (first) {
+      into = from;
+      return true;
+    }
+    bool changed = false;
+    for (size_t i = 0; i < into.size(); i++)
+      if (into[i] != from[i] && into[i] != kAny) {
+        into[i] = kAny;
+        changed = true;
+      }
+    return changed;
+  }
+
+  bool step(int pc, State& s) {
+    const Instr& in = p_.code[size_t(pc)];
+    const OpInfo& info = op_info(in.op);
+    const int32_t x = local_operand(in);
+    switch (info.slot) {
+      case SlotUse::None:
+      case SlotUse::Read: break;
+      case SlotUse::Cell:
+        if (at(s, x) != kCell)
+          return fail(pc, std::string(info.name) + " on slot " + std::to_string(x) + " which may not hold a cell");
+        break;
+      case SlotUse::Write:
+      case SlotUse::Update: clobber(s, x); break;
+      case SlotUse::MakeCell:
+        clobber(s, x);
+        set(s, x, kCell);
+        break;
+      case SlotUse::LoopPrep:
+        clobber(s, x);
+        clobber(s, x + 1);
+        set(s, x, kIter);
+        set(s, x + 1, kIterAux);
+        break;
+      case SlotUse::LoopStep:
+        if (at(s, x) != kIter)
+          return fail(pc, std::string(info.name) + " on slot " + std::to_string(x) + " not prepared by for_prep/range_prep");
+        break;
+    }
+    if (in.op == Op::CLOSURE) {
+      const Proto& child = *prog_.protos[size_t(p_.children[size_t(in.x)])];
+      for (const UpvalDesc& u : child.upvals) {
+        if (u.from_local) {
+          if (u.index >= p_.nslots || at(s, u.index) != kCell)
+            return fail(pc, "closure captures slot " + std::to_string(u.index) + " which may not hold a cell");
+        } else if (u.index >= p_.upvals.size()) {
+          return fail(pc, "closure captures upvalue " + std::to_string(u.index) + " which does not exist");
+        }
+      }
     }
     return true;
   }
@@ -70,35 +121,29 @@ class UnitVerifier {
       if (!operand_ok(pc, info.x, in.x) || !operand_ok(pc, info.y, in.y)) return false;
       if (info.y == Operand::None && in.y != 0) return fail(pc, std::string(info.name) + " takes no second operand");
       if (info.x == Operand::None && in.x != 0) return fail(pc, std::string(info.name) + " takes no operand");
-      switch (in.op) {
-        case Op::GET_PATH:
-        case Op::SET_PATH: {
+      switch (info.check) {
+        case OperandCheck::None: break;
+        case OperandCheck::PathKeyConst: {
           Value k = p_.consts[size_t(in.x)];
           if (!k.is_int() && !is_obj_type(k, ObjType::Symbol))
             return fail(pc, "path key constant must be an int or a symbol");
           break;
         }
-        case Op::CALL_METHOD:
+        case OperandCheck::SymbolConst:
           if (!is_obj_type(p_.consts[size_t(in.x)], ObjType::Symbol))
             return fail(pc, "method name constant must be a symbol");
           break;
-        case Op::FOR_PREP:
-        case Op::RANGE_PREP:
-          if (in.x + 1 >= p_.nslots) return fail(pc, "loop slots out of range");
+        case OperandCheck::LoopSlotPair:
+          if (local_operand(in) + 1 >= p_.nslots) return fail(pc, "loop slots out of range");
           break;
-        case Op::FOR_NEXT:
-          if (in.y + 1 >= p_.nslots) return fail(pc, "loop slots out of range");
+        case OperandCheck::PositiveDivisor:
+          if (in.x <= 0) return fail(pc, std::string(info.name) + " needs a positive divisor");
           break;
-        case Op::MOD_INT:
-          if (in.x <= 0) return fail(pc, "mod_int needs a positive divisor");
-          break;
-        case Op::CLOSURE: {
-          int child = p_.children[size_t(in.x)];
-          if (child <= 0 || size_t(child) >= prog_.protos.size())
-            return fail(pc, "closure of unit " + std::to_string(child) + " which does not exist");
-          break;
-        }
-        default: break;
+      }
+      if (in.op == Op::CLOSURE) {
+        int child = p_.children[size_t(in.x)];
+        if (child <= 0 || size_t(child) >= prog_.protos.size())
+          return fail(pc, "closure of unit " + std::to_string(child) + " which does not exist");
       }
     }
     for (size_t i = 0; i < p_.handlers.size(); i++) {
@@ -138,109 +183,64 @@ class UnitVerifier {
     return bad("operand");
   }
 
-  static void clobber(std::vector<uint8_t>& slots, int x) {
-    if (slots[size_t(x)] == kIter && x + 1 < int(slots.size())) slots[size_t(x) + 1] = kAny;
-    if (slots[size_t(x)] == kIterAux && x > 0) slots[size_t(x) - 1] = kAny;
-    slots[size_t(x)] = kAny;
+  // Numbers the slots the slot discipline is about: those a cell or loop instruction names (a
+  // loop's pair), and those a closure captures. False if no instruction checks a slot state.
+  bool track_slots() {
+    index_.assign(size_t(p_.nslots), -1);
+    int tracked = 0;
+    bool checks = false;
+    auto track = [&](int64_t s) {
+      if (s >= 0 && s < p_.nslots && index_[size_t(s)] < 0) index_[size_t(s)] = tracked++;
+    };
+    for (const Instr& in : p_.code) {
+      const OpInfo& info = op_info(in.op);
+      switch (info.slot) {
+        case SlotUse::Cell:
+        case SlotUse::LoopStep: checks = true; [[fallthrough]];
+        case SlotUse::MakeCell:
+        case SlotUse::LoopPrep:
+          track(local_operand(in));
+          if (info.slot == SlotUse::LoopPrep || info.slot == SlotUse::LoopStep) track(int64_t(local_operand(in)) + 1);
+          break;
+        default: break;
+      }
+      if (in.op == Op::CLOSURE) {
+        checks = true;
+        for (const UpvalDesc& u : prog_.protos[size_t(p_.children[size_t(in.x)])]->upvals)
+          if (u.from_local) track(u.index);
+      }
+    }
+    ntracked_ = tracked;
+    return checks;
   }
 
-  bool merge(int pc, int target, const State& s, std::vector<State>& states, std::vector<int>& work) {
-    State& t = states[size_t(target)];
-    if (!t.seen) {
-      t = s;
-      t.seen = true;
-      work.push_back(target);
-      return true;
-    }
-    if (t.depth != s.depth)
-      return fail(pc, "stack depth " + std::to_string(s.depth) + " differs from " + std::to_string(t.depth) +
-                          " at the merge point " + std::to_string(target));
-    bool changed = false;
-    for (size_t i = 0; i < t.slots.size(); i++)
-      if (t.slots[i] != s.slots[i] && t.slots[i] != kAny) {
-        t.slots[i] = kAny;
-        changed = true;
-      }
-    if (changed) work.push_back(target);
-    return true;
+  bool slots(const ControlFlow& cf) {
+    if (!track_slots()) return true;
+    return forward_dataflow(p_, cf, *this, State(size_t(ntracked_), kAny));
   }
 
-  bool step(int pc, std::vector<State>& states, std::vector<int>& work) {
-    const Instr& in = p_.code[size_t(pc)];
-    const OpInfo& info = op_info(in.op);
-    State s = states[size_t(pc)];
-    int pops = stack_pops(in);
-    if (s.depth < pops) return fail(pc, std::string(info.name) + " pops " + std::to_string(pops) + " values but the stack holds " + std::to_string(s.depth));
-
-    // An error here unwinds to the innermost handler covering pc, with this state's slots.
-    if (info.may_throw) {
-      if (const Handler* h = find_handler(p_, pc)) {
-        if (h->depth > s.depth) return fail(pc, "handler depth is above the stack at a throwing instruction");
-        State hs = s;
-        hs.depth = h->depth + 1;
-        if (!merge(pc, h->target, hs, states, work)) return false;
-      }
-    }
-
-    auto& slots = s.slots;
-    switch (in.op) {
-      case Op::LOAD_CELL:
-      case Op::STORE_CELL:
-        if (slots[size_t(in.x)] != kCell) return fail(pc, std::string(info.name) + " on slot " + std::to_string(in.x) + " which may not hold a cell");
-        break;
-      case Op::STORE_LOCAL: clobber(slots, in.x); break;
-      case Op::INC_LOCAL: clobber(slots, in.y); break;
-      case Op::MAKE_CELL:
-        clobber(slots, in.x);
-        slots[size_t(in.x)] = kCell;
-        break;
-      case Op::FOR_PREP:
-      case Op::RANGE_PREP:
-        clobber(slots, in.x);
-        clobber(slots, in.x + 1);
-        slots[size_t(in.x)] = kIter;
-        slots[size_t(in.x) + 1] = kIterAux;
-        break;
-      case Op::FOR_NEXT:
-        if (slots[in.y] != kIter) return fail(pc, "for_next on slot " + std::to_string(in.y) + " not prepared by for_prep/range_prep");
-        break;
-      case Op::CLOSURE: {
-        const Proto& child = *prog_.protos[size_t(p_.children[size_t(in.x)])];
-        for (const UpvalDesc& u : child.upvals) {
-          if (u.from_local) {
-            if (u.index >= p_.nslots || slots[u.index] != kCell)
-              return fail(pc, "closure captures slot " + std::to_string(u.index) + " which may not hold a cell");
-          } else if (u.index >= p_.upvals.size()) {
-            return fail(pc, "closure captures upvalue " + std::to_string(u.index) + " which does not exist");
-          }
-        }
-        break;
-      }
-      default: break;
-    }
-
-    int before = s.depth;
-    s.depth = before - pops + info.pushes;
-    if (s.depth > p_.max_stack) return fail(pc, "stack depth " + std::to_string(s.depth) + " exceeds the declared maximum " + std::to_string(p_.max_stack));
-
-    if (info.x == Operand::Jump) {
-      State taken = s;
-      taken.depth = before + jump_edge_delta(in);
-      if (taken.depth < 0) return fail(pc, "jump pops more than the stack holds");
-      if (!merge(pc, in.x, taken, states, work)) return false;
-    }
-    bool falls_through = in.op != Op::JUMP && in.op != Op::LOOP && in.op != Op::RETURN && in.op != Op::THROW;
-    if (falls_through) {
-      if (pc + 1 >= int(p_.code.size())) return fail(pc, "execution falls off the end of the unit");
-      if (!merge(pc, pc + 1, s, states, work)) return false;
-    }
-    return true;
+  uint8_t at(const State& s, int32_t slot) const {
+    int32_t i = slot >= 0 && slot < p_.nslots ? index_[size_t(slot)] : -1;
+    return i < 0 ? uint8_t(kAny) : s[size_t(i)];
+  }
+  void set(State& s, int32_t slot, uint8_t v) const {
+    int32_t i = slot >= 0 && slot < p_.nslots ? index_[size_t(slot)] : -1;
+    if (i >= 0) s[size_t(i)] = v;
+  }
+  // Overwriting one slot of a loop's pair invalidates the other half too.
+  void clobber(State& s, int32_t x) const {
+    uint8_t old = at(s, x);
+    if (old == kIter) set(s, x + 1, kAny);
+    if (old == kIterAux) set(s, x - 1, kAny);
+    set(s, x, kAny);
   }
 
   const VM& vm_;
   const Program& prog_;
   const Proto& p_;
   VerifyError& err_;
+  std::vector<int32_t> index_;  // slot -> position in State, -1 untracked (always kAny)
+  int ntracked_ = 0;
 };
 
 }  // namespace

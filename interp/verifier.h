@@ -6,6 +6,8 @@
 //   * cell instructions only touch slots that hold a cell on every path (so LOAD_CELL never
 //     sees a plain value), and FOR_NEXT only runs on slots FOR_PREP/RANGE_PREP prepared;
 //   * execution never falls off the end of a unit; handler ranges are well nested.
+// The stack part is interp/control_flow.h's analyze_flow, which later analyses of verified code
+// call to get the unit's blocks and depths; the slot part is a forward_dataflow over them.
 #pragma once
 #include <string>
 

@@ -20,6 +20,7 @@ struct VMOptions {
   int max_depth = 10000;
   bool gc_stress = false;
   size_t max_heap = 0;  // bytes, 0 = unlimited
+  bool type_feedback = false;  // the interpreter records type feedback (JIT tiers, --dump-feedback)
 };
 
 struct Frame {

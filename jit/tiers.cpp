@@ -2,14 +2,14 @@
 
 #include <cstdio>
 
-#include "jit/profiler.h"
+#include "jit/tier_manager.h"
 
 namespace gene {
 
 struct TierSession {
   std::string tier;
   JitOptions options;
-  std::unique_ptr<jit::JitState> jit;  // null for the interpreter
+  std::unique_ptr<jit::TierManager> jit;  // null for the interpreter
 };
 
 void TierSessionDeleter::operator()(TierSession* s) const { delete s; }
@@ -28,10 +28,12 @@ TierSessionPtr configure_tier(const std::string& tier, const JitOptions& jit, Ru
   opts.collect_stats = nullptr;
   opts.tier_ctx = s.get();
   if (!is_jit_tier(tier)) return s;
-  uint32_t call_threshold = jit::kDefaultCallThreshold, loop_threshold = jit::kDefaultLoopThreshold;
-  if (jit.threshold >= 0) call_threshold = loop_threshold = uint32_t(jit.threshold);
-  if (jit.eager) call_threshold = loop_threshold = 0;
-  s->jit = std::make_unique<jit::JitState>(jit.code_cache_mb << 20, call_threshold, loop_threshold, jit.dump_asm);
+  jit::TierPolicy policy;
+  policy.highest = jit::Tier::Baseline;  // today the highest tier of both "baseline" and "auto"
+  if (jit.threshold >= 0) policy.call_threshold = policy.loop_threshold = uint32_t(jit.threshold);
+  if (jit.eager) policy.call_threshold = policy.loop_threshold = 0;
+  policy.dump_asm = jit.dump_asm;
+  s->jit = std::make_unique<jit::TierManager>(jit.code_cache_mb << 20, policy);
   if (jit.perf_map && !s->jit->enable_perf_map())
     std::fprintf(stderr, "warning: --perf-map: cannot write %s; running without it\n", s->jit->perf_map().path().c_str());
   opts.setup_tier = [](VM& vm, void* ctx) { static_cast<TierSession*>(ctx)->jit->attach(vm); };
@@ -43,7 +45,7 @@ TierSessionPtr configure_tier(const std::string& tier, const JitOptions& jit, Ru
     out.emplace_back("code_bytes", double(st.code_bytes));
     out.emplace_back("compile_us", double(total) / 1000.0);
     out.emplace_back("osr_entries", double(st.osr_entries));
-    out.emplace_back("deopts", 0.0);  // the baseline tier never speculates, so never deoptimizes
+    out.emplace_back("deopts", double(st.deopts));
   };
   return s;
 }

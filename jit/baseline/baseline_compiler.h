@@ -11,7 +11,7 @@
 //
 // Each unit has two entries: the native one (a NativeEntry, for the interpreter and helpers)
 // saves registers and calls the body; compiled callers push the frame record inline and call
-// Proto::jit_body directly.
+// the unit's body (UnitState::body, jit/unit_state.h) directly.
 #pragma once
 #include <cstdint>
 #include <string>
@@ -19,33 +19,12 @@
 
 #include "interp/proto.h"
 #include "interp/vm.h"
+#include "jit/compiled_code.h"
 #include "jit/exec_memory.h"
 
 namespace gene::jit {
 
-// A slow path emitted after the main code, and the instruction it belongs to.
-struct OutOfLineCode {
-  uint32_t pc;
-  uint32_t offset;
-};
-
-struct CompiledCode {
-  CodeBlock block;
-  NativeEntry entry = nullptr;
-  std::vector<uint32_t> pc_offsets;  // machine-code offset of each bytecode instruction
-  uint32_t main_end = 0;             // end of the instructions' main code
-  std::vector<OutOfLineCode> out_of_line;
-  uint32_t unwinder_begin = 0;       // end of the slow paths
-  std::vector<uint32_t> path_cache;  // entry position last found, per symbol-path site
-  uint64_t compile_ns = 0;
-};
-
-enum class CompileStatus : uint8_t { Ok, CodeCacheFull, EncoderError };
-
 CompileStatus compile_baseline(VM& vm, const Proto& p, CodeCache& cache, CompiledCode& out);
-
-// True if the baseline compiler has an emitter for `op` (a test enumerates the opcode table).
-bool baseline_handles(Op op);
 
 // Bytecode next to its machine code, for --dump-asm.
 std::string dump_baseline(const VM& vm, const Proto& p, const CompiledCode& code);

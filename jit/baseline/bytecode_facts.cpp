@@ -1,40 +1,32 @@
 #include "jit/baseline/bytecode_facts.h"
 
+#include <utility>
+
+#include "interp/control_flow.h"
+
 namespace gene::jit {
 
+// Both run analyze_flow on code the verifier accepted, so it cannot fail here; if it somehow
+// did, every instruction reads as unreachable and a target (the safe answers).
 std::vector<int> operand_depths(const Proto& p) {
-  std::vector<int> depth(p.code.size(), -1);
-  std::vector<int> work = {0};
-  depth[0] = 0;
-  auto reach = [&](int pc, int d) {
-    if (depth[size_t(pc)] < 0) {
-      depth[size_t(pc)] = d;
-      work.push_back(pc);
-    }
-  };
-  while (!work.empty()) {
-    int pc = work.back();
-    work.pop_back();
-    const Instr& in = p.code[size_t(pc)];
-    int d = depth[size_t(pc)];
-    const OpInfo& info = op_info(in.op);
-    if (info.may_throw)
-      if (const Handler* h = find_handler(p, pc)) reach(h->target, h->depth + 1);
-    if (info.x == Operand::Jump) reach(in.x, d + jump_edge_delta(in));
-    if (falls_through(in.op))
-      reach(pc + 1, d - stack_pops(in) + info.pushes);
-  }
-  return depth;
+  ControlFlow cf;
+  VerifyError err;
+  if (!analyze_flow(p, cf, err)) return std::vector<int>(p.code.size(), -1);
+  return std::move(cf.depth);  // int32_t is int here
 }
 
 std::vector<bool> branch_targets(const Proto& p) {
-  std::vector<bool> t(p.code.size(), false);
-  for (const Instr& in : p.code)
-    if (op_info(in.op).x == Operand::Jump) t[size_t(in.x)] = true;
-  for (const Handler& h : p.handlers) t[size_t(h.target)] = true;
+  ControlFlow cf;
+  VerifyError err;
+  if (!analyze_flow(p, cf, err)) return std::vector<bool>(p.code.size(), true);
+  std::vector<bool> t(p.code.size());
+  for (size_t pc = 0; pc < t.size(); pc++) t[pc] = cf.is_target(int32_t(pc));
   return t;
 }
 
+// This stays a local switch, not a table column: it says which of baseline_compiler.cpp's
+// emit_* functions call load_top, a property of that file's code (another tier would answer
+// differently), and it changes whenever an emitter does.
 bool reads_deferred(Op op) {
   switch (op) {
     case Op::CONST: case Op::INT: case Op::NIL: case Op::TRUE: case Op::FALSE:
@@ -52,7 +44,5 @@ bool reads_deferred(Op op) {
     default: return false;
   }
 }
-
-bool falls_through(Op op) { return op != Op::JUMP && op != Op::LOOP && op != Op::RETURN && op != Op::THROW; }
 
 }  // namespace gene::jit

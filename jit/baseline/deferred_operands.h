@@ -26,9 +26,6 @@ struct DeferredOperand {
 
 class DeferredOperands {
  public:
-  void push_local(int pos, int32_t slot) { items_.push_back({pos, DeferredOperand::Kind::Local, slot, 0}); }
-  void push_imm(int pos, uint64_t bits) { items_.push_back({pos, DeferredOperand::Kind::Imm, 0, bits}); }
-
   // The deferred value at operand position `pos`, or nullptr if memory holds it.
   const DeferredOperand* at(int pos) const {
     for (const DeferredOperand& d : items_)
@@ -40,7 +37,6 @@ class DeferredOperands {
     std::erase_if(items_, [pos](const DeferredOperand& d) { return d.pos >= pos; });
   }
   void clear() { items_.clear(); }
-  bool empty() const { return items_.empty(); }
   const std::vector<DeferredOperand>& items() const { return items_; }
   void push(const DeferredOperand& d) { items_.push_back(d); }
   // Removes the entries `pred` selects and returns them (the caller writes them out).

@@ -1,132 +1,111 @@
 #include "jit/baseline/int_slots.h"
 
 #include <algorithm>
+#include <cstdint>
 
-#include "jit/baseline/bytecode_facts.h"
+#include "interp/control_flow.h"
 
 namespace gene::jit {
 
 namespace {
 
 // The abstract state before an instruction: for each operand, whether it is surely an int, and
-// for each slot, whether it has surely been stored on every path to here.
-struct State {
-  bool reached = false;
-  std::vector<bool> stack_int;
-  std::vector<bool> assigned;
+// for each slot (one bit), whether it has surely been stored on every path to here.
+struct IntState {
+  std::vector<uint8_t> stack_int;
+  std::vector<uint64_t> assigned;
 };
 
-// Meet of two states at a join: a fact holds only if it holds on both edges. True if `into`
-// changed.
-bool meet(State& into, const State& from) {
-  if (!into.reached) {
-    into = from;
-    into.reached = true;
-    return true;
-  }
-  bool changed = false;
-  for (size_t i = 0; i < into.stack_int.size() && i < from.stack_int.size(); i++)
-    if (into.stack_int[i] && !from.stack_int[i]) into.stack_int[i] = false, changed = true;
-  for (size_t i = 0; i < into.assigned.size(); i++)
-    if (into.assigned[i] && !from.assigned[i]) into.assigned[i] = false, changed = true;
-  return changed;
-}
-
-bool is_int_result(const Instr& in, const std::vector<bool>& st, const Proto& p) {
-  auto top = [&](int k) { return st.size() > size_t(k) && st[st.size() - 1 - size_t(k)]; };
-  switch (in.op) {
-    case Op::INT: return true;
-    case Op::CONST: return p.consts[size_t(in.x)].is_int();
-    // Int op int is an int or an error (integer_overflow, division_by_zero): never another kind.
-    case Op::ADD: case Op::SUB: case Op::MUL: case Op::MOD: return top(0) && top(1);
-    case Op::NEG: case Op::POS: case Op::ADD_INT: case Op::SUB_INT: case Op::MOD_INT: return top(0);
-    default: return false;
-  }
-}
-
-// One pass of abstract interpretation, assuming the slots in `candidate` are int slots. Clears
-// the candidates it finds a reason against (a non-int store, a read before a store); true if
-// it cleared any. `states` and the scratch states are reused across passes (compile time
-// matters: this runs for every unit the baseline tier compiles).
+// One pass of abstract interpretation (a forward_dataflow client), assuming the slots in
+// `candidate` are int slots. Clears the candidates it finds a reason against (a non-int store,
+// a read before a store). States live at block entries only, so a pass costs
+// O(code + blocks * nslots / 64) per sweep.
 class Pass {
  public:
-  explicit Pass(const Proto& p) : p_(p), states_(p.code.size()) {}
+  using State = IntState;
 
-  bool refute(std::vector<bool>& candidate) {
-    for (State& st : states_) st.reached = false;
-    State& entry = states_[0];
-    entry.reached = true;
-    entry.stack_int.clear();
-    entry.assigned.assign(size_t(p_.nslots), false);
-    for (int s = 0; s < p_.nparams && s < p_.nslots; s++) entry.assigned[size_t(s)] = true;
-    work_.assign(1, 0);
-    bool refuted = false;
-    auto drop = [&](int32_t slot) {
-      if (slot >= 0 && slot < p_.nslots && candidate[size_t(slot)]) candidate[size_t(slot)] = false, refuted = true;
-    };
-    while (!work_.empty()) {
-      int pc = work_.back();
-      work_.pop_back();
-      const Instr& in = p_.code[size_t(pc)];
-      const OpInfo& info = op_info(in.op);
-      cur_ = states_[size_t(pc)];
-      // An error raised here continues at the handler with the operands below its depth.
-      if (info.may_throw)
-        if (const Handler* h = find_handler(p_, pc)) {
-          out_ = cur_;
-          out_.stack_int.resize(size_t(h->depth), false);
-          out_.stack_int.push_back(false);  // the error value
-          flow(h->target);
-        }
-      bool result_int = is_int_result(in, cur_.stack_int, p_);
-      switch (in.op) {
-        case Op::LOAD_LOCAL:
-          if (!cur_.assigned[size_t(in.x)]) drop(in.x);
-          result_int = candidate[size_t(in.x)];
-          break;
-        case Op::INC_LOCAL:
-          if (!cur_.assigned[size_t(in.y)]) drop(in.y);
-          break;
-        case Op::STORE_LOCAL:
-          if (cur_.stack_int.empty() || !cur_.stack_int.back()) drop(in.x);
-          cur_.assigned[size_t(in.x)] = true;
-          break;
-        case Op::DUP:
-        case Op::UNWIND: result_int = !cur_.stack_int.empty() && cur_.stack_int.back(); break;  // the top value stays
-        default: break;
-      }
-      // The operands after this instruction, on the taken and on the fall-through edge.
-      const size_t depth = cur_.stack_int.size();
-      if (info.x == Operand::Jump) {
-        out_ = cur_;
-        int delta = jump_edge_delta(in);
-        if (delta < 0) out_.stack_int.resize(depth - size_t(-delta));
-        flow(in.x);
-      }
-      if (falls_through(in.op)) {
-        out_ = cur_;
-        if (in.op == Op::DUP) {
-          out_.stack_int.push_back(result_int);
-        } else {
-          out_.stack_int.resize(depth - size_t(stack_pops(in)));
-          for (int k = 0; k < info.pushes; k++) out_.stack_int.push_back(k == info.pushes - 1 && result_int);
-        }
-        flow(pc + 1);
-      }
+  Pass(const Proto& p, const ControlFlow& cf, std::vector<bool>& candidate) : p_(p), cf_(cf), candidate_(candidate) {
+    entry_.assigned.assign((size_t(p.nslots) + 63) / 64, 0);
+    for (int s = 0; s < p.nparams && s < p.nslots; s++) set_assigned(entry_, s);
+  }
+
+  // True if it cleared a candidate (then another pass, under fewer assumptions, follows).
+  bool refute() {
+    refuted_ = false;
+    forward_dataflow(p_, cf_, *this, entry_);
+    return refuted_;
+  }
+
+  // A fact holds at a join only if it holds on every edge in. An edge carries a prefix of the
+  // operands (a taken jump cuts some); a handler edge cuts to the handler's depth and adds the
+  // error value, never an int.
+  bool join(State& into, bool first, const State& from, EdgeKind kind, int depth) {
+    const size_t keep = kind == EdgeKind::Handler ? size_t(depth) - 1 : size_t(depth);
+    if (first) {
+      into.stack_int.assign(from.stack_int.begin(), from.stack_int.begin() + ptrdiff_t(keep));
+      if (kind == EdgeKind::Handler) into.stack_int.push_back(0);
+      into.assigned = from.assigned;
+      return true;
     }
-    return refuted;
+    bool changed = false;
+    for (size_t i = 0; i < keep; i++)
+      if (into.stack_int[i] && !from.stack_int[i]) into.stack_int[i] = 0, changed = true;
+    for (size_t w = 0; w < into.assigned.size(); w++) {
+      uint64_t m = into.assigned[w] & from.assigned[w];
+      if (m != into.assigned[w]) into.assigned[w] = m, changed = true;
+    }
+    return changed;
+  }
+
+  bool step(int pc, State& s) {
+    const Instr& in = p_.code[size_t(pc)];
+    const OpInfo& info = op_info(in.op);
+    const size_t depth = s.stack_int.size();
+    auto top = [&](int k) { return s.stack_int[depth - 1 - size_t(k)] != 0; };
+    const int pops = stack_pops(in);
+    const int32_t slot = local_operand(in);
+    switch (info.slot) {
+      case SlotUse::Read:
+      case SlotUse::Update:  // inc_local: an int slot plus an int immediate is an int (or raises)
+        if (!assigned(s, slot)) drop(slot);
+        break;
+      case SlotUse::Write:
+        if (!top(0)) drop(slot);
+        set_assigned(s, slot);
+        break;
+      default: break;  // cells and loop state: never candidates (int_slots below)
+    }
+    bool r = false;
+    switch (info.result) {
+      case OpResult::Int: r = true; break;
+      case OpResult::Const: r = p_.consts[size_t(in.x)].is_int(); break;
+      case OpResult::Slot: r = candidate_[size_t(in.x)]; break;
+      case OpResult::Top: r = top(0); break;
+      // Int op int is an int or an error (integer_overflow, division_by_zero): never another kind.
+      case OpResult::IntIfInts:
+        r = true;
+        for (int k = 0; k < pops; k++) r = r && top(k);
+        break;
+      default: break;
+    }
+    // The table guarantees pushes > 1 only for Top results (dup): every pushed value is r.
+    s.stack_int.resize(depth - size_t(pops));
+    s.stack_int.insert(s.stack_int.end(), size_t(info.pushes), uint8_t(r));
+    return true;
   }
 
  private:
-  // out_ flows into `pc`: met with what is known there, revisited if that changed.
-  void flow(int pc) {
-    if (pc >= 0 && size_t(pc) < states_.size() && meet(states_[size_t(pc)], out_)) work_.push_back(pc);
+  static bool assigned(const State& s, int32_t slot) { return (s.assigned[size_t(slot) / 64] >> (slot % 64)) & 1; }
+  static void set_assigned(State& s, int32_t slot) { s.assigned[size_t(slot) / 64] |= uint64_t(1) << (slot % 64); }
+  void drop(int32_t slot) {
+    if (candidate_[size_t(slot)]) candidate_[size_t(slot)] = false, refuted_ = true;
   }
 
   const Proto& p_;
-  std::vector<State> states_;
-  std::vector<int> work_;
-  State cur_, out_;
+  const ControlFlow& cf_;
+  std::vector<bool>& candidate_;
+  State entry_;
+  bool refuted_ = false;
 };
 
 }  // namespace
@@ -134,20 +113,23 @@ class Pass {
 std::vector<bool> int_slots(const Proto& p) {
   std::vector<bool> candidate(size_t(p.nslots), true);
   for (int s = 0; s < p.nparams && s < p.nslots; s++) candidate[size_t(s)] = false;
-  auto exclude = [&](int32_t s) {
+  auto exclude = [&](int64_t s) {
     if (s >= 0 && s < p.nslots) candidate[size_t(s)] = false;
   };
-  // Slots written other than by store_local (cells, for-loop state) are never int slots.
-  for (const Instr& in : p.code) switch (in.op) {
-      case Op::MAKE_CELL: case Op::LOAD_CELL: case Op::STORE_CELL: exclude(in.x); break;
-      case Op::FOR_PREP: case Op::RANGE_PREP: exclude(in.x), exclude(in.x + 1); break;
-      case Op::FOR_NEXT: exclude(in.y), exclude(in.y + 1); break;
+  // Slots written other than by store_local / inc_local (cells, for-loop state) are never int
+  // slots.
+  for (const Instr& in : p.code) switch (op_info(in.op).slot) {
+      case SlotUse::Cell: case SlotUse::MakeCell: exclude(local_operand(in)); break;
+      case SlotUse::LoopPrep: case SlotUse::LoopStep: exclude(local_operand(in)), exclude(int64_t(local_operand(in)) + 1); break;
       default: break;
     }
   if (std::find(candidate.begin(), candidate.end(), true) == candidate.end()) return candidate;
+  ControlFlow cf;
+  VerifyError err;
+  if (!analyze_flow(p, cf, err)) return std::vector<bool>(size_t(p.nslots), false);  // not verified: no claims
   // Each pass assumes the remaining candidates and refutes some; stop when one refutes none.
-  Pass pass(p);
-  while (pass.refute(candidate)) {
+  Pass pass(p, cf, candidate);
+  while (pass.refute()) {
   }
   return candidate;
 }

@@ -129,4 +129,21 @@ TEST(IntSlots, AStoreOnOnlyOneBranchDoesNotCoverTheJoin) {
   EXPECT_EQ(flags(gene::jit::int_slots(r)), "00");
 }
 
+TEST(IntSlots, AHandlerEntrySeesTheSlotsBeforeTheThrowingInstruction) {
+  // slot 0 = 1, then in a try region: call (may throw), slot 1 = 2. The handler at 7 reads
+  // slot 1, which the path through the throwing call has not stored: not an int slot. Slot 0
+  // was stored before the region: an int slot.
+  gene::Proto p = unit(0, 2, {Instr{Op::INT, 0, 0, 1}, Instr{Op::STORE_LOCAL, 0, 0, 0}, Instr{Op::NIL, 0, 0, 0},
+                              Instr{Op::CALL, 0, 0, 0}, Instr{Op::STORE_LOCAL, 0, 0, 1}, Instr{Op::NIL, 0, 0, 0},
+                              Instr{Op::RETURN, 0, 0, 0}, Instr{Op::POP, 0, 0, 0}, Instr{Op::LOAD_LOCAL, 0, 0, 1},
+                              Instr{Op::LOAD_LOCAL, 0, 0, 0}, Instr{Op::ADD, 0, 0, 0}, Instr{Op::RETURN, 0, 0, 0}});
+  p.handlers.push_back({3, 5, 7, 0});
+  EXPECT_EQ(flags(gene::jit::int_slots(p)), "10");
+}
+
+TEST(IntSlots, CopiesOfAnIntAreInts) {
+  // dup keeps both copies known; set_path pushes the stored value itself.
+  expect_slots("(fn f [a] (var x 1) (var y (x = 2)) (var z (a/0 = 3)) [x y z])", "f", "0111");
+}
+
 }  // namespace

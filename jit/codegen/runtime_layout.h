@@ -1,4 +1,5 @@
-// Where compiled code finds the fields it reads and writes directly in VM, Proto and heap objects.
+// Where compiled code of any tier finds the fields it reads and writes directly in VM, Proto
+// and heap objects.
 #pragma once
 #include <cstdint>
 #include <string>
@@ -6,6 +7,7 @@
 
 #include "interp/object.h"
 #include "interp/proto.h"
+#include "jit/unit_state.h"
 #include "interp/vm.h"
 
 namespace gene::jit {
@@ -21,7 +23,7 @@ inline int32_t offset_in(const Outer& outer, const Member& member) {
 struct Layout {
   int32_t vm_sp, vm_stack_end, vm_frames_top, vm_frames_limit;
   int32_t obj_type, closure_proto;
-  int32_t proto_jit_body, proto_nparams, proto_code_begin, proto_frame_bytes;
+  int32_t proto_jit_unit, unit_body, unit_nparams, unit_code_begin, unit_frame_bytes;
   int32_t array_items, closure_upvals, cell_value, map_entries, map_index, string_chars;
   // Inline array and upvalue paths read std::vector's begin/end/capacity pointers; they are
   // enabled only if this standard library lays a vector out that way (checked on a probe).
@@ -38,10 +40,12 @@ struct Layout {
     vm_frames_limit = offset_in(vm, vm.frames.call_limit);
     obj_type = offset_in(static_cast<const Obj&>(closure), closure.type);
     closure_proto = offset_in(static_cast<const Obj&>(closure), closure.proto);
-    proto_jit_body = offset_in(proto, proto.jit_body);
-    proto_nparams = offset_in(proto, proto.nparams);
-    proto_code_begin = offset_in(proto, proto.code_begin);
-    proto_frame_bytes = offset_in(proto, proto.frame_bytes);
+    proto_jit_unit = offset_in(proto, proto.jit_unit);
+    static const UnitState unit;
+    unit_body = offset_in(unit, unit.body);
+    unit_nparams = offset_in(unit, unit.nparams);
+    unit_code_begin = offset_in(unit, unit.code_begin);
+    unit_frame_bytes = offset_in(unit, unit.frame_bytes);
     static const Array array;
     static const Cell cell(Value::nil());
     array_items = offset_in(static_cast<const Obj&>(array), array.items);

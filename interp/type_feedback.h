@@ -1,0 +1,63 @@
+// Type feedback: what each instruction has seen, for the speculating tiers to plan with.
+//
+// Every instruction carries its own feedback byte (Instr::feedback), so an arithmetic,
+// comparison, path, method or for site has a slot without any table: the engines OR the kinds
+// of the operands they see into it, one `or` to a line the dispatch just read. The
+// interpreter records on its fast and slow paths, compiled code on its slow paths (which are
+// the interpreter's own, op_semantics.h). Call sites also record their callee in
+// Proto::callees: the one unit seen, or kMegamorphic once a second one shows up.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "interp/object.h"
+#include "interp/opcodes.h"
+#include "interp/value.h"
+
+namespace gene {
+
+enum FeedbackKind : uint8_t {
+  kSeenInt = 1 << 0,
+  kSeenFloat = 1 << 1,
+  kSeenString = 1 << 2,
+  kSeenArray = 1 << 3,
+  kSeenMap = 1 << 4,
+  kSeenNilBool = 1 << 5,
+  kSeenOther = 1 << 6,     // symbols, functions, cells
+  kSeenOverflow = 1 << 7,  // an int result left the 48-bit range here
+};
+
+// Kept to a few instructions: the interpreter calls it on its path, method and == sites.
+inline uint8_t feedback_kind(Value v) {
+  static constexpr uint8_t kByObjType[] = {kSeenString, kSeenOther, kSeenArray, kSeenMap,
+                                           kSeenOther,  kSeenOther, kSeenOther};
+  static_assert(int(ObjType::String) == 0 && int(ObjType::Array) == 2 && int(ObjType::Map) == 3 &&
+                int(ObjType::Builtin) == 6);
+  if (v.is_object()) return kByObjType[int(v.as_obj()->type)];
+  if (v.is_int()) return kSeenInt;
+  return v.is_double() ? kSeenFloat : kSeenNilBool;  // nil, bool (undefined never reaches an operand)
+}
+
+// Instructions are shared, immutable code to everything but this byte.
+inline void record_feedback(const Instr* ip, uint8_t kinds) { const_cast<Instr*>(ip)->feedback |= kinds; }
+
+// A call site's callee record: null (never called), one callee, or megamorphic.
+inline const void* const kMegamorphic = reinterpret_cast<const void*>(uintptr_t(1));
+
+inline void record_callee(std::vector<const void*>& callees, size_t pc, const void* callee) {
+  if (pc >= callees.size()) return;  // a unit run without verification's sizing (unit tests)
+  const void*& seen = callees[pc];
+  if (seen != callee) seen = seen ? kMegamorphic : callee;
+}
+
+class VM;
+struct Program;
+// "int|float", "-" for none.
+std::string feedback_text(uint8_t kinds);
+// Every unit's sites that have feedback, one line each: for --dump-feedback.
+std::string dump_feedback(const VM& vm, const Program& prog);
+// Sizes each unit's call-site feedback (after verification, before anything runs).
+void prepare_feedback(Program& prog);
+
+}  // namespace gene

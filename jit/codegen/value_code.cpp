@@ -1,0 +1,199 @@
+// The value-code sequences declared in value_code.h. Each is emitted exactly as the baseline
+// tier has always emitted it; changing one changes every tier's code.
+#include "jit/codegen/value_code.h"
+
+namespace gene::jit {
+
+using namespace gene::x64;
+
+void ValueAssembler::check_int(Reg64 r, Reg64 tmp, Label not_int) {
+  mov(tmp, r);
+  shr(tmp, uint8_t(48));
+  cmp(to32(tmp), int32_t(Tag::Int));
+  jcc(Cond::NE, not_int);
+}
+
+void ValueAssembler::check_double(Reg64 r, Reg64 tmp, Label not_double) {
+  mov(tmp, r);
+  shr(tmp, uint8_t(48));
+  cmp(to32(tmp), int32_t(0xFFF8));
+  jcc(Cond::A, not_double);
+}
+
+void ValueAssembler::check_object(Reg64 r, ObjType type, Label other, Label other_object) {
+  mov(rdx, r);
+  shr(rdx, uint8_t(48));
+  cmp(edx, int32_t(Tag::Object));
+  jcc(Cond::NE, other);
+  clear_tag(r);
+  cmp(byte_ptr(r, layout_.obj_type), int8_t(type));
+  jcc(Cond::NE, other_object);
+}
+
+void ValueAssembler::clear_tag(Reg64 r) {
+  shl(r, uint8_t(16));
+  shr(r, uint8_t(16));
+}
+
+void ValueAssembler::box_int(Reg64 r) {
+  clear_tag(r);
+  or_(r, kIntTag);
+}
+
+void ValueAssembler::unbox_int(Reg64 r) {
+  shl(r, uint8_t(16));
+  sar(r, uint8_t(16));
+}
+
+void ValueAssembler::rebox_shifted_int(Reg64 r) {
+  shr(r, uint8_t(16));
+  or_(r, kIntTag);
+}
+
+void ValueAssembler::add_to_boxed_int(Reg64 dst, Reg64 boxed, Reg64 tmp, Label inexact) {
+  add(dst, boxed);
+  mov(tmp, dst);
+  xor_(tmp, boxed);
+  shr(tmp, uint8_t(47));
+  jcc(Cond::NE, inexact);
+}
+
+// Doubles are tested first: this is reached when an int fast path did not apply, so a double
+// is the likely case. A known double needs no test at all.
+void ValueAssembler::number_to_double(Reg64 r, Xmm x, Label slow, bool known_double) {
+  if (known_double) return movq(x, r);
+  Label not_double = new_label(), done = new_label();
+  check_double(r, rdx, not_double);
+  movq(x, r);
+  jmp(done);
+  bind(not_double);
+  check_int(r, rdx, slow);
+  unbox_int(r);
+  xorpd(x, x);  // cvtsi2sd merges into x: without this it waits for x's last writer
+  cvtsi2sd(x, r);
+  bind(done);
+}
+
+void ValueAssembler::bool_from_flags(Cond c, Reg64 r) {
+  setcc(c, to8(r));
+  movzx(to32(r), to8(r));
+  mov_imm64(r11, Value::boolean(false).bits);
+  or_(r, r11);
+}
+
+void ValueAssembler::branch_if_falsy(Reg64 r, Label falsy) {
+  mov_imm64(r11, Value::nil().bits);
+  cmp(r, r11);
+  jcc(Cond::E, falsy);
+  mov_imm64(r11, Value::boolean(false).bits);
+  cmp(r, r11);
+  jcc(Cond::E, falsy);
+}
+
+void ValueAssembler::branch_if_truthy(Reg64 r, Label truthy) {
+  Label falsy = new_label();
+  branch_if_falsy(r, falsy);
+  jmp(truthy);
+  bind(falsy);
+}
+
+// Inline: identical bits (not a double), two different ints, a number against a non-number,
+// immediates and objects by identity, and strings of length <= 1 (canonical, so equal only if
+// identical) or of different lengths.
+void ValueAssembler::equality_test(Label equal, Label unequal, Label slow) {
+  Label differ = new_label(), a_not_number = new_label();
+  mov(rdx, rax);
+  shr(rdx, uint8_t(48));
+  mov(r8, rcx);
+  shr(r8, uint8_t(48));
+  cmp(rax, rcx);
+  jcc(Cond::NE, differ);
+  cmp(edx, int32_t(0xFFF8));
+  jcc(Cond::BE, slow);  // the same double bits: NaN is not equal to itself
+  jmp(equal);
+  bind(differ);
+  cmp(edx, int32_t(Tag::Int));
+  jcc(Cond::A, a_not_number);
+  cmp(to32(r8), int32_t(Tag::Int));
+  jcc(Cond::A, unequal);  // a number and a non-number
+  cmp(edx, int32_t(Tag::Int));
+  jcc(Cond::NE, slow);
+  cmp(to32(r8), int32_t(Tag::Int));
+  jcc(Cond::NE, slow);
+  jmp(unequal);  // two different ints
+  bind(a_not_number);
+  cmp(to32(r8), int32_t(Tag::Int));
+  jcc(Cond::BE, unequal);
+  if (!layout_.string_layout_ok) jmp(slow);
+  // Different non-numbers: only two strings can still be equal.
+  cmp(edx, int32_t(Tag::Object));
+  jcc(Cond::NE, unequal);
+  cmp(to32(r8), int32_t(Tag::Object));
+  jcc(Cond::NE, unequal);
+  clear_tag(rax);
+  clear_tag(rcx);
+  cmp(byte_ptr(rax, layout_.obj_type), int8_t(ObjType::String));
+  jcc(Cond::NE, unequal);
+  cmp(byte_ptr(rcx, layout_.obj_type), int8_t(ObjType::String));
+  jcc(Cond::NE, unequal);
+  mov(rdx, qword_ptr(rax, layout_.string_chars + 8));
+  cmp(rdx, qword_ptr(rcx, layout_.string_chars + 8));
+  jcc(Cond::NE, unequal);
+  cmp(rdx, 1);
+  jcc(Cond::BE, unequal);  // canonical short strings: different objects, different text
+  jmp(slow);
+}
+
+void ValueAssembler::array_bounds(Reg64 arr) {
+  mov(rcx, qword_ptr(arr, layout_.array_items));
+  mov(rdx, qword_ptr(arr, layout_.array_items + 8));
+  sub(rdx, rcx);
+}
+
+void ValueAssembler::checked_index(Reg64 r, Label slow) {
+  check_int(r, r9, slow);
+  unbox_int(r);
+  shl(r, uint8_t(3));
+  cmp(r, rdx);
+  jcc(Cond::AE, slow);  // unsigned: negative indexes fail too
+}
+
+// If the map's entry at the cached position holds the key (any map: entries are the
+// authoritative, insertion-ordered storage), that is the answer. Otherwise a small map (no
+// hash index: at most 8 entries, the struct-like case) is scanned and the cell updated.
+void ValueAssembler::scan_small_map(Reg64 map, Value key, uint32_t* cell, Label slow, Label missing) {
+  Label scan = new_label(), loop = new_label(), found = new_label(), hit = new_label();
+  mov(rcx, qword_ptr(map, layout_.map_entries));
+  mov(rdx, qword_ptr(map, layout_.map_entries + 8));
+  mov_imm64(r10, key.bits);
+  mov_imm64(r9, reinterpret_cast<uint64_t>(cell));
+  mov(to32(r8), dword_ptr(r9, 0));
+  shl(r8, uint8_t(4));  // sizeof(Map::Entry)
+  add(r8, rcx);
+  cmp(r8, rdx);
+  jcc(Cond::AE, scan);
+  cmp(qword_ptr(r8, 0), r10);
+  jcc(Cond::NE, scan);
+  mov(rcx, r8);
+  jmp(hit);
+  bind(scan);
+  mov(r8, qword_ptr(map, layout_.map_index));
+  cmp(r8, qword_ptr(map, layout_.map_index + 8));
+  jcc(Cond::NE, slow);  // hashed: the helper looks it up
+  mov(r8, rcx);         // entries begin
+  bind(loop);
+  cmp(rcx, rdx);
+  jcc(Cond::AE, missing);
+  cmp(qword_ptr(rcx, 0), r10);
+  jcc(Cond::E, found);
+  add(rcx, int32_t(sizeof(Map::Entry)));
+  jmp(loop);
+  bind(found);
+  mov(r11, rcx);
+  sub(r11, r8);
+  shr(r11, uint8_t(4));
+  mov(dword_ptr(r9, 0), to32(r11));
+  bind(hit);
+}
+
+}  // namespace gene::jit

@@ -1,0 +1,152 @@
+#include "jit/tier_manager.h"
+
+#include <algorithm>
+#include <cstdio>
+
+#include "jit/baseline/baseline_compiler.h"
+
+namespace gene::jit {
+
+namespace {
+
+// The tier compilers, indexed by Tier. A compiler turns a verified unit into CompiledCode (it
+// neither installs nor publishes it: that is the manager's job); dump lists it for --dump-asm.
+struct TierCompiler {
+  const char* name;
+  CompileStatus (*compile)(VM& vm, const Proto& p, CodeCache& cache, CompiledCode& out);
+  std::string (*dump)(const VM& vm, const Proto& p, const CompiledCode& code);
+};
+
+const TierCompiler kTierCompilers[kTierCount] = {
+    {"baseline", compile_baseline, dump_baseline},
+};
+
+}  // namespace
+
+TierManager::TierManager(size_t code_cache_bytes, TierPolicy policy) : cache_(code_cache_bytes), policy_(policy) {}
+
+TierManager::~TierManager() {
+  for (auto& u : units_)
+    for (auto& c : u->code)
+      if (c) cache_.release(c->block);
+  for (auto& r : retired_) cache_.release(r.code->block);
+}
+
+bool TierManager::enable_perf_map() { return perf_map_.open(); }
+
+void TierManager::attach(VM& vm) {
+  vm.hooks.on_call = &TierManager::on_call;
+  vm.hooks.on_loop = &TierManager::on_loop;
+  vm.hooks.ctx = this;
+}
+
+UnitState& TierManager::unit(Proto& p) {
+  if (!p.jit_unit) {
+    units_.push_back(std::make_unique<UnitState>());
+    UnitState& u = *units_.back();
+    u.code_begin = p.code.data();
+    u.frame_bytes = (p.nslots + p.max_stack + 1) * int32_t(sizeof(Value));
+    u.nparams = p.nparams;
+    p.jit_unit = &u;
+  }
+  return *static_cast<UnitState*>(p.jit_unit);
+}
+
+NativeEntry TierManager::on_call(VM& vm, Proto* p) {
+  auto* self = static_cast<TierManager*>(vm.hooks.ctx);
+  UnitState& u = self->unit(*p);
+  if (u.entry) return u.entry;
+  if (++u.call_count < self->policy_.call_threshold) return nullptr;
+  return self->compile(vm, *p, self->policy_.highest);
+}
+
+NativeEntry TierManager::on_loop(VM& vm, Proto* p, int32_t header_pc) {
+  auto* self = static_cast<TierManager*>(vm.hooks.ctx);
+  UnitState& u = self->unit(*p);
+  if (!u.entry && ++u.loop_count < self->policy_.loop_threshold) return nullptr;
+  NativeEntry e = u.entry ? u.entry : self->compile(vm, *p, self->policy_.highest);
+  // Every tier's code can be entered at any loop header (the NativeEntry contract), so
+  // header_pc needs no check here; a tier with fewer OSR entries would look it up.
+  (void)header_pc;
+  if (e) self->stats_.osr_entries++;
+  return e;
+}
+
+NativeEntry TierManager::compile(VM& vm, Proto& p, Tier tier) {
+  UnitState& u = unit(p);
+  int t = int(tier);
+  if (u.failed[t]) return nullptr;
+  release_retired(vm);
+  auto code = std::make_unique<CompiledCode>();
+  const TierCompiler& tc = kTierCompilers[t];
+  if (tc.compile(vm, p, cache_, *code) != CompileStatus::Ok) {
+    // Code cache full (or an encoder limit): this unit keeps running in the tier below.
+    u.failed[t] = true;
+    stats_.compile_failures++;
+    return nullptr;
+  }
+  stats_.functions_compiled++;
+  stats_.code_bytes += code->block.size;
+  stats_.compile_ns.push_back(code->compile_ns);
+  if (policy_.dump_asm) {
+    vm.flush();
+    std::fputs(tc.dump(vm, p, *code).c_str(), stderr);
+  }
+  if (perf_map_.is_open()) {
+    // Main code, slow paths and the exit (unwinder and epilogue) as separate symbols: a
+    // profile then shows how much time leaves the inline fast paths.
+    std::string name = "gene:" + unit_name(p) + "#" + std::to_string(p.id);
+    uintptr_t base = code->block.address();
+    perf_map_.add(base, code->main_end, name);
+    perf_map_.add(base + code->main_end, code->unwinder_begin - code->main_end, name + " slow paths");
+    perf_map_.add(base + code->unwinder_begin, code->block.size - code->unwinder_begin, name + " exit");
+  }
+  if (u.code[t]) retired_.push_back({&p, std::move(u.code[t])});
+  u.code[t] = std::move(code);
+  u.active = t;
+  u.entry = u.code[t]->entry;
+  u.body = u.code[t]->body();
+  return u.entry;
+}
+
+void TierManager::invalidate(VM& vm, Proto& p) {
+  UnitState& u = unit(p);
+  if (u.active < 0) return;
+  stats_.invalidations++;
+  retired_.push_back({&p, std::move(u.code[u.active])});
+  u.active = -1;
+  u.entry = nullptr;
+  u.body = nullptr;
+  u.call_count = u.loop_count = 0;
+  release_retired(vm);
+}
+
+// Code of unit P can only be running while a frame of P is on the frame stack (every engine
+// pushes a frame record per call, compiled callers included), so code whose unit has no live
+// frame is unreachable and its memory can be reused.
+void TierManager::release_retired(VM& vm) {
+  std::erase_if(retired_, [&](Retired& r) {
+    for (const Frame& f : vm.frames)
+      if (f.closure->proto == r.proto) return false;
+    cache_.release(r.code->block);
+    return true;
+  });
+}
+
+std::string TierManager::stats_text() const {
+  std::vector<uint64_t> ns = stats_.compile_ns;
+  std::sort(ns.begin(), ns.end());
+  uint64_t total = 0;
+  for (uint64_t n : ns) total += n;
+  double median_us = ns.empty() ? 0 : double(ns[ns.size() / 2]) / 1000.0;
+  char buf[512];
+  std::snprintf(buf, sizeof buf,
+                "jit: functions compiled %llu, code bytes %llu, compile time total %.1f us (median %.1f us), "
+                "osr entries %llu, compile failures %llu\n",
+                (unsigned long long)stats_.functions_compiled, (unsigned long long)stats_.code_bytes,
+                double(total) / 1000.0, median_us, (unsigned long long)stats_.osr_entries,
+                (unsigned long long)stats_.compile_failures);
+  return buf;
+}
+
+}  // namespace gene::jit

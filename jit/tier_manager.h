@@ -1,0 +1,82 @@
+// The tier manager: the JIT's side of the interpreter's hook table. It counts calls and loop
+// back-edges per unit, compiles a unit with the highest enabled tier once it is hot, installs
+// the code (UnitState's entries), and retires code that is invalidated: entries reset so every
+// caller falls back to the call helper, memory back to the code cache once no frame of the
+// unit is live any more.
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "interp/vm.h"
+#include "jit/compiled_code.h"
+#include "jit/exec_memory.h"
+#include "jit/perf_map.h"
+#include "jit/unit_state.h"
+
+namespace gene::jit {
+
+// Defaults (see docs/architecture.md, "Thresholds"): a unit is compiled on its 100th call or
+// after 500 back-edges, whichever comes first.
+constexpr uint32_t kDefaultCallThreshold = 100;
+constexpr uint32_t kDefaultLoopThreshold = 500;
+
+struct JitStats {
+  uint64_t functions_compiled = 0;
+  uint64_t code_bytes = 0;
+  uint64_t compile_failures = 0;  // code cache full: those units stay in a lower tier
+  uint64_t osr_entries = 0;
+  uint64_t invalidations = 0;
+  uint64_t deopts = 0;            // exits from speculative code to the interpreter
+  std::vector<uint64_t> compile_ns;
+};
+
+struct TierPolicy {
+  Tier highest = Tier::Baseline;
+  uint32_t call_threshold = kDefaultCallThreshold;
+  uint32_t loop_threshold = kDefaultLoopThreshold;
+  bool dump_asm = false;
+};
+
+class TierManager {
+ public:
+  TierManager(size_t code_cache_bytes, TierPolicy policy);
+  ~TierManager();
+
+  // Installs the hooks on vm; this manager must outlive the run.
+  void attach(VM& vm);
+  // Names each compiled unit's code ranges in /tmp/perf-<pid>.map from now on; false (and the
+  // run goes on without a map) if the file cannot be written.
+  bool enable_perf_map();
+  const PerfMap& perf_map() const { return perf_map_; }
+  const JitStats& stats() const { return stats_; }
+  std::string stats_text() const;
+
+  // The unit's JIT state, created on first use.
+  UnitState& unit(Proto& p);
+  // Compiles p with `tier` and makes it the unit's active code; nullptr if it cannot.
+  NativeEntry compile(VM& vm, Proto& p, Tier tier);
+  // Drops p's active code: callers fall back to the helper, the interpreter runs p until it is
+  // hot again. The memory returns to the code cache once no frame of p is on the stack.
+  void invalidate(VM& vm, Proto& p);
+  const CodeCache& cache() const { return cache_; }
+
+ private:
+  static NativeEntry on_call(VM& vm, Proto* p);
+  static NativeEntry on_loop(VM& vm, Proto* p, int32_t header_pc);
+  void release_retired(VM& vm);
+
+  CodeCache cache_;
+  TierPolicy policy_;
+  JitStats stats_;
+  PerfMap perf_map_;
+  std::vector<std::unique_ptr<UnitState>> units_;
+  struct Retired {
+    const Proto* proto;
+    std::unique_ptr<CompiledCode> code;
+  };
+  std::vector<Retired> retired_;
+};
+
+}  // namespace gene::jit

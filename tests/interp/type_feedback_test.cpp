@@ -1,0 +1,114 @@
+// Type feedback: each site's byte collects the kinds of the operands it has seen, call sites
+// their callee, and the slow paths (shared with the JIT) record what the fast paths cannot.
+#include <gtest/gtest.h>
+
+#include "interp/compiler.h"
+#include "interp/interpreter.h"
+#include "interp/reader.h"
+#include "interp/type_feedback.h"
+#include "interp/verifier.h"
+
+namespace {
+
+gene::VMOptions feedback_on() {
+  gene::VMOptions o;
+  o.type_feedback = true;
+  return o;
+}
+
+struct Ran {
+  gene::VM vm{feedback_on()};
+  gene::Program prog;
+  bool ok = false;
+
+  explicit Ran(const std::string& src) {
+    gene::NodeList forms;
+    gene::SourceError err;
+    prog.file = "t.gene";
+    vm.out_file = nullptr;
+    EXPECT_TRUE(gene::read_program(src, forms, err) && gene::compile_program(vm, forms, prog, err)) << err.message;
+    gene::VerifyError verr;
+    EXPECT_TRUE(gene::verify_program(vm, prog, verr)) << verr.to_string();
+    gene::prepare_feedback(prog);
+    gene::Value r;
+    ok = gene::run_program(vm, prog, r);
+  }
+  const gene::Proto& unit(const std::string& name) const {
+    for (auto& p : prog.protos)
+      if (p->name == name) return *p;
+    return *prog.top();
+  }
+  // The feedback byte of the first instruction with opcode `op` in unit `name`.
+  uint8_t site(const std::string& name, gene::Op op) const {
+    for (const gene::Instr& in : unit(name).code)
+      if (in.op == op) return in.feedback;
+    ADD_FAILURE() << "no such site";
+    return 0;
+  }
+};
+
+TEST(TypeFeedback, ArithmeticSiteCollectsEveryOperandKindItSaw) {
+  Ran r("(fn add [a b] (a + b))\n(add 1 2)\n(add 1.5 2.5)\n(add \"x\" \"y\")");
+  ASSERT_TRUE(r.ok);
+  EXPECT_EQ(r.site("add", gene::Op::ADD), gene::kSeenInt | gene::kSeenFloat | gene::kSeenString);
+}
+
+TEST(TypeFeedback, AnIntOnlySiteSeesOnlyInts) {
+  Ran r("(var s 0)\n(for i in (range 0 10) (s = (s * i)))\ns");
+  ASSERT_TRUE(r.ok);
+  EXPECT_EQ(r.site("<top>", gene::Op::MUL), gene::kSeenInt);
+}
+
+TEST(TypeFeedback, OverflowIsRecordedAtTheSiteThatOverflowed) {
+  Ran r("(fn dbl [x] (x * 2))\n(try (dbl 140737488355327) catch e 0)");
+  ASSERT_TRUE(r.ok);
+  EXPECT_EQ(r.site("dbl", gene::Op::MUL), gene::kSeenInt | gene::kSeenOverflow);
+}
+
+TEST(TypeFeedback, PathAndMethodSitesRecordTheirReceiver) {
+  Ran r("(var m {^a 1})\n(var a [1])\n(fn get [x] x/a)\n(get m)\n(a .push 2)");
+  ASSERT_TRUE(r.ok);
+  EXPECT_EQ(r.site("get", gene::Op::GET_PATH), gene::kSeenMap);
+  EXPECT_EQ(r.site("<top>", gene::Op::CALL_METHOD), gene::kSeenArray);
+}
+
+TEST(TypeFeedback, CallSiteKeepsOneCalleeThenBecomesMegamorphic) {
+  Ran r("(fn f [] 1)\n(fn g [] 2)\n(fn call [h] (h))\n(call f)\n(call f)");
+  ASSERT_TRUE(r.ok);
+  const gene::Proto& call = r.unit("call");
+  const gene::Proto& f = r.unit("f");
+  size_t pc = 0;
+  while (call.code[pc].op != gene::Op::CALL) pc++;
+  EXPECT_EQ(call.callees[pc], &f);
+
+  Ran poly("(fn f [] 1)\n(fn g [] 2)\n(fn call [h] (h))\n(call f)\n(call g)\n(call print)");
+  ASSERT_TRUE(poly.ok);
+  const gene::Proto& call2 = poly.unit("call");
+  EXPECT_EQ(call2.callees[pc], gene::kMegamorphic);
+}
+
+TEST(TypeFeedback, TheInterpreterAloneRecordsNothingOnItsFastPaths) {
+  gene::NodeList forms;
+  gene::SourceError err;
+  gene::VM vm;  // type_feedback off: what `--tier interp` runs
+  gene::Program prog;
+  ASSERT_TRUE(gene::read_program("(var s 0)\n(for i in (range 0 10) (s = (s * i)))\ns", forms, err) &&
+              gene::compile_program(vm, forms, prog, err));
+  gene::prepare_feedback(prog);
+  gene::Value r;
+  ASSERT_TRUE(gene::run_program(vm, prog, r));
+  for (const gene::Instr& in : prog.top()->code)
+    if (in.op == gene::Op::MUL) EXPECT_EQ(in.feedback, 0);  // an int-only fast path
+}
+
+TEST(TypeFeedback, DumpListsOnlySitesWithFeedback) {
+  Ran r("(fn add [a b] (a + b))\n(add 1 2.5)");
+  ASSERT_TRUE(r.ok);
+  std::string d = gene::dump_feedback(r.vm, r.prog);
+  EXPECT_NE(d.find("== feedback: add (unit 1)"), std::string::npos) << d;
+  EXPECT_NE(d.find("add\tint|float"), std::string::npos) << d;
+  EXPECT_NE(d.find("callee fn add#1"), std::string::npos) << d;
+  EXPECT_EQ(d.find("load_local"), std::string::npos) << d;
+}
+
+}  // namespace
