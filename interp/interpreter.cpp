@@ -319,7 +319,7 @@ L_INC_LOCAL: {
   NEXT();
 }
 
-#define COMPARE_JUMP(cmp)                                        \
+#define COMPARE_JUMP(cmp, fn)                                      \
   do {                                                           \
     Value a = sp[-2], b = sp[-1];                                \
     bool taken;                                                  \
@@ -327,7 +327,7 @@ L_INC_LOCAL: {
       FEEDBACK(kSeenInt);                              \
       taken = !(a.as_int() cmp b.as_int());                      \
     } else {                                                     \
-      int t = branch_semantics(&vm, sp, ip);                     \
+      int t = sem_impl::compare_branch<fn>(&vm, sp, ip);         \
       if (t < 0) goto error;                                     \
       taken = t != 0;                                            \
     }                                                            \
@@ -339,13 +339,13 @@ L_INC_LOCAL: {
     NEXT();                                                      \
   } while (0)
 L_JUMP_UNLESS_LT:
-  COMPARE_JUMP(<);
+  COMPARE_JUMP(<, op_lt);
 L_JUMP_UNLESS_LE:
-  COMPARE_JUMP(<=);
+  COMPARE_JUMP(<=, op_le);
 L_JUMP_UNLESS_GT:
-  COMPARE_JUMP(>);
+  COMPARE_JUMP(>, op_gt);
 L_JUMP_UNLESS_GE:
-  COMPARE_JUMP(>=);
+  COMPARE_JUMP(>=, op_ge);
 L_JUMP_UNLESS_EQ: {
   FEEDBACK(uint8_t(feedback_kind(sp[-2]) | feedback_kind(sp[-1])));
   bool eq = values_equal(sp[-2], sp[-1]);

@@ -13,21 +13,15 @@ const OpSemantics kOpSemantics[kOpCount] = {
 OpSemantics op_semantics(Op op) { return kOpSemantics[int(op)]; }
 
 int branch_semantics(VM* vm, Value* sp, const Instr* ip) {
-  sem_impl::sync(vm, sp, ip);
-  record_feedback(ip, feedback_kind(sp[-2]) | feedback_kind(sp[-1]));
-  Value r;
-  bool ok;
   switch (ip->op) {
-    case Op::JUMP_UNLESS_LT: ok = op_lt(*vm, sp[-2], sp[-1], r); break;
-    case Op::JUMP_UNLESS_LE: ok = op_le(*vm, sp[-2], sp[-1], r); break;
-    case Op::JUMP_UNLESS_GT: ok = op_gt(*vm, sp[-2], sp[-1], r); break;
-    case Op::JUMP_UNLESS_GE: ok = op_ge(*vm, sp[-2], sp[-1], r); break;
-    case Op::JUMP_UNLESS_EQ: return values_equal(sp[-2], sp[-1]) ? 0 : 1;
-    case Op::JUMP_UNLESS_NE: return values_equal(sp[-2], sp[-1]) ? 1 : 0;
+    case Op::JUMP_UNLESS_LT: return sem_impl::compare_branch<op_lt>(vm, sp, ip);
+    case Op::JUMP_UNLESS_LE: return sem_impl::compare_branch<op_le>(vm, sp, ip);
+    case Op::JUMP_UNLESS_GT: return sem_impl::compare_branch<op_gt>(vm, sp, ip);
+    case Op::JUMP_UNLESS_GE: return sem_impl::compare_branch<op_ge>(vm, sp, ip);
+    case Op::JUMP_UNLESS_EQ: return sem_impl::equality_branch<false>(vm, sp, ip);
+    case Op::JUMP_UNLESS_NE: return sem_impl::equality_branch<true>(vm, sp, ip);
     default: return -1;
   }
-  if (!ok) return -1;
-  return r.truthy() ? 0 : 1;
 }
 
 int32_t unwind_frame(VM& vm, bool* was_entry) {

@@ -10,12 +10,16 @@
 
 namespace gene {
 
+// Feedback is recorded only when a speculating tier (or --dump-feedback) will read it.
+inline bool feedback_on(const VM* vm) { return vm->opts.type_feedback; }
+
 // A call site's callee feedback (type_feedback.h); the frame on top is the caller's.
 inline void record_call_feedback(VM* vm, const Instr* ip, Value callee) {
+  if (!feedback_on(vm)) return;
   const void* who = is_obj_type(callee, ObjType::Closure) ? static_cast<const void*>(as_closure(callee)->proto)
                                                           : static_cast<const void*>(callee.as_obj());
   if (!is_obj_type(callee, ObjType::Closure) && !is_obj_type(callee, ObjType::Builtin)) {
-    record_feedback(ip, feedback_kind(callee));  // not callable: its kind, no callee
+    if (feedback_on(vm)) record_feedback(ip, feedback_kind(callee));  // not callable: its kind, no callee
     return;
   }
   Proto* site = vm->frames.back().closure->proto;
@@ -38,14 +42,14 @@ using BinaryFn = bool (*)(VM&, Value, Value, Value&);
 // Feedback of an arithmetic site that failed: an int result out of range is worth knowing
 // (a speculating tier then keeps the overflow check's slow path instead of deoptimizing).
 inline bool note_failure(VM* vm, const Instr* ip) {
-  if (vm->error.kind == ErrorKind::IntegerOverflow) record_feedback(ip, kSeenOverflow);
+  if (feedback_on(vm) && vm->error.kind == ErrorKind::IntegerOverflow) record_feedback(ip, kSeenOverflow);
   return false;
 }
 
 template <BinaryFn fn>
 inline bool binary(VM* vm, Value* sp, const Instr* ip) {
   sync(vm, sp, ip);
-  record_feedback(ip, feedback_kind(sp[-2]) | feedback_kind(sp[-1]));
+  if (feedback_on(vm)) record_feedback(ip, feedback_kind(sp[-2]) | feedback_kind(sp[-1]));
   Value r;
   if (!fn(*vm, sp[-2], sp[-1], r)) return note_failure(vm, ip);
   sp[-2] = r;
@@ -56,7 +60,7 @@ inline bool binary(VM* vm, Value* sp, const Instr* ip) {
 template <BinaryFn fn>
 inline bool binary_imm(VM* vm, Value* sp, const Instr* ip) {
   sync(vm, sp, ip);
-  record_feedback(ip, feedback_kind(sp[-1]));
+  if (feedback_on(vm)) record_feedback(ip, feedback_kind(sp[-1]));
   Value r;
   if (!fn(*vm, sp[-1], Value::integer(ip->x), r)) return note_failure(vm, ip);
   sp[-1] = r;
@@ -66,7 +70,7 @@ inline bool binary_imm(VM* vm, Value* sp, const Instr* ip) {
 template <bool (*fn)(VM&, Value, Value&)>
 inline bool unary(VM* vm, Value* sp, const Instr* ip) {
   sync(vm, sp, ip);
-  record_feedback(ip, feedback_kind(sp[-1]));
+  if (feedback_on(vm)) record_feedback(ip, feedback_kind(sp[-1]));
   Value r;
   if (!fn(*vm, sp[-1], r)) return note_failure(vm, ip);
   sp[-1] = r;
@@ -74,15 +78,31 @@ inline bool unary(VM* vm, Value* sp, const Instr* ip) {
 }
 
 template <bool kNegate>
-bool equality(VM*, Value* sp, const Instr* ip) {
-  record_feedback(ip, feedback_kind(sp[-2]) | feedback_kind(sp[-1]));
+bool equality(VM* vm, Value* sp, const Instr* ip) {
+  if (feedback_on(vm)) record_feedback(ip, feedback_kind(sp[-2]) | feedback_kind(sp[-1]));
   sp[-2] = Value::boolean(values_equal(sp[-2], sp[-1]) != kNegate);
   return true;
 }
 
+// Compare-and-branch (jump_unless_*): 1 to take the jump, 0 to fall through, -1 after raising.
+template <BinaryFn fn>
+[[gnu::always_inline]] inline int compare_branch(VM* vm, Value* sp, const Instr* ip) {
+  sync(vm, sp, ip);
+  if (feedback_on(vm)) record_feedback(ip, feedback_kind(sp[-2]) | feedback_kind(sp[-1]));
+  Value r;
+  if (!fn(*vm, sp[-2], sp[-1], r)) return -1;
+  return r.truthy() ? 0 : 1;
+}
+
+template <bool kUnlessNe>
+int equality_branch(VM* vm, Value* sp, const Instr* ip) {
+  if (feedback_on(vm)) record_feedback(ip, feedback_kind(sp[-2]) | feedback_kind(sp[-1]));
+  return values_equal(sp[-2], sp[-1]) == kUnlessNe ? 1 : 0;
+}
+
 inline bool inc_local(VM* vm, Value* sp, const Instr* ip) {
   Value* slot = sync(vm, sp, ip).base + ip->y;
-  record_feedback(ip, feedback_kind(*slot));
+  if (feedback_on(vm)) record_feedback(ip, feedback_kind(*slot));
   Value r;
   if (!op_add(*vm, *slot, Value::integer(ip->x), r)) return note_failure(vm, ip);
   *slot = r;
@@ -169,7 +189,7 @@ inline bool call_method_with(VM* vm, Value* sp, const Instr* ip, const Value* co
 }
 
 inline bool call_method_op(VM* vm, Value* sp, const Instr* ip) {
-  record_feedback(ip, feedback_kind(sp[-1 - ip->y]));
+  if (feedback_on(vm)) record_feedback(ip, feedback_kind(sp[-1 - ip->y]));
   return call_method_with(vm, sp, ip, sync(vm, sp, ip).closure->proto->consts.data());
 }
 
@@ -214,7 +234,7 @@ inline bool get_path_with(VM* vm, Value* sp, const Instr* ip, const Value* const
 }
 
 inline bool get_path(VM* vm, Value* sp, const Instr* ip) {
-  record_feedback(ip, feedback_kind(sp[-1]));
+  if (feedback_on(vm)) record_feedback(ip, feedback_kind(sp[-1]));
   return get_path_with(vm, sp, ip, sync(vm, sp, ip).closure->proto->consts.data());
 }
 
@@ -225,13 +245,13 @@ inline bool set_path_with(VM* vm, Value* sp, const Instr* ip, const Value* const
 }
 
 inline bool set_path(VM* vm, Value* sp, const Instr* ip) {
-  record_feedback(ip, feedback_kind(sp[-2]));
+  if (feedback_on(vm)) record_feedback(ip, feedback_kind(sp[-2]));
   return set_path_with(vm, sp, ip, sync(vm, sp, ip).closure->proto->consts.data());
 }
 
 inline bool for_prep(VM* vm, Value* sp, const Instr* ip) {
   Frame& f = sync(vm, sp, ip);
-  record_feedback(ip, feedback_kind(sp[-1]));
+  if (feedback_on(vm)) record_feedback(ip, feedback_kind(sp[-1]));
   if (!check_sequence(*vm, sp[-1])) return false;
   f.base[ip->x] = sp[-1];
   f.base[ip->x + 1] = Value::integer(0);
@@ -243,7 +263,7 @@ inline bool for_prep(VM* vm, Value* sp, const Instr* ip) {
 inline bool range_prep(VM* vm, Value* sp, const Instr* ip) {
   Frame& f = sync(vm, sp, ip);
   Value callee = sp[-3], a = sp[-2], b = sp[-1];
-  record_feedback(ip, feedback_kind(a) | feedback_kind(b));
+  if (feedback_on(vm)) record_feedback(ip, feedback_kind(a) | feedback_kind(b));
   if (callee == vm->range_builtin) {
     if (!a.is_int() || !b.is_int()) return vm->raise(ErrorKind::TypeError, "range expects two ints");
     f.base[ip->x] = a;
