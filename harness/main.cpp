@@ -1,7 +1,8 @@
 // gene-harness: the differential test and benchmark driver for the Gene engines.
 //
 //   check   run programs on every tier and compare with .expected and each other (merge gate)
-//   bench   time program x tier in-process, write reports/<name>.{json,csv,md,svg}
+//   bench   time program x tier (each repetition in a child process) or count its instructions
+//           under cachegrind (--metric instructions), write reports/<name>.{json,csv,md,svg}
 //   compare diff two reports; fail on correctness changes or speedup regressions
 //   merge   join shard reports
 //   report  re-render a report's .csv/.md/.svg from its .json
@@ -100,10 +101,14 @@ int main(int argc, char** argv) try {
 
   // --- bench ------------------------------------------------------------------------------
   BenchOptions bench;
+  bench.gene = default_gene_path();
+  bench.jobs = int(hw);
   std::vector<std::string> bench_paths;
   std::string bench_shard = "1/1";
   bool no_progress = false, force_progress = false;
-  auto* b = app.add_subcommand("bench", "Time programs on every tier (in-process, Google Benchmark) and write reports");
+  auto* b = app.add_subcommand("bench",
+                               "Time programs on every tier (Google Benchmark, in a child process per repetition), or "
+                               "count their instructions (--metric instructions), and write reports");
   b->add_option("paths", bench_paths, "Programs or directories")->required();
   b->add_option("--tier", bench.tiers, "Only these tiers (repeatable; interp is always timed)");
   b->add_flag("--eager", bench.eager, "Also time each JIT tier with --jit-eager");
@@ -125,6 +130,21 @@ int main(int argc, char** argv) try {
   b->add_option("--peer-timeout", bench.peer_timeout, "Seconds allowed for one peer run")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
+  b->add_option("--metric", bench.metric,
+                "time: wall time (Google Benchmark); instructions: one run per program and tier under valgrind "
+                "cachegrind, counting executed instructions (deterministic; for a tight gate)")
+      ->check(CLI::IsMember({"time", "instructions"}))
+      ->capture_default_str();
+  b->add_option("--timeout", bench.timeout,
+                "Seconds allowed for one child (a timed repetition, or one run under valgrind); then killed: a "
+                "timeout row")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  b->add_option("--gene", bench.gene, "The gene binary counted with --metric instructions")->capture_default_str();
+  b->add_option("--valgrind", bench.valgrind, "valgrind executable (--metric instructions)")->capture_default_str();
+  b->add_option("-j,--jobs", bench.jobs, "valgrind runs in parallel (--metric instructions; counts do not depend on it)")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
   b->add_flag("--no-progress", no_progress, "Never show the progress bar");
   b->add_flag("--progress", force_progress, "Show the progress bar even without a terminal");
 
@@ -141,6 +161,23 @@ int main(int argc, char** argv) try {
                  "Also fail when a tier's geometric-mean speedup drops by more than this fraction")
       ->check(CLI::Range(0.0, 0.999));
   cm->add_flag("--all", cmp.all_rows, "List unchanged rows too");
+  bool no_time_gate = false;
+  cm->add_flag("--no-time-gate", no_time_gate,
+               "Report speedup regressions without failing (wall time as information; correctness and instruction "
+               "regressions still fail)");
+  cm->add_option("--instructions-tolerance", cmp.instructions_tolerance,
+                 "Rows with instruction counts in both reports: allowed relative increase (0.02 = 2%)")
+      ->check(CLI::Range(0.0, 0.999))
+      ->capture_default_str();
+  cm->add_option("--instructions-geomean-tolerance", cmp.instructions_geomean_tolerance,
+                 "Allowed increase of a tier's geometric-mean instruction ratio new/base")
+      ->check(CLI::Range(0.0, 0.999))
+      ->capture_default_str();
+  cm->add_option("--instructions-basis", cmp.instructions_basis,
+                 "absolute: compare each row's instruction count; vs-interp: compare instructions / the interp row's "
+                 "(same report), like a speedup")
+      ->check(CLI::IsMember({"absolute", "vs-interp"}))
+      ->capture_default_str();
 
   // --- merge ------------------------------------------------------------------------------
   MergeOptions merge;
@@ -198,7 +235,10 @@ int main(int argc, char** argv) try {
     bench.progress = no_progress ? 0 : force_progress ? 1 : -1;
     return run_bench(bench_paths, bench, std::cout, std::cerr);
   }
-  if (*cm) return run_compare(base_path, new_path, cmp, std::cout, std::cerr);
+  if (*cm) {
+    cmp.time_gate = !no_time_gate;
+    return run_compare(base_path, new_path, cmp, std::cout, std::cerr);
+  }
   if (*mg) return run_merge(merge_inputs, merge_dir, merge_name, merge, std::cout, std::cerr);
   if (*rp) return report_command(report_json, report_dir);
   if (*fz) return run_fuzz(fuzz, std::cout, std::cerr);

@@ -27,7 +27,13 @@ const NumberField kNumberFields[] = {
     {"time_stddev_ms", &Row::time_stddev_ms},
     {"time_cv", &Row::time_cv},
     {"speedup", &Row::speedup},
+    {"instructions", &Row::instructions},
+    {"instructions_vs_interp", &Row::instructions_vs_interp},
+    {"instructions_jit", &Row::instructions_jit},
+    {"instructions_interp", &Row::instructions_interp},
+    {"instructions_runtime", &Row::instructions_runtime},
     {"peak_heap_bytes", &Row::peak_heap_bytes},
+    {"peak_rss_bytes", &Row::peak_rss_bytes},
     {"gc_collections", &Row::gc_collections},
     {"compile_time_ms", &Row::compile_time_ms},
     {"code_bytes", &Row::code_bytes},
@@ -35,7 +41,7 @@ const NumberField kNumberFields[] = {
     {"deopts", &Row::deopts},
 };
 
-const char* const kStatuses[] = {"pass", "fail", "error", "unchecked"};
+const char* const kStatuses[] = {"pass", "fail", "error", "unchecked", "crash", "timeout"};
 
 json opt(const std::optional<double>& v) { return v && std::isfinite(*v) ? json(*v) : json(nullptr); }
 
@@ -43,7 +49,8 @@ json opt(const std::optional<double>& v) { return v && std::isfinite(*v) ? json(
 
 const std::vector<std::string>& row_columns() {
   static const std::vector<std::string> cols = [] {
-    std::vector<std::string> c = {"program", "tier", "mode", "gc_stress", "status", "exit", "repetitions"};
+    std::vector<std::string> c = {"program", "tier",   "mode",        "gc_stress",
+                                  "status",  "exit",   "signal",      "signal_name", "repetitions"};
     for (const auto& f : kNumberFields) c.push_back(f.name);
     c.push_back("engine_stats");
     c.push_back("detail");
@@ -55,6 +62,7 @@ const std::vector<std::string>& row_columns() {
 json row_to_json(const Row& r) {
   json j = {{"program", r.program}, {"tier", r.tier}, {"mode", r.mode}, {"gc_stress", r.gc_stress},
             {"status", r.status}, {"exit", r.exit ? json(*r.exit) : json(nullptr)},
+            {"signal", r.signal ? json(*r.signal) : json(nullptr)}, {"signal_name", r.signal_name},
             {"repetitions", r.repetitions ? json(*r.repetitions) : json(nullptr)}};
   for (const auto& f : kNumberFields) j[f.name] = opt(r.*f.member);
   j["engine_stats"] = json::object();
@@ -149,8 +157,10 @@ bool row_from_json(const json& j, Row& r, Reader& rd, const std::string& where) 
   bool ok = rd.str(j, "program", r.program, where) && rd.str(j, "tier", r.tier, where) &&
             rd.str(j, "mode", r.mode, where) && rd.boolean(j, "gc_stress", r.gc_stress, where) &&
             rd.str(j, "status", r.status, where) && rd.nullable_int(j, "exit", r.exit, where) &&
-            rd.nullable_int(j, "repetitions", r.repetitions, where);
+            rd.nullable_int(j, "repetitions", r.repetitions, where) &&
+            rd.nullable_int(j, "signal", r.signal, where);  // absent in version 1: null
   if (!ok) return false;
+  if (j.contains("signal_name") && j["signal_name"].is_string()) r.signal_name = j["signal_name"].get<std::string>();
   if (std::find(std::begin(kStatuses), std::end(kStatuses), r.status) == std::end(kStatuses))
     return rd.fail(where, "unknown status '" + r.status + "'");
   if (r.mode != "default" && r.mode != "eager") return rd.fail(where, "mode must be \"default\" or \"eager\"");
@@ -196,10 +206,13 @@ bool report_from_json(const json& j, Report& out, std::string& error) {
     return rd.fail("report", std::string("not a gene-harness report (no \"schema\": \"") + kReportSchemaName + "\")");
   Report r;
   if (!rd.integer(j, "schema_version", r.schema_version, "report")) return false;
-  if (r.schema_version != kReportSchemaVersion)
+  // Version 1 is a subset of version 2 (no instruction, signal or RSS fields, no crash/timeout
+  // statuses): it reads with those fields null. Anything else is refused rather than guessed at.
+  if (r.schema_version < kOldestReadableSchemaVersion || r.schema_version > kReportSchemaVersion)
     return rd.fail("report", "schema version " + std::to_string(r.schema_version) + " is " +
                                  (r.schema_version > kReportSchemaVersion ? "newer" : "older") +
-                                 " than the version this gene-harness reads (" +
+                                 " than the versions this gene-harness reads (" +
+                                 std::to_string(kOldestReadableSchemaVersion) + " to " +
                                  std::to_string(kReportSchemaVersion) + "); regenerate the report");
   if (!rd.str(j, "kind", r.kind, "report") || !rd.str(j, "name", r.name, "report") ||
       !rd.str(j, "created", r.created, "report"))
@@ -295,6 +308,28 @@ void compute_speedups(Report& r) {
     else
       row.speedup.reset();
   }
+}
+
+void compute_instruction_ratios(Report& r) {
+  std::map<std::string, double> interp;  // program|gc -> interp instructions
+  auto base_key = [](const Row& row) { return row.program + (row.gc_stress ? "|gc" : ""); };
+  for (const auto& row : r.rows)
+    if (row.tier == "interp" && row.instructions && *row.instructions > 0) interp[base_key(row)] = *row.instructions;
+  for (auto& row : r.rows) {
+    auto it = interp.find(base_key(row));
+    if (it != interp.end() && row.instructions && *row.instructions > 0)
+      row.instructions_vs_interp = *row.instructions / it->second;
+    else
+      row.instructions_vs_interp.reset();
+  }
+}
+
+bool is_failure_status(const std::string& status) {
+  return status == "fail" || status == "error" || status == "crash" || status == "timeout";
+}
+
+bool has_instructions(const Report& r) {
+  return std::any_of(r.rows.begin(), r.rows.end(), [](const Row& row) { return row.instructions.has_value(); });
 }
 
 std::optional<double> geomean_speedup(const Report& r, const std::string& tier, const std::string& mode) {

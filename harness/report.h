@@ -12,7 +12,10 @@
 
 namespace gene::harness {
 
-inline constexpr int kReportSchemaVersion = 1;
+// Version 2 added instruction counts, the crash/timeout statuses, `signal`, `peak_rss_bytes` and
+// the split of instructions; version 1 reports are still read (their new fields are null).
+inline constexpr int kReportSchemaVersion = 2;
+inline constexpr int kOldestReadableSchemaVersion = 1;
 inline constexpr const char* kReportSchemaName = "gene-harness-report";
 
 // One program run on one tier in one mode. Numbers a command or tier does not measure are
@@ -22,8 +25,12 @@ struct Row {
   std::string tier;
   std::string mode = "default";  // "default" thresholds or "eager" (--jit-eager)
   bool gc_stress = false;
-  std::string status;            // pass | fail | error | unchecked (see verdict.h)
+  // pass | fail | error | unchecked (see verdict.h) | crash (a signal ended the child running it)
+  // | timeout (killed after the time limit)
+  std::string status;
   std::optional<int> exit;
+  std::optional<int> signal;     // the signal that ended the child (crash; SIGKILL for timeout)
+  std::string signal_name;       // "SIGSEGV", empty when no signal
   std::string detail;            // why it failed, if it did
 
   // Timing (bench): wall time of one whole run (compile + execute) in milliseconds.
@@ -33,8 +40,14 @@ struct Row {
   std::optional<double> time_cv;     // stddev / mean: the spread, comparable across programs
   std::optional<double> speedup;     // interp median / this median, same program, same run
 
+  // Instruction counts (bench --metric instructions): instructions executed by the whole
+  // `gene run` process under cachegrind, its split by where they ran (generated code, the
+  // interpreter's dispatch loop, everything else), and instructions / the interp row's.
+  std::optional<double> instructions, instructions_vs_interp;
+  std::optional<double> instructions_jit, instructions_interp, instructions_runtime;
+
   // Memory and engine statistics (null where the tier has none).
-  std::optional<double> peak_heap_bytes, gc_collections;
+  std::optional<double> peak_heap_bytes, peak_rss_bytes, gc_collections;
   std::optional<double> compile_time_ms, code_bytes, functions_compiled, deopts;
   std::map<std::string, double> engine_stats;  // everything the engine reported, by name
 
@@ -90,6 +103,15 @@ bool save_text(const std::string& path, const std::string& text, std::string& er
 // Fills `speedup` of every timed row from the interp row of the same program, mode-independent
 // (the interpreter has one mode) and with the same gc_stress setting.
 void compute_speedups(Report& r);
+
+// Fills `instructions_vs_interp` of every row with instructions from the interp row of the
+// same program (same gc_stress setting), like compute_speedups.
+void compute_instruction_ratios(Report& r);
+
+// Whether a row status means the run went wrong (fail, error, crash, timeout).
+bool is_failure_status(const std::string& status);
+// Whether any row of the report has an instruction count.
+bool has_instructions(const Report& r);
 
 // Geometric mean of the speedups of one tier (mode "default" unless given), empty if none.
 std::optional<double> geomean_speedup(const Report& r, const std::string& tier, const std::string& mode = "default");

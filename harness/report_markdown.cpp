@@ -1,6 +1,7 @@
 #include "harness/report_markdown.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 
 #include "harness/peers.h"
@@ -45,17 +46,35 @@ std::string report_to_markdown(const Report& r, const std::string& svg_file) {
 
   if (!svg_file.empty()) s += "![Speedup over the interpreter per program and tier](" + svg_file + ")\n\n";
 
-  // Per tier and mode: how many rows, how many failed, geometric mean speedup.
-  s += "## Tiers\n\n| tier | mode | rows | failed | geomean speedup |\n|---|---|---:|---:|---:|\n";
+  // Per tier and mode: how many rows, how many failed, geometric mean speedup (or, for
+  // instruction counts, the geometric mean of instructions / interp instructions and the total).
+  const bool insns = has_instructions(r);
+  s += insns ? "## Tiers\n\n| tier | mode | rows | failed | geomean instructions vs interp | total instructions |\n"
+               "|---|---|---:|---:|---:|---:|\n"
+             : "## Tiers\n\n| tier | mode | rows | failed | geomean speedup |\n|---|---|---:|---:|---:|\n";
   for (const auto& tier : report_tiers(r)) {
     for (const char* mode : {"default", "eager"}) {
       int rows = 0, failed = 0;
       for (const auto& row : r.rows) {
         if (row.tier != tier || row.mode != mode || row.gc_stress) continue;
         ++rows;
-        if (row.status == "fail" || row.status == "error") ++failed;
+        if (is_failure_status(row.status)) ++failed;
       }
       if (rows == 0) continue;
+      if (insns) {
+        double log_sum = 0, total = 0;
+        int n = 0;
+        for (const auto& row : r.rows) {
+          if (row.tier != tier || row.mode != mode || row.gc_stress) continue;
+          if (row.instructions) total += *row.instructions;
+          if (row.instructions_vs_interp && *row.instructions_vs_interp > 0) log_sum += std::log(*row.instructions_vs_interp), ++n;
+        }
+        std::optional<double> g;
+        if (n) g = std::exp(log_sum / n);
+        s += "| " + tier + " | " + mode + " | " + std::to_string(rows) + " | " + std::to_string(failed) + " | " +
+             fmt(g, "%.3f") + " | " + fmt(total, "%.0f") + " |\n";
+        continue;
+      }
       auto g = r.kind == "bench" ? geomean_speedup(r, tier, mode) : std::nullopt;
       s += "| " + tier + " | " + mode + " | " + std::to_string(rows) + " | " + std::to_string(failed) + " | " +
            fmt(g, "%.2f×") + " |\n";
@@ -70,20 +89,39 @@ std::string report_to_markdown(const Report& r, const std::string& svg_file) {
     return p;
   };
 
-  if (r.kind == "bench") {
+  if (r.kind == "bench" && has_instructions(r)) {
+    s += "\n## Rows\n\nInstructions executed by one `gene run` under cachegrind (start-up, compilation and "
+         "JIT-generated code included); `vs interp` is instructions / the interpreter's for the same program (below 1: "
+         "fewer); jit / interp loop / runtime split them by where they ran (see docs/report-schema.md).\n\n";
+    s += "| program | tier | mode | status | instructions | vs interp | jit | interp loop | runtime |\n"
+         "|---|---|---|---|---:|---:|---:|---:|---:|\n";
+    auto pct = [](const std::optional<double>& part, const std::optional<double>& total) {
+      std::optional<double> p;
+      if (part && total && *total > 0) p = *part / *total * 100;
+      return p;
+    };
+    for (const auto& row : r.rows)
+      s += "| " + cell(short_name(row.program)) + " | " + row.tier + " | " + row.mode + " | " + row.status + " | " +
+           fmt(row.instructions, "%.0f") + " | " + fmt(row.instructions_vs_interp, "%.3f") + " | " +
+           fmt(pct(row.instructions_jit, row.instructions), "%.1f%%") + " | " +
+           fmt(pct(row.instructions_interp, row.instructions), "%.1f%%") + " | " +
+           fmt(pct(row.instructions_runtime, row.instructions), "%.1f%%") + " |\n";
+  } else if (r.kind == "bench") {
     s += "\n## Rows\n\nTimes are the median wall time of one whole run (compile and execute) in ms; spread is the "
-         "coefficient of variation over the repetitions.\n\n";
-    s += "| program | tier | mode | status | median ms | spread | speedup | peak heap KiB | compile ms | code bytes | "
-         "functions | deopts |\n|---|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n";
+         "coefficient of variation over the repetitions (each a separate child process).\n\n";
+    s += "| program | tier | mode | status | median ms | spread | speedup | peak heap KiB | peak RSS KiB | compile ms | "
+         "code bytes | functions | deopts |\n|---|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n";
     for (const auto& row : r.rows) {
-      std::optional<double> heap_kib;
+      std::optional<double> heap_kib, rss_kib;
       if (row.peak_heap_bytes) heap_kib = *row.peak_heap_bytes / 1024;
+      if (row.peak_rss_bytes) rss_kib = *row.peak_rss_bytes / 1024;
       std::optional<double> cv_pct;
       if (row.time_cv) cv_pct = *row.time_cv * 100;
       s += "| " + cell(short_name(row.program)) + " | " + row.tier + " | " + row.mode + (row.gc_stress ? " gc-stress" : "") +
            " | " + row.status + " | " + fmt(row.time_median_ms, "%.3f") + " | " + fmt(cv_pct, "%.1f%%") + " | " +
-           fmt(row.speedup, "%.2f×") + " | " + fmt(heap_kib, "%.0f") + " | " + fmt(row.compile_time_ms, "%.3f") + " | " +
-           fmt(row.code_bytes, "%.0f") + " | " + fmt(row.functions_compiled, "%.0f") + " | " + fmt(row.deopts, "%.0f") + " |\n";
+           fmt(row.speedup, "%.2f×") + " | " + fmt(heap_kib, "%.0f") + " | " + fmt(rss_kib, "%.0f") + " | " +
+           fmt(row.compile_time_ms, "%.3f") + " | " + fmt(row.code_bytes, "%.0f") + " | " +
+           fmt(row.functions_compiled, "%.0f") + " | " + fmt(row.deopts, "%.0f") + " |\n";
     }
   }
 
@@ -136,7 +174,7 @@ std::string report_to_markdown(const Report& r, const std::string& svg_file) {
       failures += "* peer " + cell(p.peer) + " of `" + p.program + "`: " + p.status +
                   (p.detail.empty() ? "" : " — " + cell(p.detail.substr(0, 300))) + "\n";
   for (const auto& row : r.rows)
-    if (row.status == "fail" || row.status == "error")
+    if (is_failure_status(row.status))
       failures += "* `" + row.program + "` on " + row.tier + " (" + row.mode + (row.gc_stress ? ", gc-stress" : "") +
                   "): " + row.status + (row.detail.empty() ? "" : " — " + cell(row.detail.substr(0, 300))) + "\n";
   s += "\n## Failures\n\n" + (failures.empty() ? std::string("None.\n") : failures);

@@ -18,9 +18,15 @@ bool write_report_files(const Report& r, const std::string& dir, const std::stri
   std::string base = (std::filesystem::path(dir) / name).string();
   // A check report has no timings, so no chart.
   bool chart = r.kind == "bench";
+  // An instruction-count report has no times: its chart plots interp instructions / tier
+  // instructions, the speedup the counts predict (a copy, so the JSON keeps speedup null).
+  Report charted = r;
+  for (auto& row : charted.rows)
+    if (!row.speedup && row.instructions_vs_interp && *row.instructions_vs_interp > 0)
+      row.speedup = 1 / *row.instructions_vs_interp;
   return save_text(base + ".json", report_to_json(r).dump(2) + "\n", error) &&
          save_text(base + ".csv", report_to_csv(r), error) &&
-         (!chart || save_text(base + ".svg", speedup_chart_svg(r), error)) &&
+         (!chart || save_text(base + ".svg", speedup_chart_svg(charted), error)) &&
          save_text(base + ".md", report_to_markdown(r, chart ? name + ".svg" : ""), error);
 }
 

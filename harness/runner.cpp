@@ -90,13 +90,14 @@ bool query_tiers(const std::string& gene, std::vector<std::string>& tiers, std::
 }
 
 RunResult run_program(const std::string& gene, const std::string& program, const Variant& variant,
-                      double timeout_seconds, const std::string& scratch) {
+                      double timeout_seconds, const std::string& scratch, const std::vector<std::string>& wrapper) {
   RunResult rr;
   std::string out = scratch + "/stdout", err = scratch + "/stderr", outcome = scratch + "/outcome.json";
   std::error_code ec;
   fs::remove(outcome, ec);  // a stale outcome from the previous run must not be mistaken for this one
 
-  std::vector<std::string> argv = {gene, "run", program};
+  std::vector<std::string> argv = wrapper;
+  for (const char* a : {gene.c_str(), "run", program.c_str()}) argv.push_back(a);
   for (auto& a : variant.gene_args()) argv.push_back(a);
   argv.push_back("--outcome");
   argv.push_back(outcome);
@@ -104,6 +105,7 @@ RunResult run_program(const std::string& gene, const std::string& program, const
   ProcessResult p = run_process(argv, out, err, timeout_seconds);
   rr.seconds = p.seconds;
   rr.timed_out = p.timed_out;
+  rr.signal = p.signal;
   rr.stderr_text = read_file_or_empty(err);
   if (!p.started || p.timed_out || p.signal || p.exit_code < 0 || p.exit_code > 2) {
     rr.failure = describe(p, timeout_seconds);

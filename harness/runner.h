@@ -21,13 +21,16 @@ struct RunResult {
   std::optional<Observation> observation;  // nullopt: the run itself failed (see failure)
   std::string failure;                     // crash, timeout, missing/corrupt outcome, ...
   bool timed_out = false;
+  int signal = 0;                          // the signal that ended the process, if one did
   std::string stderr_text;
   double seconds = 0;
 };
 
 // Runs `gene run program --tier ... --outcome F` with the limit, using `scratch` (a directory)
 // for its output files. Thread-safe as long as each thread has its own scratch directory.
+// `wrapper` is put in front of the command (bench --metric instructions: valgrind and its options).
 RunResult run_program(const std::string& gene, const std::string& program, const Variant& variant,
-                      double timeout_seconds, const std::string& scratch);
+                      double timeout_seconds, const std::string& scratch,
+                      const std::vector<std::string>& wrapper = {});
 
 }  // namespace gene::harness

@@ -94,7 +94,9 @@ std::string speedup_chart_svg(const Report& r) {
   s += "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" + std::to_string(width) + "\" height=\"" +
        std::to_string(height) + "\" font-family=\"sans-serif\" font-size=\"12\">\n";
   s += "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n";
-  std::string title = "Speedup over the interpreter (median wall time; higher is better)";
+  std::string title = has_instructions(r) && !std::any_of(r.rows.begin(), r.rows.end(), [](const Row& x) { return x.time_median_ms.has_value(); })
+                          ? "Instruction speedup over the interpreter (interp instructions / tier instructions; higher is better)"
+                          : "Speedup over the interpreter (median wall time; higher is better)";
   s += "<text x=\"10\" y=\"20\" font-size=\"15\" font-weight=\"bold\">" + xml_escape(title) + "</text>\n";
   std::string sub = r.name + " - " + r.environment.git_commit.substr(0, 12) + (r.environment.git_dirty ? " (dirty)" : "") +
                     " - " + r.environment.cpu_model + " - " + r.created;
@@ -129,7 +131,7 @@ std::string speedup_chart_svg(const Report& r) {
       const Row* row = it == cell.end() ? nullptr : it->second;
       std::string label;
       if (!row) label = "not run";
-      else if (row->status == "fail" || row->status == "error") label = "FAILED";
+      else if (is_failure_status(row->status)) label = "FAILED";
       else if (!row->speedup) label = "no time";
       if (row && row->speedup) {
         double w = std::max(1.0, x_of(*row->speedup) - label_w);
@@ -138,7 +140,7 @@ std::string speedup_chart_svg(const Report& r) {
              xml_escape(names[p] + " on " + series[i] + ": " + num(*row->speedup, "%.2fx")) + "</title></rect>";
         label = num(*row->speedup, "%.2fx") + (label.empty() ? "" : " " + label);
         s += "<text x=\"" + num(label_w + w + 4) + "\" y=\"" + std::to_string(y + bar_h - 3) + "\" font-size=\"10\"" +
-             (row->status == "fail" || row->status == "error" ? " fill=\"#c00\"" : "") + ">" + xml_escape(label) + "</text>\n";
+             (is_failure_status(row->status) ? " fill=\"#c00\"" : "") + ">" + xml_escape(label) + "</text>\n";
       } else {
         s += "<text x=\"" + std::to_string(label_w + 4) + "\" y=\"" + std::to_string(y + bar_h - 3) +
              "\" font-size=\"10\" fill=\"#c00\">" + xml_escape(label) + "</text>\n";

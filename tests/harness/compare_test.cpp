@@ -57,6 +57,102 @@ TEST(Compare, NewAndMissingRowsAreReportedNotFailed) {
   EXPECT_EQ(s.missing, 1);
 }
 
+// interp 100M instructions per program, baseline 25M (fib) and 50M (sieve), as a --metric
+// instructions report has them (no times).
+Report insn_report(double fib_baseline, double sieve_baseline, double fib_interp = 100e6) {
+  Report r = test::bench_report(25, 50);
+  const double counts[] = {fib_interp, fib_baseline, 100e6, sieve_baseline};
+  for (size_t i = 0; i < r.rows.size(); ++i) {
+    Row& row = r.rows[i];
+    row.repetitions.reset();
+    row.time_median_ms = row.time_mean_ms = row.time_min_ms = row.time_max_ms = row.time_stddev_ms = row.time_cv = std::nullopt;
+    row.instructions = counts[i];
+  }
+  compute_speedups(r);
+  compute_instruction_ratios(r);
+  return r;
+}
+
+TEST(Compare, InstructionsWithinToleranceAndIdenticalPass) {
+  CompareSummary s = compare_reports(insn_report(25e6, 50e6), insn_report(25e6, 50e6), {});
+  EXPECT_FALSE(s.failed()) << s.table;
+  EXPECT_EQ(s.instructions_compared, 4);
+  // 1.5% more on one row: within 2% per row, and the baseline tier's geomean moves by ~0.75%.
+  s = compare_reports(insn_report(25e6, 50e6), insn_report(25e6 * 1.015, 50e6), {});
+  EXPECT_FALSE(s.failed()) << s.table;
+}
+
+TEST(Compare, InstructionRowRegressionFails) {
+  // 3% more instructions on fib/baseline: beyond the default 2%.
+  CompareSummary s = compare_reports(insn_report(25e6, 50e6), insn_report(25e6 * 1.03, 50e6), {});
+  EXPECT_TRUE(s.failed());
+  EXPECT_EQ(s.instruction_regressions, 1);
+  EXPECT_NE(s.table.find("INSTRUCTIONS REGRESSION"), std::string::npos) << s.table;
+  // A wider per-row tolerance lets the row pass, but the tier geomean (~1.5%) is still beyond 1%.
+  CompareOptions wide;
+  wide.instructions_tolerance = 0.05;
+  s = compare_reports(insn_report(25e6, 50e6), insn_report(25e6 * 1.03, 50e6), wide);
+  EXPECT_EQ(s.instruction_regressions, 0);
+  EXPECT_EQ(s.instruction_tier_regressions, 1);
+  EXPECT_TRUE(s.failed());
+  wide.instructions_geomean_tolerance = 0.02;
+  EXPECT_FALSE(compare_reports(insn_report(25e6, 50e6), insn_report(25e6 * 1.03, 50e6), wide).failed());
+}
+
+TEST(Compare, InstructionTierGeomeanCatchesSpreadOutRegressions) {
+  // 1.5% on every baseline row: each within 2%, the tier's geomean beyond 1%.
+  CompareSummary s = compare_reports(insn_report(25e6, 50e6), insn_report(25e6 * 1.015, 50e6 * 1.015), {});
+  EXPECT_EQ(s.instruction_regressions, 0);
+  EXPECT_EQ(s.instruction_tier_regressions, 1);
+  EXPECT_TRUE(s.failed()) << s.table;
+}
+
+TEST(Compare, InstructionBasisAbsoluteCatchesTheInterpreterVsInterpDoesNot) {
+  // The interpreter executes 5% more on fib; the JIT tier is unchanged.
+  Report base = insn_report(25e6, 50e6), now = insn_report(25e6, 50e6, 105e6);
+  CompareSummary s = compare_reports(base, now, {});
+  EXPECT_EQ(s.instruction_regressions, 1);  // the interp row
+  CompareOptions ratio;
+  ratio.instructions_basis = "vs-interp";
+  s = compare_reports(base, now, ratio);
+  // Relative to the slower interpreter the tier looks better: no regression, one improvement.
+  EXPECT_FALSE(s.failed()) << s.table;
+  EXPECT_EQ(s.instruction_improvements, 1);
+  // And a tier that got worse relative to an unchanged interpreter fails on either basis.
+  EXPECT_TRUE(compare_reports(base, insn_report(25e6 * 1.05, 50e6), ratio).failed());
+}
+
+TEST(Compare, TimeGateOffReportsButDoesNotFail) {
+  CompareOptions info;
+  info.tolerance = 0.25;
+  info.geomean_tolerance = 0.1;
+  info.time_gate = false;
+  CompareSummary s = compare_reports(test::bench_report(25, 50), test::bench_report(50, 50), info);
+  EXPECT_EQ(s.regressions, 1);
+  EXPECT_FALSE(s.failed()) << s.table;
+  EXPECT_NE(s.table.find("slower (not gated)"), std::string::npos) << s.table;
+  // Correctness changes still fail.
+  EXPECT_TRUE(compare_reports(test::bench_report(25, 50), test::bench_report(25, 50, "crash"), info).failed());
+}
+
+TEST(Compare, Version1BaseAgainstVersion2New) {
+  TempDir dir;
+  nlohmann::json v1 = report_to_json(test::bench_report(25, 50));
+  v1["schema_version"] = 1;
+  for (auto& row : v1["rows"])
+    for (const char* k : {"signal", "signal_name", "instructions", "instructions_vs_interp", "instructions_jit",
+                          "instructions_interp", "instructions_runtime", "peak_rss_bytes"})
+      row.erase(k);
+  test::write_text(dir.file("v1.json"), v1.dump());
+  test::write_text(dir.file("v2.json"), report_to_json(test::bench_report(26, 50)).dump());
+  test::write_text(dir.file("v2i.json"), report_to_json(insn_report(25e6, 50e6)).dump());
+  std::ostringstream out, err;
+  EXPECT_EQ(run_compare(dir.file("v1.json"), dir.file("v2.json"), {}, out, err), kOk) << out.str() << err.str();
+  // Against an instruction report there is nothing to gate but correctness; a note says so.
+  EXPECT_EQ(run_compare(dir.file("v1.json"), dir.file("v2i.json"), {}, out, err), kOk) << out.str() << err.str();
+  EXPECT_NE(out.str().find("only the new report has instruction counts"), std::string::npos) << out.str();
+}
+
 TEST(Compare, FilesAndExitCodes) {
   TempDir dir;
   test::write_text(dir.file("base.json"), report_to_json(test::bench_report(25, 50)).dump());

@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include <signal.h>
+#include <unistd.h>
 
 #include "test_util.h"
 
@@ -41,6 +42,38 @@ TEST(Process, SignalAndMissingBinary) {
   ProcessResult m = run_process({dir.file("no-such-binary")}, dir.file("o"), dir.file("e"), 10);
   EXPECT_FALSE(m.started);
   EXPECT_NE(m.spawn_error.find("No such file"), std::string::npos) << m.spawn_error;
+}
+
+}  // namespace
+}  // namespace gene::harness
+
+namespace gene::harness {
+namespace {
+
+TEST(Forked, ExitStatusSignalTimeoutAndPeakRss) {
+  TempDir dir;
+  ProcessResult ok = run_forked([] { return 5; }, dir.file("o"), dir.file("e"), 10);
+  ASSERT_TRUE(ok.started) << ok.spawn_error;
+  EXPECT_EQ(ok.exit_code, 5);
+  EXPECT_GT(ok.max_rss_bytes, 0);
+
+  ProcessResult crash = run_forked([] { raise(SIGSEGV); return 0; }, dir.file("o"), dir.file("e"), 10);
+  EXPECT_EQ(crash.signal, SIGSEGV);
+  EXPECT_NE(describe(crash, 10).find("SIGSEGV"), std::string::npos) << describe(crash, 10);
+  EXPECT_EQ(signal_abbrev(SIGKILL), "SIGKILL");
+
+  ProcessResult hang = run_forked([] { for (;;) pause(); return 0; }, dir.file("o"), dir.file("e"), 0.3);
+  EXPECT_TRUE(hang.timed_out);
+
+  // A child touching 64 MiB has a peak RSS at least that large.
+  ProcessResult big = run_forked(
+      [] {
+        std::vector<char> v(64 << 20, 1);
+        return int(v[12345]) - 1;
+      },
+      dir.file("o"), dir.file("e"), 10);
+  EXPECT_EQ(big.exit_code, 0);
+  EXPECT_GT(big.max_rss_bytes, 64.0 * 1024 * 1024);
 }
 
 }  // namespace

@@ -58,6 +58,41 @@ TEST(Report, RejectsWrongVersionAndCorruptFiles) {
   EXPECT_FALSE(load_report(dir.file("missing.json"), out, error));
 }
 
+TEST(Report, Version2FieldsRoundTripAndVersion1StillReads) {
+  Report r = test::bench_report(25, 50);
+  r.rows[1].status = "crash";
+  r.rows[1].signal = 11;
+  r.rows[1].signal_name = "SIGSEGV";
+  r.rows[2].status = "timeout";
+  r.rows[3].instructions = 1e9;
+  r.rows[3].instructions_jit = 9e8;
+  r.rows[3].peak_rss_bytes = 5e6;
+  Report back;
+  std::string error;
+  ASSERT_TRUE(report_from_json(report_to_json(r), back, error)) << error;
+  EXPECT_EQ(report_to_json(back), report_to_json(r));
+  EXPECT_EQ(back.rows[1].signal, 11);
+  EXPECT_EQ(back.rows[1].signal_name, "SIGSEGV");
+  EXPECT_EQ(back.rows[2].status, "timeout");
+  EXPECT_EQ(back.rows[3].instructions, 1e9);
+  EXPECT_EQ(back.schema_version, 2);
+
+  // A version 1 report (written before these fields existed) reads with them null.
+  nlohmann::json v1 = report_to_json(test::bench_report(25, 50));
+  v1["schema_version"] = 1;
+  for (auto& row : v1["rows"])
+    for (const char* k : {"signal", "signal_name", "instructions", "instructions_vs_interp", "instructions_jit",
+                          "instructions_interp", "instructions_runtime", "peak_rss_bytes"})
+      row.erase(k);
+  ASSERT_TRUE(report_from_json(v1, back, error)) << error;
+  EXPECT_EQ(back.schema_version, 1);
+  EXPECT_FALSE(back.rows[0].signal);
+  EXPECT_FALSE(back.rows[0].instructions);
+  EXPECT_FALSE(back.rows[0].peak_rss_bytes);
+  // The committed version 1 baseline still loads.
+  EXPECT_TRUE(load_report(std::string(GENE_SOURCE_DIR) + "/reports/baseline.json", back, error)) << error;
+}
+
 TEST(Report, CsvHasOneLinePerRowAndNullsAreEmpty) {
   Report r = test::bench_report(25, 50);
   r.rows[0].detail = "a, \"quoted\" detail";
