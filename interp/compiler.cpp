@@ -1,3 +1,8 @@
+// The bytecode compiler: source forms (SPEC §3) -> one Proto per function, with scopes, loops,
+// handlers and the peephole fusions the opcode table describes.
+// Over 800 lines on purpose: it is one recursive walk (class Compiler) whose per-form emitters
+// share the scope, loop and handler state of the function being compiled; split by form, that
+// state would have to be threaded through every file.
 #include "interp/compiler.h"
 
 #include <set>
