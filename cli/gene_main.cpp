@@ -4,6 +4,7 @@
 #include <CLI/CLI.hpp>
 #include <fstream>
 #include <iostream>
+#include <limits>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -45,6 +46,9 @@ int main(int argc, char** argv) {
   run->add_option("--max-depth", vmo.max_depth, "Maximum active calls (stack_overflow beyond)")
       ->check(CLI::Range(1, 1000000))
       ->capture_default_str();
+  run->add_option("--max-steps", vmo.max_steps,
+                  "Backward jumps plus calls allowed (step_limit beyond, not catchable); default: no limit")
+      ->check(CLI::Range(int64_t(0), std::numeric_limits<int64_t>::max()));
   run->add_flag("--gc-stress", vmo.gc_stress, "Collect garbage at every allocation");
   run->add_option("--max-heap", max_heap_mb, "Heap limit in MiB (out_of_memory beyond); 0 = none")
       ->capture_default_str();

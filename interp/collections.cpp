@@ -37,6 +37,15 @@ bool oom(VM& vm) { return vm.raise(ErrorKind::OutOfMemory, "heap limit exceeded"
                                                 " argument" + (hi == 1 ? "" : "s") + ", got " + std::to_string(argc));
 }
 
+// Accounts the entry storage a map store will allocate: only a new key in a full entries
+// vector grows it (doubling). Overwrites allocate nothing, so they must not count: the heap's
+// peak and its collection budget would otherwise grow with every store.
+bool note_map_growth(VM& vm, const Map* m, Value key) {
+  size_t cap = m->entries.capacity();
+  if (m->entries.size() < cap || m->find(key) >= 0) return true;
+  return vm.heap.note_growth((cap ? cap : 1) * sizeof(Map::Entry));
+}
+
 inline bool arity(VM& vm, const char* type, Symbol* name, int argc, int lo, int hi) {
   return (argc >= lo && argc <= hi) || arity_error(vm, type, name, argc, lo, hi);
 }
@@ -101,7 +110,7 @@ bool map_method(VM& vm, Map* map, Symbol* m, Value* args, int argc, Value& out) 
   }
   if (m == n.set) {
     if (!arity(vm, "map", m, argc, 2, 2) || !check_key(vm, args[0])) return false;
-    if (!vm.heap.note_growth(sizeof(Map::Entry))) return oom(vm);
+    if (!note_map_growth(vm, map, args[0])) return oom(vm);
     map->set(args[0], args[1]);
     out = Value::nil();
     return true;
@@ -193,7 +202,7 @@ bool path_set(VM& vm, Value container, Value key, Value value) {
   if (!is_obj_type(container, ObjType::Map))
     return vm.raise(ErrorKind::TypeError, std::string("cannot set key ") + to_display_nested(key) + " of " +
                                               type_name(container));
-  if (!vm.heap.note_growth(sizeof(Map::Entry))) return oom(vm);
+  if (!note_map_growth(vm, as_map(container), key)) return oom(vm);
   as_map(container)->set(key, value);
   return true;
 }

@@ -17,7 +17,8 @@ namespace gene {
   X(StackOverflow, "stack_overflow")       \
   X(AssertionFailed, "assertion_failed")   \
   X(OutOfMemory, "out_of_memory")          \
-  X(UncaughtThrow, "uncaught_throw")
+  X(UncaughtThrow, "uncaught_throw")       \
+  X(StepLimit, "step_limit")  /* --max-steps; never caught (unwind_frame skips handlers) */
 
 enum class ErrorKind : uint8_t {
 #define GENE_ERROR_ENUM(e, s) e,

@@ -30,11 +30,12 @@ bool push_call_frame(VM& vm, Closure* c, Value* callee_slot, int argc, bool entr
 
 namespace {
 
-// The dispatch loop, instantiated three times: kFeedback records type feedback (type_feedback.h)
+// The dispatch loop, instantiated five times: kFeedback records type feedback (type_feedback.h)
 // for the speculating tiers, only when a JIT tier or --dump-feedback asks for it (the
 // interpreter alone pays nothing); kCount adds a per-opcode execution counter (for the
-// harness's opcode coverage) without costing the normal loop anything.
-template <bool kCount, bool kFeedback>
+// harness's opcode coverage) without costing the normal loop anything; kSteps takes the
+// --max-steps steps at LOOP and CALL, so a run without the option pays nothing for them either.
+template <bool kCount, bool kFeedback, bool kSteps>
 bool run_loop(VM& vm) {
   static void* const kLabels[] = {
 #define GENE_OP_LABEL(name, ...) &&L_##name,
@@ -371,6 +372,14 @@ L_JUMP:
   ip = proto->code.data() + ip->x;
   DISPATCH();
 L_LOOP:
+  // One step of --max-steps per back edge; raised here, before jumping, so the line is the
+  // loop's.
+  if constexpr (kSteps) {
+    if (__builtin_expect(--vm.steps_left < 0, 0)) {
+      raise_step_limit(&vm, sp, ip);
+      goto error;
+    }
+  }
   ip = proto->code.data() + ip->x;
   if (vm.hooks.on_loop) {
     SYNC();
@@ -420,6 +429,14 @@ L_CALL: {
   Value* callee_slot = sp - argc - 1;
   Value callee = *callee_slot;
   SYNC();
+  // The call's step, before any of its checks (as in sem_impl::call, which compiled code's
+  // slow path uses): compiled callees entered from here do not count it again.
+  if constexpr (kSteps) {
+    if (__builtin_expect(--vm.steps_left < 0, 0)) {
+      vm.raise_step_limit();
+      goto error;
+    }
+  }
   if (is_obj_type(callee, ObjType::Closure)) {
     if constexpr (kFeedback) record_callee(proto->callees, size_t(ip - proto->code.data()), as_closure(callee)->proto);
     if (vm.hooks.on_call) {
@@ -535,10 +552,13 @@ error:
 }  // namespace
 
 bool interpret(VM& vm) {
-  if (vm.op_counts) return run_loop<true, true>(vm);
-  return vm.opts.type_feedback ? run_loop<false, true>(vm) : run_loop<false, false>(vm);
+  if (vm.op_counts) return run_loop<true, true, true>(vm);  // coverage: steps_left is harmless off
+  if (vm.counts_steps())
+    return vm.opts.type_feedback ? run_loop<false, true, true>(vm) : run_loop<false, false, true>(vm);
+  return vm.opts.type_feedback ? run_loop<false, true, false>(vm) : run_loop<false, false, false>(vm);
 }
 
+// Takes no --max-steps step: its one caller, RANGE_PREP, has taken the call's step already.
 bool call_value(VM& vm, Value callee, const Value* args, int argc, Value& result) {
   if (is_obj_type(callee, ObjType::Builtin)) {
     // Copy to the stack so the arguments stay rooted even if `args` points elsewhere.

@@ -24,12 +24,20 @@ int branch_semantics(VM* vm, Value* sp, const Instr* ip) {
   }
 }
 
+bool raise_step_limit(VM* vm, Value* sp, const Instr* ip) {
+  sem_impl::sync(vm, sp, ip);
+  return vm->raise_step_limit();
+}
+
 int32_t unwind_frame(VM& vm, bool* was_entry) {
   Frame& f = vm.frames.back();
   Proto* proto = f.closure->proto;
   int32_t at = int32_t(f.pc - proto->code.data());
   if (vm.error.line == 0) vm.error.line = proto->lines[size_t(at)];
-  if (const Handler* h = find_handler(*proto, at)) {
+  // step_limit is not catchable: it must end the run wherever it happens, or a program could
+  // loop forever around a try.
+  const Handler* h = vm.error.kind == ErrorKind::StepLimit ? nullptr : find_handler(*proto, at);
+  if (h) {
     Value* sp = f.base + proto->nslots + h->depth;
     vm.sp = sp;  // the caught value is built with the live operands below it rooted
     sp[0] = vm.take_error_value();

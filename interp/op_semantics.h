@@ -29,9 +29,16 @@ int branch_semantics(VM* vm, Value* sp, const Instr* ip);
 // hot loop uses it directly.
 inline bool for_next_step(Value* slots, Value* out);
 
+// --max-steps (docs/limits.md): a LOOP, CALL or RANGE_PREP takes one step first of all; when
+// the budget is spent (vm.steps_left went negative) it raises step_limit at that instruction.
+// raise_step_limit publishes sp and pc (for the line) and raises; always false. Compiled code
+// calls it after its own inline decrement.
+bool raise_step_limit(VM* vm, Value* sp, const Instr* ip);
+
 // Unwinds the pending error in the top frame, whose pc is the failing instruction: sets the
 // error line if unset; with a handler covering pc, cuts the operand stack to the handler's
-// depth, pushes the caught value and returns the handler's target. Otherwise pops the frame
+// depth, pushes the caught value and returns the handler's target (never for step_limit, which
+// no handler catches: the run ends). Otherwise pops the frame
 // (vm.sp back to its callee slot), sets *was_entry to the frame's entry flag and returns -1.
 int32_t unwind_frame(VM& vm, bool* was_entry);
 

@@ -35,6 +35,13 @@ inline Frame& sync(VM* vm, Value* sp, const Instr* ip) {
   return f;
 }
 
+// One step of --max-steps; false (step_limit raised) once the budget is spent. The caller has
+// published sp and pc.
+inline bool count_step(VM* vm) {
+  if (__builtin_expect(--vm->steps_left >= 0, 1)) return true;
+  return vm->raise_step_limit();
+}
+
 inline bool oom(VM* vm) { return vm->raise(ErrorKind::OutOfMemory, "heap limit exceeded"); }
 
 using BinaryFn = bool (*)(VM&, Value, Value, Value&);
@@ -161,8 +168,11 @@ inline bool call_non_closure(VM* vm, Value* slot, int argc) {
   return vm->raise(ErrorKind::NotCallable, std::string("cannot call a value of type ") + type_name(callee));
 }
 
+// The CALL opcode's full semantics, its step included: the interpreter's CALL handler and
+// compiled code's inline call sequence count their own step and never come here after it.
 inline bool call(VM* vm, Value* sp, const Instr* ip) {
   sync(vm, sp, ip);
+  if (!count_step(vm)) return false;
   int argc = ip->x;
   Value* slot = sp - argc - 1;
   Value callee = *slot;
@@ -259,9 +269,11 @@ inline bool for_prep(VM* vm, Value* sp, const Instr* ip) {
 }
 
 // (range a b) as a for sequence: with the range builtin, slot x holds the next int and x+1 the
-// end (no array is built); any other callee is called and must return an array.
+// end (no array is built); any other callee is called and must return an array. It stands for
+// the call `(range a b)`, so it takes one step whatever `range` is (call_value counts none).
 inline bool range_prep(VM* vm, Value* sp, const Instr* ip) {
   Frame& f = sync(vm, sp, ip);
+  if (!count_step(vm)) return false;
   Value callee = sp[-3], a = sp[-2], b = sp[-1];
   if (feedback_on(vm)) record_feedback(ip, feedback_kind(a) | feedback_kind(b));
   if (callee == vm->range_builtin) {

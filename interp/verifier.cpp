@@ -119,6 +119,11 @@ class UnitVerifier {
       if (int(in.op) >= kOpCount) return fail(pc, "unknown opcode " + std::to_string(int(in.op)));
       const OpInfo& info = op_info(in.op);
       if (!operand_ok(pc, info.x, in.x) || !operand_ok(pc, info.y, in.y)) return false;
+      // --max-steps counts LOOPs as the backward jumps: every cycle of the control flow must
+      // contain one (or a call), so every other jump goes forward and handlers lie after their
+      // region. Otherwise a run of verified bytecode could loop without taking a step.
+      if (info.has_jump() && info.flow != OpFlow::Loop && in.x <= pc)
+        return fail(pc, std::string(info.name) + ": only loop may jump backward (target " + std::to_string(in.x) + ")");
       if (info.y == Operand::None && in.y != 0) return fail(pc, std::string(info.name) + " takes no second operand");
       if (info.x == Operand::None && in.x != 0) return fail(pc, std::string(info.name) + " takes no operand");
       switch (info.check) {
@@ -150,6 +155,8 @@ class UnitVerifier {
       const Handler& h = p_.handlers[i];
       if (h.start < 0 || h.start >= h.end || h.end > n) return fail(-1, "handler " + std::to_string(i) + " has a bad range");
       if (h.target < 0 || h.target >= n) return fail(-1, "handler " + std::to_string(i) + " targets outside the unit");
+      if (h.target < h.end)  // an error in the region would jump backward (see --max-steps above)
+        return fail(-1, "handler " + std::to_string(i) + " targets its own region or before it");
       if (h.depth < 0 || h.depth + 1 > p_.max_stack)
         return fail(-1, "handler " + std::to_string(i) + " depth exceeds the unit's max stack");
       // Inner regions first: an earlier handler never encloses a later one; overlaps nest.

@@ -33,6 +33,7 @@ VM::VM(VMOptions o) : opts(o) {
   // The top level plus max_depth calls; headroom beyond it is never used.
   frames.reserve(size_t(opts.max_depth) + 8, size_t(opts.max_depth) + 1);
 
+  if (counts_steps()) steps_left = opts.max_steps;
   heap.set_stress(opts.gc_stress);
   heap.set_limit(opts.max_heap);
   heap.set_root_marker([this](Heap& h) { mark_roots(h); });
@@ -87,6 +88,11 @@ bool VM::raise_throw(Value payload) {
   error.payload = payload;
   error.line = 0;
   return false;
+}
+
+bool VM::raise_step_limit() {
+  return raise(ErrorKind::StepLimit, "more than " + std::to_string(opts.max_steps) +
+                                         " steps (backward jumps plus calls, --max-steps)");
 }
 
 Value VM::error_value() {

@@ -4,7 +4,9 @@
 // Frame layout on the value stack: [callee][arg0 .. argN-1][other slots][operands...]
 //                                            ^ base          ^ base + nslots
 #pragma once
+#include <cstdint>
 #include <cstdio>
+#include <limits>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -21,6 +23,9 @@ struct VMOptions {
   bool gc_stress = false;
   size_t max_heap = 0;  // bytes, 0 = unlimited
   bool type_feedback = false;  // the interpreter records type feedback (JIT tiers, --dump-feedback)
+  // --max-steps: how many steps (LOOP back edges, CALLs, RANGE_PREPs: docs/limits.md) a run may
+  // take; the one beyond is step_limit. Negative: off (the default).
+  int64_t max_steps = -1;
 };
 
 struct Frame {
@@ -91,6 +96,8 @@ class VM {
   // Raise helpers return false so natives can `return vm.raise(...)`.
   bool raise(ErrorKind kind, std::string message);
   bool raise_throw(Value payload);
+  // step_limit (--max-steps exhausted); returns false like raise.
+  bool raise_step_limit();
   PendingError error;
   // The value a catch binds: the thrown value, or {^kind :k ^message "..."} for runtime errors.
   Value error_value();
@@ -120,6 +127,12 @@ class VM {
 
   Heap heap;
   VMOptions opts;
+  // Steps left before step_limit: every engine decrements it at each LOOP, CALL and RANGE_PREP
+  // and raises when it goes negative. Off, the interpreter runs a dispatch loop without the
+  // check and compiled code omits it; the shared call/range_prep semantics still decrement, from
+  // a start so high (2^63-1) that it never runs out.
+  int64_t steps_left = std::numeric_limits<int64_t>::max();
+  bool counts_steps() const { return opts.max_steps >= 0; }
   // When set (kOpCount entries), every engine counts each instruction it executes.
   uint64_t* op_counts = nullptr;
   Program* program = nullptr;

@@ -19,12 +19,17 @@ namespace baseline {
 using namespace gene::x64;
 
 bool BaselineCompiler::compile(std::vector<uint32_t>& pc_offsets, std::vector<OutOfLineCode>& out_of_line_offsets) {
-  depths_ = operand_depths(p_);
-  int_slots_ = int_slots(p_);
-  const std::vector<bool> targets = branch_targets(p_);
-  std::vector<bool> loop_headers(p_.code.size(), false);
-  for (const Instr& in : p_.code)
-    if (in.op == Op::LOOP) loop_headers[size_t(in.x)] = true;
+  // One control-flow analysis of the (verified) unit serves every plan below.
+  ControlFlow cf;
+  VerifyError flow_err;
+  if (!analyze_flow(p_, cf, flow_err)) return false;
+  depths_.assign(cf.depth.begin(), cf.depth.end());
+  int_slots_ = int_slots(p_, &cf);
+  std::vector<bool> targets(p_.code.size()), loop_headers(p_.code.size());
+  for (size_t pc = 0; pc < p_.code.size(); pc++) {
+    targets[pc] = cf.is_target(int32_t(pc));
+    loop_headers[pc] = cf.is_loop_header(int32_t(pc));
+  }
   labels_.resize(p_.code.size());
   for (auto& l : labels_) l = a_.new_label();
   error_ = a_.new_label();
@@ -422,7 +427,19 @@ void BaselineCompiler::emit_NE(const Instr&) { equality(true); }
 
 // ------------------------------------------------------------------ control flow
 void BaselineCompiler::emit_JUMP(const Instr& in) { a_.jmp(target(in.x)); }
-void BaselineCompiler::emit_LOOP(const Instr& in) { a_.jmp(target(in.x)); }
+// With --max-steps the back edge takes a step: `dec [vm.steps_left]` and, once negative, the
+// out-of-line raise (at this instruction, like the interpreter). Without it, nothing: the
+// option is fixed for the VM's life, so its code never needs the check.
+void BaselineCompiler::emit_LOOP(const Instr& in) {
+  if (vm_.counts_steps()) {
+    Label spent = a_.new_label(), resume = a_.new_label();
+    a_.dec(qword_ptr(kVm, layout_.vm_steps_left));
+    a_.jcc(Cond::S, spent);
+    a_.bind(resume);
+    out_of_line(spent, resume, [=, this] { call_checked(raise_step_limit); });  // never returns true
+  }
+  a_.jmp(target(in.x));
+}
 void BaselineCompiler::emit_JUMP_IF_FALSE(const Instr& in) {
   flush_below(depth_ - 1);
   load_top(rax, 0);
@@ -499,6 +516,13 @@ void BaselineCompiler::emit_CALL(const Instr& in) {
   a_.add(r9, rsi);
   a_.cmp(r9, qword_ptr(kVm, L.vm_stack_end));
   a_.jcc(Cond::A, slow);
+  if (vm_.counts_steps()) {
+    // The call's step. h_call takes its own, so the inline path takes it only once nothing
+    // can send it there: with no step left, h_call takes the last one and raises step_limit.
+    a_.cmp(qword_ptr(kVm, L.vm_steps_left), 0);
+    a_.jcc(Cond::LE, slow);
+    a_.dec(qword_ptr(kVm, L.vm_steps_left));
+  }
   // Our own pc, for unwinding if the callee fails; then the callee's frame record.
   a_.mov_imm64(r9, reinterpret_cast<uint64_t>(ip_));
   a_.mov(qword_ptr(kFrame, int32_t(offsetof(Frame, pc))), r9);
@@ -702,6 +726,11 @@ void BaselineCompiler::emit_FOR_PREP(const Instr&) { generic(); }
 // else (another callee, bad arguments) through the helper.
 void BaselineCompiler::emit_RANGE_PREP(const Instr& in) {
   Label slow = a_.new_label(), done = a_.new_label();
+  const bool steps = vm_.counts_steps();
+  if (steps) {  // the (range a b) call's step; the helper takes its own, as in emit_CALL
+    a_.cmp(qword_ptr(kVm, layout_.vm_steps_left), 0);
+    a_.jcc(Cond::LE, slow);
+  }
   a_.mov(rax, top(2));
   a_.load_imm(rcx, vm_.range_builtin);
   a_.cmp(rax, rcx);
@@ -710,6 +739,7 @@ void BaselineCompiler::emit_RANGE_PREP(const Instr& in) {
   a_.mov(rcx, top(0));
   a_.check_int(rax, rdx, slow);
   a_.check_int(rcx, rdx, slow);
+  if (steps) a_.dec(qword_ptr(kVm, layout_.vm_steps_left));
   a_.mov(slot(in.x), rax);
   a_.mov(slot(in.x + 1), rcx);
   out_of_line(slow, done, [=, this] {

@@ -110,7 +110,9 @@ class Pass {
 
 }  // namespace
 
-std::vector<bool> int_slots(const Proto& p) {
+std::vector<bool> int_slots(const Proto& p) { return int_slots(p, nullptr); }
+
+std::vector<bool> int_slots(const Proto& p, const ControlFlow* cf_in) {
   std::vector<bool> candidate(size_t(p.nslots), true);
   for (int s = 0; s < p.nparams && s < p.nslots; s++) candidate[size_t(s)] = false;
   auto exclude = [&](int64_t s) {
@@ -124,9 +126,12 @@ std::vector<bool> int_slots(const Proto& p) {
       default: break;
     }
   if (std::find(candidate.begin(), candidate.end(), true) == candidate.end()) return candidate;
-  ControlFlow cf;
-  VerifyError err;
-  if (!analyze_flow(p, cf, err)) return std::vector<bool>(size_t(p.nslots), false);  // not verified: no claims
+  ControlFlow own;
+  if (!cf_in) {
+    VerifyError err;
+    if (!analyze_flow(p, own, err)) return std::vector<bool>(size_t(p.nslots), false);  // not verified: no claims
+  }
+  const ControlFlow& cf = cf_in ? *cf_in : own;
   // Each pass assumes the remaining candidates and refutes some; stop when one refutes none.
   Pass pass(p, cf, candidate);
   while (pass.refute()) {

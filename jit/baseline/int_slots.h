@@ -6,11 +6,14 @@
 #pragma once
 #include <vector>
 
+#include "interp/control_flow.h"
 #include "interp/proto.h"
 
 namespace gene::jit {
 
 // One flag per slot (p.nslots); parameters, cells and `for` loop slots are never int slots.
 std::vector<bool> int_slots(const Proto& p);
+// The same on a control flow the caller already has (analyze_flow of p).
+std::vector<bool> int_slots(const Proto& p, const ControlFlow* cf);
 
 }  // namespace gene::jit
