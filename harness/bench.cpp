@@ -202,14 +202,6 @@ int time_in_child(Item& item, const BenchOptions& opts, const std::string& resul
   return 0;
 }
 
-std::string last_lines(const std::string& text, size_t n) {
-  std::vector<std::string> lines;
-  std::istringstream ss(text);
-  for (std::string l; std::getline(ss, l);) lines.push_back(l);
-  std::string out;
-  for (size_t i = lines.size() > n ? lines.size() - n : 0; i < lines.size(); ++i) out += (out.empty() ? "" : "\n") + lines[i];
-  return out;
-}
 
 // Records one observation of an item; every execution must print the same thing.
 void observe(Item& item, const Observation& o) {

@@ -49,14 +49,6 @@ std::optional<Observation> read_outcome(const std::string& path, std::string& er
   return o;
 }
 
-std::string last_lines(const std::string& text, size_t n) {
-  std::vector<std::string> lines;
-  std::istringstream ss(text);
-  for (std::string l; std::getline(ss, l);) lines.push_back(l);
-  std::string out;
-  for (size_t i = lines.size() > n ? lines.size() - n : 0; i < lines.size(); ++i) out += (out.empty() ? "" : "\n") + lines[i];
-  return out;
-}
 
 }  // namespace
 
@@ -126,6 +118,16 @@ RunResult run_program(const std::string& gene, const std::string& program, const
   o->stdout_text = read_file_or_empty(out);
   rr.observation = std::move(o);
   return rr;
+}
+
+// The last n lines of text (for failure messages that quote a child's stderr).
+std::string last_lines(const std::string& text, size_t n) {
+  std::vector<std::string> lines;
+  std::istringstream ss(text);
+  for (std::string l; std::getline(ss, l);) lines.push_back(l);
+  std::string out;
+  for (size_t i = lines.size() > n ? lines.size() - n : 0; i < lines.size(); ++i) out += (out.empty() ? "" : "\n") + lines[i];
+  return out;
 }
 
 }  // namespace gene::harness

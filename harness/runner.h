@@ -33,4 +33,7 @@ RunResult run_program(const std::string& gene, const std::string& program, const
                       double timeout_seconds, const std::string& scratch,
                       const std::vector<std::string>& wrapper = {});
 
+// The last n lines of text, joined by newlines (quoting a child's stderr in a failure).
+std::string last_lines(const std::string& text, size_t n);
+
 }  // namespace gene::harness
