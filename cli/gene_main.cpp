@@ -62,6 +62,12 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   run->add_flag("--dump-asm", jit.dump_asm, "Print each compiled unit's bytecode next to its machine code (stderr)");
   run->add_flag("--jit-stats", jit.stats, "Print JIT statistics to stderr at exit");
+  run->add_flag("--dump-ir", jit.dump_ir, "Print the spec tier's IR of each compiled unit after each pass (stderr)");
+  run->add_flag("--trace-deopt", jit.trace_deopt, "One line per deoptimization on stderr: unit, pc, guard, reason");
+  run->add_option("--deopt-every", jit.deopt_every, "Stress: every guard fails on every Nth evaluation (spec tier)")
+      ->check(CLI::Range(int64_t(1), int64_t(1) << 40));
+  run->add_option("--deopt-random", jit.deopt_random, "Stress: guards fail at evaluations drawn from SEED (spec tier)")
+      ->check(CLI::Range(uint64_t(1), ~uint64_t(0)));
   bool dump_feedback = false;
   run->add_flag("--dump-feedback", dump_feedback,
                 "Print each unit's type feedback (operand kinds and callees per site) to stderr at exit");

@@ -6,6 +6,7 @@
 
 #include "interp/vm.h"
 #include "jit/exec_memory.h"
+#include "jit/spec/deopt.h"
 
 namespace gene::jit {
 
@@ -25,10 +26,12 @@ struct CompiledCode {
   uint32_t unwinder_begin = 0;       // end of the slow paths
   std::vector<uint32_t> path_cache;  // entry position last found, per symbol-path site
   uint64_t compile_ns = 0;
+  std::vector<spec::DeoptPoint> deopts;  // speculating tiers: one per guard (deopt.h)
 
   const void* body() const { return block.start + body_offset; }
 };
 
-enum class CompileStatus : uint8_t { Ok, CodeCacheFull, EncoderError };
+// Unsupported: beyond the tier's budget (the unit stays at the tier below).
+enum class CompileStatus : uint8_t { Ok, CodeCacheFull, EncoderError, Unsupported };
 
 }  // namespace gene::jit

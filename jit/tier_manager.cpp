@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "interp/interpreter.h"
 #include "jit/baseline/baseline_compiler.h"
+#include "jit/spec/spec_compiler.h"
 
 namespace gene::jit {
 
@@ -11,19 +13,40 @@ namespace {
 
 // The tier compilers, indexed by Tier. A compiler turns a verified unit into CompiledCode (it
 // neither installs nor publishes it: that is the manager's job); dump lists it for --dump-asm.
+struct CompileRequest {
+  VM& vm;
+  const Proto& p;
+  UnitState& unit;
+  CodeCache& cache;
+  const TierPolicy& policy;
+  spec::DeoptStress* stress;
+};
+
 struct TierCompiler {
   const char* name;
-  CompileStatus (*compile)(VM& vm, const Proto& p, CodeCache& cache, CompiledCode& out);
+  CompileStatus (*compile)(const CompileRequest& r, CompiledCode& out);
   std::string (*dump)(const VM& vm, const Proto& p, const CompiledCode& code);
 };
 
 const TierCompiler kTierCompilers[kTierCount] = {
-    {"baseline", compile_baseline, dump_baseline},
+    {"baseline", [](const CompileRequest& r, CompiledCode& out) { return compile_baseline(r.vm, r.p, r.cache, out); },
+     dump_baseline},
+    {"spec",
+     [](const CompileRequest& r, CompiledCode& out) {
+       SpecOptions o{r.policy.dump_ir, r.stress};
+       std::string why;
+       return compile_spec(r.vm, r.p, r.unit.spec_hints, o, r.cache, out, why);
+     },
+     dump_spec},
 };
 
 }  // namespace
 
-TierManager::TierManager(size_t code_cache_bytes, TierPolicy policy) : cache_(code_cache_bytes), policy_(policy) {}
+TierManager::TierManager(size_t code_cache_bytes, TierPolicy policy) : cache_(code_cache_bytes), policy_(policy) {
+  stress_.every = policy.deopt_every > 0 ? policy.deopt_every : policy.deopt_random ? 8 : 0;
+  stress_.random_state = policy.deopt_random;
+  if (stress_.every) stress_.rearm();
+}
 
 TierManager::~TierManager() {
   for (auto& u : units_)
@@ -63,6 +86,7 @@ NativeEntry TierManager::on_call(VM& vm, Proto* p) {
 NativeEntry TierManager::on_loop(VM& vm, Proto* p, int32_t header_pc) {
   auto* self = static_cast<TierManager*>(vm.hooks.ctx);
   UnitState& u = self->unit(*p);
+  if (!self->resumed_.empty() && self->resumed_.back() == &vm.frames.back()) return nullptr;
   if (!u.entry && ++u.loop_count < self->policy_.loop_threshold) return nullptr;
   NativeEntry e = u.entry ? u.entry : self->compile(vm, *p, self->policy_.highest);
   // Every tier's code can be entered at any loop header (the NativeEntry contract), so
@@ -74,16 +98,26 @@ NativeEntry TierManager::on_loop(VM& vm, Proto* p, int32_t header_pc) {
 
 NativeEntry TierManager::compile(VM& vm, Proto& p, Tier tier) {
   UnitState& u = unit(p);
+  // A unit the spec tier gave up on (beyond its budget, or deoptimized too often) runs baseline.
+  if (tier == Tier::Spec && (u.failed[int(Tier::Spec)] || u.spec_versions >= kMaxSpecVersions)) tier = Tier::Baseline;
   int t = int(tier);
   if (u.failed[t]) return nullptr;
   release_retired(vm);
+  if (t == int(Tier::Baseline) && u.code[t]) {  // back to the baseline code it already has
+    u.active = t;
+    u.entry = u.code[t]->entry;
+    u.body = u.code[t]->body();
+    return u.entry;
+  }
   auto code = std::make_unique<CompiledCode>();
   const TierCompiler& tc = kTierCompilers[t];
-  if (tc.compile(vm, p, cache_, *code) != CompileStatus::Ok) {
-    // Code cache full (or an encoder limit): this unit keeps running in the tier below.
+  CompileRequest req{vm, p, u, cache_, policy_, stress_.every ? &stress_ : nullptr};
+  if (tier == Tier::Spec) u.spec_versions++;
+  if (CompileStatus st = tc.compile(req, *code); st != CompileStatus::Ok) {
+    // Code cache full, an encoder limit or beyond the tier's budget: the tier below runs it.
     u.failed[t] = true;
     stats_.compile_failures++;
-    return nullptr;
+    return tier == Tier::Spec && st == CompileStatus::Unsupported ? compile(vm, p, Tier::Baseline) : nullptr;
   }
   stats_.functions_compiled++;
   stats_.code_bytes += code->block.size;
@@ -133,6 +167,50 @@ void TierManager::release_retired(VM& vm) {
   });
 }
 
+void TierManager::on_deopt(VM& vm, Frame& frame, CompiledCode& code, spec::DeoptPoint& d, bool stress) {
+  stats_.deopts++;
+  d.exits++;
+  Proto& p = *frame.closure->proto;
+  if (policy_.trace_deopt) {
+    vm.flush();
+    std::fprintf(stderr, "deopt: %s#%d pc %d (%s) guard %s%s, exit %u\n", unit_name(p).c_str(), p.id, d.pc,
+                 op_info(p.code[size_t(d.pc)].op).name, spec::guard_name(d.kind), stress ? " (stress)" : "", d.exits);
+  }
+  if (stress) {
+    stress_.rearm();
+    return;
+  }
+  UnitState& u = unit(p);
+  int s = int(Tier::Spec);
+  if (d.exits < kExitsBeforeRecompile || u.code[s].get() != &code || u.active != s) return;
+  // This guard keeps failing: what it speculated on is learnt (the interpreter re-running the
+  // instruction widens its feedback; a loop-phi check becomes a hint), and the unit goes back
+  // to baseline code, or to the interpreter until it is hot again.
+  if (d.phi_slot >= 0) u.spec_hints.tagged_phis.push_back({d.pc, d.phi_slot});
+  stats_.invalidations++;
+  retired_.push_back({&p, std::move(u.code[s])});
+  u.call_count = u.loop_count = 0;
+  int b = int(Tier::Baseline);
+  if (u.code[b]) {
+    u.active = b;
+    u.entry = u.code[b]->entry;
+    u.body = u.code[b]->body();
+  } else {
+    u.active = -1;
+    u.entry = nullptr;
+    u.body = nullptr;
+  }
+}
+
+bool TierManager::resume_in_interpreter(VM& vm, Frame& frame) {
+  // The frame returns to us, not to an interpreter below (an OSR'd frame was not an entry).
+  frame.entry = true;
+  resumed_.push_back(&frame);
+  bool ok = interpret(vm);
+  resumed_.pop_back();
+  return ok;
+}
+
 std::string TierManager::stats_text() const {
   std::vector<uint64_t> ns = stats_.compile_ns;
   std::sort(ns.begin(), ns.end());
@@ -142,10 +220,11 @@ std::string TierManager::stats_text() const {
   char buf[512];
   std::snprintf(buf, sizeof buf,
                 "jit: functions compiled %llu, code bytes %llu, compile time total %.1f us (median %.1f us), "
-                "osr entries %llu, compile failures %llu\n",
+                "osr entries %llu, compile failures %llu, deopts %llu, invalidations %llu\n",
                 (unsigned long long)stats_.functions_compiled, (unsigned long long)stats_.code_bytes,
                 double(total) / 1000.0, median_us, (unsigned long long)stats_.osr_entries,
-                (unsigned long long)stats_.compile_failures);
+                (unsigned long long)stats_.compile_failures, (unsigned long long)stats_.deopts,
+                (unsigned long long)stats_.invalidations);
   return buf;
 }
 

@@ -32,11 +32,21 @@ struct JitStats {
   std::vector<uint64_t> compile_ns;
 };
 
+// Deopt policy (docs/architecture.md, "Deoptimization"): a spec unit is recompiled after
+// this many exits through one guard (HotSpot uses 4 per bytecode); after kMaxSpecVersions
+// versions it stays at baseline.
+constexpr uint32_t kExitsBeforeRecompile = 4;
+constexpr int kMaxSpecVersions = 4;
+
 struct TierPolicy {
   Tier highest = Tier::Baseline;
   uint32_t call_threshold = kDefaultCallThreshold;
   uint32_t loop_threshold = kDefaultLoopThreshold;
   bool dump_asm = false;
+  bool dump_ir = false;       // --dump-ir
+  bool trace_deopt = false;   // --trace-deopt: one line per deopt on stderr
+  int64_t deopt_every = 0;    // --deopt-every N (0: off)
+  uint64_t deopt_random = 0;  // --deopt-random SEED (0: off)
 };
 
 class TierManager {
@@ -62,6 +72,14 @@ class TierManager {
   void invalidate(VM& vm, Proto& p);
   const CodeCache& cache() const { return cache_; }
 
+  // From spec code's deopt trampoline (deopt.cpp): counts the exit, traces it, and after
+  // kExitsBeforeRecompile exits of one guard drops the unit's spec code (baseline, if it has
+  // some, takes over; the next compile learns from the hints).
+  void on_deopt(VM& vm, Frame& frame, CompiledCode& code, spec::DeoptPoint& d, bool stress);
+  // Runs `frame` (on top of vm.frames, pc and stack set) in the interpreter until it returns.
+  // The frame stays interpreted: no OSR back into compiled code from it.
+  bool resume_in_interpreter(VM& vm, Frame& frame);
+
  private:
   static NativeEntry on_call(VM& vm, Proto* p);
   static NativeEntry on_loop(VM& vm, Proto* p, int32_t header_pc);
@@ -77,6 +95,8 @@ class TierManager {
     std::unique_ptr<CompiledCode> code;
   };
   std::vector<Retired> retired_;
+  std::vector<const Frame*> resumed_;  // frames the interpreter runs after a deopt
+  spec::DeoptStress stress_;
 };
 
 }  // namespace gene::jit

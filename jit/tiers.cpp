@@ -16,7 +16,7 @@ void TierSessionDeleter::operator()(TierSession* s) const { delete s; }
 
 const std::vector<std::string>& available_tiers() {
   // Lowest first. "auto" is every tier with its normal thresholds: what a user runs.
-  static const std::vector<std::string> tiers = {"interp", "baseline", "auto"};
+  static const std::vector<std::string> tiers = {"interp", "baseline", "spec", "auto"};
   return tiers;
 }
 
@@ -29,7 +29,14 @@ TierSessionPtr configure_tier(const std::string& tier, const JitOptions& jit, Ru
   opts.tier_ctx = s.get();
   if (!is_jit_tier(tier)) return s;
   jit::TierPolicy policy;
-  policy.highest = jit::Tier::Baseline;  // today the highest tier of both "baseline" and "auto"
+  // "auto" is spec with the fall-backs to baseline the tier manager applies (budget, deopts).
+  policy.highest = tier == "baseline" ? jit::Tier::Baseline : jit::Tier::Spec;
+  // The speculating tier plans with type feedback: the interpreter records it.
+  if (policy.highest == jit::Tier::Spec) opts.vm.type_feedback = true;
+  policy.dump_ir = jit.dump_ir;
+  policy.trace_deopt = jit.trace_deopt;
+  policy.deopt_every = jit.deopt_every;
+  policy.deopt_random = jit.deopt_random;
   if (jit.threshold >= 0) policy.call_threshold = policy.loop_threshold = uint32_t(jit.threshold);
   if (jit.eager) policy.call_threshold = policy.loop_threshold = 0;
   policy.dump_asm = jit.dump_asm;

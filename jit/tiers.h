@@ -16,6 +16,10 @@ struct JitOptions {
   bool dump_asm = false;
   bool perf_map = false;  // --perf-map: write /tmp/perf-<pid>.map for Linux perf
   bool stats = false;
+  bool dump_ir = false;       // --dump-ir: the spec tier's IR after each pass
+  bool trace_deopt = false;   // --trace-deopt
+  int64_t deopt_every = 0;    // --deopt-every N: every guard fails on every Nth evaluation
+  uint64_t deopt_random = 0;  // --deopt-random SEED: guards fail at random (seeded) evaluations
 };
 
 // Tier names in order, lowest first; "interp" is always first.

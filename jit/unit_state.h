@@ -11,11 +11,12 @@
 #include "interp/proto.h"
 #include "interp/vm.h"
 #include "jit/compiled_code.h"
+#include "jit/spec/ir_builder.h"
 
 namespace gene::jit {
 
 // Tiers, lowest first. Adding a tier: one value here and one row in tier_manager.cpp's table.
-enum class Tier : uint8_t { Baseline, kCount };
+enum class Tier : uint8_t { Baseline, Spec, kCount };
 constexpr int kTierCount = int(Tier::kCount);
 
 struct UnitState {
@@ -29,6 +30,8 @@ struct UnitState {
   int active = -1;                    // tier of the active code, -1: interpreted
   bool failed[kTierCount] = {};       // that tier could not compile it (code cache full)
   std::unique_ptr<CompiledCode> code[kTierCount];  // the current version per tier
+  spec::SpecHints spec_hints;  // what deopts taught: kept across spec versions
+  int spec_versions = 0;       // spec compilations so far (kMaxSpecVersions: then baseline)
 };
 
 }  // namespace gene::jit

@@ -1,0 +1,136 @@
+// The spec tier's IR: SSA values in basic blocks, built from verified bytecode by abstract
+// interpretation (ir_builder.cpp), each value with a machine representation.
+//
+// A value is a Node; its index is its name (v12). Locals and operand-stack slots are not IR
+// objects: the builder maps each slot to the node holding its value, and a FrameState records
+// that map at every point where the code may leave for the interpreter (a guard's deopt, a
+// helper call that can raise or collect). Phis join slots at merges and loop headers.
+//
+// Representations (V8 Maglev's are the model):
+//   Tagged  a NaN-boxed Value (value.h)
+//   Int     a 48-bit int as its payload shifted left by 16, so 64-bit add/sub/mul overflow
+//           (`jo`) is exactly 48-bit overflow and compares need no unshifting
+//   Float   an IEEE double in an XMM register
+//   Bool    0 or 1 in a general register
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "interp/proto.h"
+
+namespace gene::jit::spec {
+
+enum class Rep : uint8_t { Tagged, Int, Float, Bool, None };
+const char* rep_name(Rep r);
+
+// Why a guard exits (--trace-deopt prints it; docs/architecture.md lists them).
+enum class GuardKind : uint8_t {
+  NotInt,       // a Tagged value speculated to be an int was not
+  NotFloat,     // ... to be a float (or a number, at mixed sites)
+  Overflow,     // an int result left the 48-bit range
+  DivByZero,    // an int divisor (or modulus) was zero
+  NotArray,     // a path site speculated on an array saw something else
+  Bounds,       // an array index was out of range
+  Undefined,    // a global read before its definition
+  Stress,       // --deopt-every / --deopt-random made it fail
+};
+const char* guard_name(GuardKind k);
+
+//  X(name, result rep): inputs a, b as the comment says.
+#define GENE_IR_OPS(X)                                                              \
+  X(Const, Tagged)      /* imm: the Value bits */                                   \
+  X(ConstInt, Int)      /* imm: the int */                                          \
+  X(ConstFloat, Float)  /* imm: the double's bits */                                \
+  X(LoadSlot, Tagged)   /* imm: frame slot (operand d is slot nslots + d) */        \
+  X(Phi, None)          /* phi_inputs, one per predecessor; rep set by the builder */ \
+  X(CheckInt, Int)      /* a Tagged -> Int, guard NotInt */                         \
+  X(CheckFloat, Float)  /* a Tagged -> Float, guard NotFloat (an int converts) */   \
+  X(IntToFloat, Float)  /* a Int */                                                 \
+  X(BoxInt, Tagged)                                                                 \
+  X(BoxFloat, Tagged)                                                               \
+  X(BoxBool, Tagged)                                                                \
+  X(Truthy, Bool)       /* a Tagged */                                              \
+  X(NotBool, Bool)                                                                  \
+  X(AddInt, Int)        /* guard Overflow */                                        \
+  X(SubInt, Int)                                                                    \
+  X(MulInt, Int)                                                                    \
+  X(NegInt, Int)                                                                    \
+  X(ModInt, Int)        /* guard DivByZero; C's truncating remainder */             \
+  X(AddFloat, Float)                                                                \
+  X(SubFloat, Float)                                                                \
+  X(MulFloat, Float)                                                                \
+  X(DivFloat, Float)                                                                \
+  X(NegFloat, Float)                                                                \
+  X(CmpInt, Bool)       /* imm: the comparison (Cmp) */                             \
+  X(CmpFloat, Bool)                                                                 \
+  X(LoadGlobal, Tagged) /* imm: global slot; guard Undefined */                     \
+  X(StoreGlobal, None)  /* imm: global slot; a: Tagged (define_global) */           \
+  X(LoadCell, Tagged)   /* a: the Tagged cell */                                    \
+  X(StoreCell, None)    /* a: the Tagged cell, b: the Tagged value */               \
+  X(ArrayGet, Tagged)   /* a Tagged array, b Int index; guards NotArray, Bounds */  \
+  X(Generic, Tagged)    /* the opcode at pc through its helper, on the flushed frame */ \
+  X(Call, Tagged)       /* the call at pc on the flushed frame */                   \
+  X(GenericBranch, Bool) /* jump_unless_* at pc through its helper: true = jump */  \
+  X(Jump, None)         /* to succs[0] */                                           \
+  X(Branch, None)       /* a Bool: succs[0] if true, else succs[1] */               \
+  X(LoopCheck, None)    /* a back edge's step (--max-steps) */                      \
+  X(Return, None)       /* a Tagged */                                              \
+  X(Deopt, None)        /* always exits (a site the tier does not speculate on) */
+
+enum class IrOp : uint8_t {
+#define GENE_IR_ENUM(name, rep) name,
+  GENE_IR_OPS(GENE_IR_ENUM)
+#undef GENE_IR_ENUM
+};
+const char* ir_op_name(IrOp op);
+Rep ir_op_rep(IrOp op);
+
+enum class Cmp : uint8_t { Lt, Le, Gt, Ge, Eq, Ne };
+
+struct Node {
+  IrOp op;
+  Rep rep;
+  int32_t a = -1, b = -1;  // inputs (node ids)
+  int64_t imm = 0;
+  int32_t pc = -1;         // the bytecode instruction it comes from
+  int32_t fs = -1;         // its FrameState (guards, helper calls), or -1
+  int32_t block = -1;
+  GuardKind guard = GuardKind::NotInt;  // for guards: the first check it makes
+  std::vector<int32_t> phi_inputs;      // for phis: one per predecessor, in preds order
+  bool dead = false;                    // removed by a pass
+};
+
+// The interpreter's view of the frame at a bytecode pc: the node each slot (locals first,
+// then the operand stack) holds, -1 for a dead local (its memory slot is left as it is).
+struct FrameState {
+  int32_t pc;
+  int32_t depth;                // operands above the locals
+  std::vector<int32_t> values;  // nslots + depth
+};
+
+struct Block {
+  int32_t pc = -1;           // bytecode block it starts (-1: an entry or an edge block)
+  std::vector<int32_t> nodes;  // phis first, the terminator last
+  std::vector<int32_t> preds, succs;
+  bool loop_header = false;
+  int32_t osr_pc = -1;       // an OSR entry block: the loop header pc it enters
+  int32_t edge_of = -1;      // an edge block: the block it leaves (laid out after it)
+};
+
+struct Graph {
+  const Proto* proto = nullptr;
+  std::vector<Node> nodes;
+  std::vector<Block> blocks;
+  std::vector<int32_t> order;  // layout: entry, OSR entries, then code order (edge blocks after their source)
+  std::vector<FrameState> states;
+  int32_t add(Node n) {
+    nodes.push_back(std::move(n));
+    return int32_t(nodes.size() - 1);
+  }
+};
+
+// Every pass's --dump-ir listing.
+std::string print_graph(const Graph& g, const char* title);
+
+}  // namespace gene::jit::spec

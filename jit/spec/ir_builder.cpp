@@ -1,0 +1,729 @@
+// Bytecode -> spec IR. One pass over the reachable blocks in code order (the verifier makes
+// every jump but `loop` go forward, so that order visits every block after its forward
+// predecessors), carrying the node each slot holds. Handler code is not compiled: an error
+// leaves the spec code for the interpreter's unwinder (deopt.cpp).
+//
+// Speculation reads each instruction's feedback byte: an arithmetic or comparison site that saw
+// only ints gets CheckInt guards on its Tagged operands and an int operation; floats likewise;
+// anything else calls the opcode's helper (Generic) on the flushed frame. A checked value
+// replaces the Tagged one in every slot that holds it, so it is checked once and stays unboxed.
+//
+// Loop-header phis take the representation their forward inputs agree on; when a back edge
+// brings another one the phi's hint changes and the unit is built again (at most twice per
+// phi: unset -> Int/Float -> Tagged).
+#include "jit/spec/ir_builder.h"
+
+#include <map>
+
+#include "interp/control_flow.h"
+#include "interp/object.h"
+#include "interp/type_feedback.h"
+
+namespace gene::jit::spec {
+
+namespace {
+
+struct Incoming {
+  int32_t from;   // IR block
+  int32_t index;  // which of its successors
+  std::vector<int32_t> state;
+};
+
+class Builder {
+ public:
+  Builder(const VM& vm, const Proto& p, Graph& g, const ControlFlow& cf, const std::vector<std::vector<uint8_t>>& live,
+          std::map<std::pair<int32_t, int32_t>, Rep>& hints)
+      : vm_(vm), p_(p), g_(g), cf_(cf), live_(live), hints_(hints), nslots_(p.nslots) {}
+
+  bool retry = false;
+
+  void build() {
+    g_.proto = &p_;
+    block_ir_.assign(cf_.blocks.size(), -1);
+    incoming_.assign(cf_.blocks.size(), {});
+    nil_ = -1;
+    // The entry: parameters from the frame, the other slots nil (the body clears them).
+    cur_ = new_block();
+    nil_ = emit(IrOp::Const, Rep::Tagged, -1, -1, int64_t(Value::nil().bits));
+    S_.assign(size_t(nslots_), nil_);
+    for (int i = 0; i < p_.nparams; i++) S_[size_t(i)] = emit(IrOp::LoadSlot, Rep::Tagged, -1, -1, i);
+    jump_to(0);
+    // One OSR entry per loop header: every live slot and operand from the interpreter frame.
+    for (size_t pc = 0; pc < p_.code.size(); pc++) {
+      if (!cf_.is_loop_header(int32_t(pc)) || !cf_.reachable(int32_t(pc))) continue;
+      cur_ = new_block();
+      pc_ = int32_t(pc);
+      g_.blocks[size_t(cur_)].osr_pc = int32_t(pc);
+      int32_t n = nslots_ + cf_.depth[pc];
+      S_.assign(size_t(n), nil_);
+      for (int32_t i = 0; i < n; i++)
+        if (i >= nslots_ || live_[pc][size_t(i)]) S_[size_t(i)] = emit(IrOp::LoadSlot, Rep::Tagged, -1, -1, i);
+      jump_to(int32_t(pc));
+    }
+    for (size_t b = 0; b < cf_.blocks.size(); b++) {
+      if (incoming_[b].empty() && block_ir_[b] < 0) continue;  // unreachable, or only through a handler
+      start_block(b);
+      const FlowBlock& blk = cf_.blocks[b];
+      bool open = true;
+      for (int32_t pc = blk.start; pc < blk.end && open; pc++) {
+        pc_ = pc;
+        open = step(p_.code[size_t(pc)]);
+      }
+      if (open) {
+        pc_ = blk.end;
+        jump_to(blk.end);
+      }
+    }
+    g_.order.clear();
+    for (size_t i = 0; i < g_.blocks.size(); i++)
+      if (g_.blocks[i].pc < 0 && g_.blocks[i].edge_of < 0) g_.order.push_back(int32_t(i));
+    for (size_t b = 0; b < cf_.blocks.size(); b++) {
+      if (block_ir_[b] < 0) continue;
+      g_.order.push_back(block_ir_[b]);
+      for (size_t i = 0; i < g_.blocks.size(); i++)
+        if (g_.blocks[i].edge_of == block_ir_[b]) g_.order.push_back(int32_t(i));
+    }
+  }
+
+ private:
+  const VM& vm_;
+  const Proto& p_;
+  Graph& g_;
+  const ControlFlow& cf_;
+  const std::vector<std::vector<uint8_t>>& live_;
+  std::map<std::pair<int32_t, int32_t>, Rep>& hints_;
+  int32_t nslots_;
+  std::vector<int32_t> block_ir_;
+  std::vector<std::vector<Incoming>> incoming_;
+  std::vector<int32_t> S_;  // slots, then the operand stack
+  int32_t cur_ = -1;
+  int32_t pc_ = 0;
+  int32_t nil_ = -1;
+  int32_t insert_block_ = -1;  // conversions on an edge: before that block's terminator
+
+  // ---------------------------------------------------------------- nodes and blocks
+  int32_t new_block() {
+    g_.blocks.emplace_back();
+    return int32_t(g_.blocks.size() - 1);
+  }
+  int32_t ir_block(int32_t pc) {
+    size_t b = size_t(cf_.block_of[size_t(pc)]);
+    if (block_ir_[b] < 0) {
+      block_ir_[b] = new_block();
+      g_.blocks[size_t(block_ir_[b])].pc = cf_.blocks[b].start;
+    }
+    return block_ir_[b];
+  }
+  int32_t emit(IrOp op, Rep rep, int32_t a = -1, int32_t b = -1, int64_t imm = 0, int32_t fs = -1) {
+    Node n{op, rep, a, b, imm, pc_, fs, -1, GuardKind::NotInt, {}, false};
+    int32_t blk = insert_block_ >= 0 ? insert_block_ : cur_;
+    n.block = blk;
+    int32_t id = g_.add(std::move(n));
+    auto& nodes = g_.blocks[size_t(blk)].nodes;
+    if (insert_block_ >= 0) nodes.insert(nodes.end() - 1, id);
+    else nodes.push_back(id);
+    return id;
+  }
+  Node& node(int32_t id) { return g_.nodes[size_t(id)]; }
+  Rep rep(int32_t id) { return g_.nodes[size_t(id)].rep; }
+
+  // The interpreter's frame at `pc` holding `values` (dead locals left out).
+  int32_t state(int32_t pc, const std::vector<int32_t>& values) {
+    FrameState fs{pc, int32_t(values.size()) - nslots_, values};
+    for (int32_t i = 0; i < nslots_; i++)
+      if (!live_[size_t(pc)][size_t(i)]) fs.values[size_t(i)] = -1;
+    if (!g_.states.empty() && g_.states.back().pc == fs.pc && g_.states.back().values == fs.values)
+      return int32_t(g_.states.size() - 1);
+    g_.states.push_back(std::move(fs));
+    return int32_t(g_.states.size() - 1);
+  }
+  int32_t here() { return state(pc_, S_); }
+
+  // ---------------------------------------------------------------- representations
+  int32_t tagged(int32_t v) {
+    const Node& n = node(v);
+    switch (n.rep) {
+      case Rep::Tagged: return v;
+      case Rep::Int:
+        if (n.op == IrOp::ConstInt) return emit(IrOp::Const, Rep::Tagged, -1, -1, int64_t(Value::integer(n.imm).bits));
+        return emit(IrOp::BoxInt, Rep::Tagged, v);
+      case Rep::Float:
+        if (n.op == IrOp::ConstFloat) return emit(IrOp::Const, Rep::Tagged, -1, -1, n.imm);
+        return emit(IrOp::BoxFloat, Rep::Tagged, v);
+      case Rep::Bool: return emit(IrOp::BoxBool, Rep::Tagged, v);
+      case Rep::None: break;
+    }
+    return v;
+  }
+  void replace_in_state(int32_t from, int32_t to) {
+    for (int32_t& s : S_)
+      if (s == from) s = to;
+  }
+  // v as an Int, guarded; -1 when it cannot be one (a float, a bool, a non-int constant).
+  int32_t as_int(int32_t v) {
+    const Node& n = node(v);
+    if (n.rep == Rep::Int) return v;
+    if (n.rep != Rep::Tagged) return -1;
+    if (n.op == IrOp::Const) {
+      Value c = Value::from_bits(uint64_t(n.imm));
+      return c.is_int() ? emit(IrOp::ConstInt, Rep::Int, -1, -1, c.as_int()) : -1;
+    }
+    int32_t r = emit(IrOp::CheckInt, Rep::Int, v, -1, 0, here());
+    node(r).guard = GuardKind::NotInt;
+    replace_in_state(v, r);
+    return r;
+  }
+  int32_t as_float(int32_t v, bool convert_int) {
+    const Node& n = node(v);
+    if (n.rep == Rep::Float) return v;
+    if (n.rep == Rep::Int) {
+      if (!convert_int) return -1;
+      if (n.op == IrOp::ConstInt) {
+        Value f = Value::number(double(n.imm));
+        return emit(IrOp::ConstFloat, Rep::Float, -1, -1, int64_t(f.bits));
+      }
+      return emit(IrOp::IntToFloat, Rep::Float, v);
+    }
+    if (n.rep != Rep::Tagged) return -1;
+    if (n.op == IrOp::Const) {
+      Value c = Value::from_bits(uint64_t(n.imm));
+      if (c.is_double()) return emit(IrOp::ConstFloat, Rep::Float, -1, -1, n.imm);
+      if (c.is_int() && convert_int) return emit(IrOp::ConstFloat, Rep::Float, -1, -1, int64_t(Value::number(double(c.as_int())).bits));
+      return -1;
+    }
+    int32_t r = emit(IrOp::CheckFloat, Rep::Float, v, -1, 0, here());
+    node(r).guard = GuardKind::NotFloat;
+    replace_in_state(v, r);
+    return r;
+  }
+  int32_t as_bool(int32_t v) {
+    if (rep(v) == Rep::Bool) return v;
+    return emit(IrOp::Truthy, Rep::Bool, tagged(v));
+  }
+
+  // ---------------------------------------------------------------- stack
+  int32_t pop() {
+    int32_t v = S_.back();
+    S_.pop_back();
+    return v;
+  }
+  void push(int32_t v) { S_.push_back(v); }
+  int32_t top(int k = 0) { return S_[S_.size() - 1 - size_t(k)]; }
+
+  // ---------------------------------------------------------------- edges and phis
+  // Ends the current block with a jump to `pc`.
+  void jump_to(int32_t pc) {
+    int32_t t = ir_block(pc);
+    emit(IrOp::Jump, Rep::None);
+    g_.blocks[size_t(cur_)].succs.push_back(t);
+    add_edge(pc, cur_, 0, S_);
+  }
+  // Ends the current block with a branch on `cond`: to `t_pc` if true, else `f_pc`.
+  void branch(int32_t cond, int32_t t_pc, const std::vector<int32_t>& t_state, int32_t f_pc,
+              const std::vector<int32_t>& f_state) {
+    emit(IrOp::Branch, Rep::None, cond);
+    int32_t t = ir_block(t_pc), f = ir_block(f_pc);  // (may grow g_.blocks)
+    g_.blocks[size_t(cur_)].succs = {t, f};
+    add_edge(t_pc, cur_, 0, t_state);
+    add_edge(f_pc, cur_, 1, f_state);
+  }
+  void add_edge(int32_t pc, int32_t from, int32_t index, const std::vector<int32_t>& st) {
+    size_t b = size_t(cf_.block_of[size_t(pc)]);
+    Block& t = g_.blocks[size_t(block_ir_[b])];
+    if (!t.nodes.empty() || t.loop_header) {  // started already: a back edge into a loop header
+      connect(int32_t(b), {from, index, st}, true);
+      return;
+    }
+    incoming_[b].push_back({from, index, st});
+  }
+  // The block that runs only on edge (from, index): `from` itself if it has one successor,
+  // else a new edge block between the two.
+  int32_t edge_site(int32_t from, int32_t index) {
+    Block& f = g_.blocks[size_t(from)];
+    if (f.succs.size() == 1) return from;
+    int32_t target = f.succs[size_t(index)];
+    int32_t e = new_block();
+    Block& eb = g_.blocks[size_t(e)];
+    eb.edge_of = g_.blocks[size_t(from)].edge_of >= 0 ? g_.blocks[size_t(from)].edge_of : from;
+    eb.preds.push_back(from);
+    eb.succs.push_back(target);
+    g_.blocks[size_t(from)].succs[size_t(index)] = e;
+    Node j{IrOp::Jump, Rep::None, -1, -1, 0, pc_, -1, e, GuardKind::NotInt, {}, false};
+    eb.nodes.push_back(g_.add(std::move(j)));
+    return e;
+  }
+  // Adds the edge as the next predecessor of cf block b (started): each phi gets its input,
+  // converted to the phi's representation on the edge. `back`: a loop's back edge.
+  void connect(int32_t b, const Incoming& in, bool back) {
+    int32_t tid = block_ir_[size_t(b)];
+    const std::vector<int32_t>& st = in.state;
+    // Phi moves (and conversions) run only on this edge: a branch gets an edge block for them.
+    bool needs_site = false;
+    for (int32_t id : g_.blocks[size_t(tid)].nodes)
+      if (node(id).op == IrOp::Phi) needs_site = true;
+    int32_t site = needs_site ? edge_site(in.from, in.index) : -1;
+    g_.blocks[size_t(tid)].preds.push_back(site >= 0 ? site : in.from);
+    int32_t entry_pc = cf_.blocks[size_t(b)].start;
+    int32_t saved_pc = pc_;
+    pc_ = entry_pc;
+    insert_block_ = site;
+    std::vector<int32_t> phis;
+    for (int32_t id : g_.blocks[size_t(tid)].nodes)
+      if (node(id).op == IrOp::Phi) phis.push_back(id);
+    for (int32_t id : phis) {
+      int32_t slot = int32_t(node(id).imm);
+      int32_t v = st[size_t(slot)];
+      Rep want = node(id).rep, have = rep(v);
+      auto key = std::make_pair(entry_pc, slot);
+      if (have != want) {
+        if (want == Rep::Tagged) {
+          // A loop that keeps the slot unboxed: speculate on it from the start, unless the
+          // value entering the loop is a constant of another kind.
+          if (back && (have == Rep::Int || have == Rep::Float) && !hints_.count(key) && forward_inputs_fit(id, have)) {
+            hints_[key] = have;
+            retry = true;
+          }
+          v = tagged(v);
+        } else if (have == Rep::Tagged && node(v).op == IrOp::Const) {
+          Value c = Value::from_bits(uint64_t(node(v).imm));
+          if (want == Rep::Int && c.is_int()) v = emit(IrOp::ConstInt, Rep::Int, -1, -1, c.as_int());
+          else if (want == Rep::Float && c.is_double()) v = emit(IrOp::ConstFloat, Rep::Float, -1, -1, node(v).imm);
+          else v = demote(key);
+        } else if (have == Rep::Tagged && (want == Rep::Int || want == Rep::Float)) {
+          bool i = want == Rep::Int;
+          v = emit(i ? IrOp::CheckInt : IrOp::CheckFloat, want, v, -1, slot + 1, state(entry_pc, st));
+          node(v).guard = i ? GuardKind::NotInt : GuardKind::NotFloat;
+        } else {
+          v = demote(key);
+        }
+      }
+      node(id).phi_inputs.push_back(v);
+    }
+    insert_block_ = -1;
+    pc_ = saved_pc;
+  }
+  // The inputs a phi already has (its forward edges) can be `r` after a check.
+  bool forward_inputs_fit(int32_t phi, Rep r) {
+    for (int32_t v : node(phi).phi_inputs) {
+      const Node& n = node(v);
+      if (n.op == IrOp::Const) {
+        Value c = Value::from_bits(uint64_t(n.imm));
+        if (r == Rep::Int ? !c.is_int() : !c.is_double()) return false;
+      } else if (n.rep != Rep::Tagged && n.rep != r) {
+        return false;
+      }
+    }
+    return true;
+  }
+  // An input that cannot become the phi's representation: the phi stays Tagged next time.
+  int32_t demote(std::pair<int32_t, int32_t> key) {
+    hints_[key] = Rep::Tagged;
+    retry = true;
+    return -1;
+  }
+  void start_block(size_t b) {
+    cur_ = block_ir_[b] >= 0 ? block_ir_[b] : ir_block(cf_.blocks[b].start);
+    int32_t pc = cf_.blocks[b].start;
+    pc_ = pc;
+    Block& blk = g_.blocks[size_t(cur_)];
+    std::vector<Incoming> ins = std::move(incoming_[b]);
+    incoming_[b].clear();
+    bool header = cf_.is_loop_header(pc);
+    blk.loop_header = header;
+    size_t n = size_t(nslots_ + cf_.depth[size_t(pc)]);
+    if (!header && ins.size() == 1) {
+      S_ = ins[0].state;
+      blk.preds.push_back(ins[0].from);
+      return;
+    }
+    S_.assign(n, nil_);
+    for (size_t i = 0; i < n; i++) {
+      bool live = i >= size_t(nslots_) || live_[size_t(pc)][i];
+      if (!live) continue;
+      bool same = !header;
+      for (const Incoming& in : ins) same = same && in.state[i] == ins[0].state[i];
+      if (same) {
+        S_[i] = ins[0].state[i];
+        continue;
+      }
+      Rep r = Rep::None;
+      bool agree = true;
+      for (const Incoming& in : ins) {
+        if (g_.blocks[size_t(in.from)].osr_pc >= 0) continue;  // OSR inputs convert to whatever it is
+        Rep ri = rep(in.state[i]);
+        if (r == Rep::None) r = ri;
+        else if (r != ri) agree = false;
+      }
+      if (!agree || r == Rep::None) r = Rep::Tagged;
+      auto h = hints_.find({pc, int32_t(i)});
+      if (h != hints_.end()) r = h->second;
+      Node phi{IrOp::Phi, r, -1, -1, int64_t(i), pc, -1, cur_, GuardKind::NotInt, {}, false};
+      int32_t id = g_.add(std::move(phi));
+      g_.blocks[size_t(cur_)].nodes.push_back(id);
+      S_[i] = id;
+    }
+    if (header) g_.blocks[size_t(cur_)].loop_header = true;
+    std::vector<int32_t> entry = S_;
+    for (const Incoming& in : ins) connect(int32_t(b), in, false);
+    S_ = entry;
+  }
+
+  // ---------------------------------------------------------------- instructions
+  // One instruction; false when it ended the block.
+  bool step(const Instr& in) {
+    const uint8_t fb = in.feedback;
+    switch (in.op) {
+      case Op::CONST: {
+        Value c = p_.consts[size_t(in.x)];
+        if (c.is_int()) push(emit(IrOp::ConstInt, Rep::Int, -1, -1, c.as_int()));
+        else if (c.is_double()) push(emit(IrOp::ConstFloat, Rep::Float, -1, -1, int64_t(c.bits)));
+        else push(emit(IrOp::Const, Rep::Tagged, -1, -1, int64_t(c.bits)));
+        return true;
+      }
+      case Op::INT: push(emit(IrOp::ConstInt, Rep::Int, -1, -1, in.x)); return true;
+      case Op::NIL: push(nil_); return true;
+      case Op::TRUE: push(emit(IrOp::Const, Rep::Tagged, -1, -1, int64_t(Value::boolean(true).bits))); return true;
+      case Op::FALSE: push(emit(IrOp::Const, Rep::Tagged, -1, -1, int64_t(Value::boolean(false).bits))); return true;
+      case Op::POP: pop(); return true;
+      case Op::POPN: S_.resize(S_.size() - size_t(in.x)); return true;
+      case Op::UNWIND: {
+        int32_t t = pop();
+        S_.resize(S_.size() - size_t(in.x));
+        push(t);
+        return true;
+      }
+      case Op::DUP: push(top()); return true;
+      case Op::LOAD_LOCAL: push(S_[size_t(in.x)]); return true;
+      case Op::STORE_LOCAL: S_[size_t(in.x)] = pop(); return true;
+      case Op::LOAD_GLOBAL: {
+        int32_t v = emit(IrOp::LoadGlobal, Rep::Tagged, -1, -1, in.x, here());
+        node(v).guard = GuardKind::Undefined;
+        push(v);
+        return true;
+      }
+      case Op::DEFINE_GLOBAL: emit(IrOp::StoreGlobal, Rep::None, tagged(pop()), -1, in.x); return true;
+      case Op::LOAD_CELL: push(emit(IrOp::LoadCell, Rep::Tagged, tagged(S_[size_t(in.x)]))); return true;
+      case Op::STORE_CELL: {
+        int32_t v = tagged(pop());
+        emit(IrOp::StoreCell, Rep::None, tagged(S_[size_t(in.x)]), v);
+        return true;
+      }
+      case Op::ADD: case Op::SUB: case Op::MUL: {
+        int32_t b = top(0), a = top(1);
+        int32_t r = arith(in.op, a, b, fb);
+        if (r < 0) return generic(in);
+        S_.resize(S_.size() - 2);
+        push(r);
+        return true;
+      }
+      case Op::ADD_INT: case Op::SUB_INT: {
+        int32_t a = top(0);
+        int32_t b = emit(IrOp::ConstInt, Rep::Int, -1, -1, in.x);
+        int32_t r = arith(op_info(in.op).base, a, b, fb | kSeenInt);
+        if (r < 0) return generic(in);
+        pop();
+        push(r);
+        return true;
+      }
+      case Op::INC_LOCAL: {
+        int32_t b = emit(IrOp::ConstInt, Rep::Int, -1, -1, in.x);
+        int32_t r = arith(Op::ADD, S_[in.y], b, fb | kSeenInt);
+        if (r < 0) return generic(in);
+        S_[in.y] = r;
+        return true;
+      }
+      case Op::MOD: case Op::MOD_INT: {
+        if (fb != kSeenInt) return generic(in);
+        bool imm = in.op == Op::MOD_INT;
+        int32_t a = as_int(imm ? top(0) : top(1));
+        if (a < 0) return generic(in);
+        int32_t b = imm ? emit(IrOp::ConstInt, Rep::Int, -1, -1, in.x) : as_int(top(0));
+        if (b < 0) return generic(in);
+        int32_t r = emit(IrOp::ModInt, Rep::Int, a, b, 0, here());
+        node(r).guard = GuardKind::DivByZero;
+        S_.resize(S_.size() - (imm ? 1 : 2));
+        push(r);
+        return true;
+      }
+      case Op::DIV: {
+        if (fb == 0 || (fb & ~(kSeenInt | kSeenFloat))) return generic(in);
+        int32_t b0 = top(0), a0 = top(1);
+        int32_t a = numeric_float(a0), b = a >= 0 ? numeric_float(b0) : -1;
+        if (a < 0 || b < 0) return generic(in);
+        S_.resize(S_.size() - 2);
+        push(emit(IrOp::DivFloat, Rep::Float, a, b));
+        return true;
+      }
+      case Op::NEG: {
+        int32_t a = top();
+        if (fb == kSeenInt && rep(a) != Rep::Float) {
+          int32_t x = as_int(a);
+          if (x < 0) return generic(in);
+          int32_t r = emit(IrOp::NegInt, Rep::Int, x, -1, 0, here());
+          node(r).guard = GuardKind::Overflow;
+          pop();
+          push(r);
+          return true;
+        }
+        if (fb == kSeenFloat) {
+          int32_t x = as_float(a, false);
+          if (x < 0) return generic(in);
+          pop();
+          push(emit(IrOp::NegFloat, Rep::Float, x));
+          return true;
+        }
+        return generic(in);
+      }
+      case Op::NOT: {
+        int32_t c = as_bool(pop());
+        push(emit(IrOp::NotBool, Rep::Bool, c));
+        return true;
+      }
+      case Op::LT: case Op::LE: case Op::GT: case Op::GE: case Op::EQ: case Op::NE: {
+        int32_t c = compare(in.op, top(1), top(0), fb);
+        if (c < 0) return generic(in);
+        S_.resize(S_.size() - 2);
+        push(c);
+        return true;
+      }
+      case Op::JUMP_UNLESS_LT: case Op::JUMP_UNLESS_LE: case Op::JUMP_UNLESS_GT:
+      case Op::JUMP_UNLESS_GE: case Op::JUMP_UNLESS_EQ: case Op::JUMP_UNLESS_NE: {
+        int32_t c = compare(op_info(in.op).base, top(1), top(0), fb);
+        if (c < 0) {
+          int32_t j = emit(IrOp::GenericBranch, Rep::Bool, -1, -1, 0, here());
+          S_.resize(S_.size() - 2);
+          branch(j, in.x, S_, pc_ + 1, S_);
+          return false;
+        }
+        S_.resize(S_.size() - 2);
+        branch(c, pc_ + 1, S_, in.x, S_);
+        return false;
+      }
+      case Op::JUMP: jump_to(in.x); return false;
+      case Op::LOOP:
+        if (vm_.counts_steps()) emit(IrOp::LoopCheck, Rep::None, -1, -1, 0, here());
+        jump_to(in.x);
+        return false;
+      case Op::JUMP_IF_FALSE: case Op::JUMP_IF_TRUE: {
+        int32_t c = as_bool(pop());
+        if (in.op == Op::JUMP_IF_FALSE) branch(c, pc_ + 1, S_, in.x, S_);
+        else branch(c, in.x, S_, pc_ + 1, S_);
+        return false;
+      }
+      case Op::AND_JUMP: case Op::OR_JUMP: {
+        int32_t c = as_bool(top());
+        std::vector<int32_t> kept = S_, popped = S_;
+        popped.pop_back();
+        if (in.op == Op::AND_JUMP) branch(c, pc_ + 1, popped, in.x, kept);
+        else branch(c, in.x, kept, pc_ + 1, popped);
+        return false;
+      }
+      case Op::CALL: {
+        int32_t r = emit(IrOp::Call, Rep::Tagged, -1, -1, in.x, here());
+        S_.resize(S_.size() - size_t(in.x) - 1);
+        push(r);
+        return true;
+      }
+      case Op::RETURN:
+        emit(IrOp::Return, Rep::None, tagged(pop()));
+        return false;
+      case Op::FOR_NEXT: return for_next(in);
+      case Op::THROW:
+        generic(in);
+        emit(IrOp::Deopt, Rep::None);  // not reached: throw's helper always raises
+        return false;
+      default: return generic(in);
+    }
+  }
+
+  // Speculative int or float arithmetic; -1 to use the helper.
+  int32_t arith(Op op, int32_t a, int32_t b, uint8_t fb) {
+    if (fb == kSeenInt && rep(a) != Rep::Float && rep(b) != Rep::Float) {
+      int32_t x = as_int(a);
+      if (x < 0) return -1;
+      int32_t y = as_int(b == a ? x : b);
+      if (y < 0) return -1;
+      IrOp iop = op == Op::ADD ? IrOp::AddInt : op == Op::SUB ? IrOp::SubInt : IrOp::MulInt;
+      int32_t r = emit(iop, Rep::Int, x, y, 0, here());
+      node(r).guard = GuardKind::Overflow;
+      return r;
+    }
+    if (fb == 0 || (fb & ~(kSeenInt | kSeenFloat))) return -1;
+    // Floats seen: a float operation when at least one operand is a float (an int with an
+    // int stays exact: that case takes the helper).
+    if (fb == kSeenFloat || rep(a) == Rep::Float || rep(b) == Rep::Float) {
+      int32_t x = numeric_float(a);
+      if (x < 0) return -1;
+      int32_t y = numeric_float(b == a ? x : b);
+      if (y < 0) return -1;
+      if (rep(x) != Rep::Float || rep(y) != Rep::Float) return -1;
+      IrOp fop = op == Op::ADD ? IrOp::AddFloat : op == Op::SUB ? IrOp::SubFloat : IrOp::MulFloat;
+      return emit(fop, Rep::Float, x, y);
+    }
+    return -1;
+  }
+  // A numeric operand as a Float: an Int converts, a Tagged one is checked to be a double.
+  int32_t numeric_float(int32_t v) { return as_float(v, true); }
+
+  int32_t compare(Op op, int32_t a, int32_t b, uint8_t fb) {
+    Cmp c = op == Op::LT ? Cmp::Lt : op == Op::LE ? Cmp::Le : op == Op::GT ? Cmp::Gt : op == Op::GE ? Cmp::Ge
+            : op == Op::EQ ? Cmp::Eq : Cmp::Ne;
+    if (fb == kSeenInt && rep(a) != Rep::Float && rep(b) != Rep::Float) {
+      int32_t x = as_int(a);
+      if (x < 0) return -1;
+      int32_t y = as_int(b == a ? x : b);
+      if (y < 0) return -1;
+      return emit(IrOp::CmpInt, Rep::Bool, x, y, int64_t(c));
+    }
+    if (c == Cmp::Eq || c == Cmp::Ne) return -1;  // NaN and mixed kinds: the helper
+    if (fb == 0 || (fb & ~(kSeenInt | kSeenFloat))) return -1;
+    int32_t x = numeric_float(a);
+    if (x < 0) return -1;
+    int32_t y = numeric_float(b == a ? x : b);
+    if (y < 0) return -1;
+    return emit(IrOp::CmpFloat, Rep::Bool, x, y, int64_t(c));
+  }
+
+  // for_next: range mode on int loop slots inline (speculated when range_prep set them up),
+  // arrays through the helper.
+  bool for_next(const Instr& in) {
+    size_t cur = in.y, end = size_t(in.y) + 1;
+    bool range = false, array = false;
+    for (const Instr& i : p_.code) {
+      range = range || (i.op == Op::RANGE_PREP && i.x == in.y);
+      array = array || (i.op == Op::FOR_PREP && i.x == in.y);
+    }
+    range = range && !array;
+    if (range && rep(S_[cur]) != Rep::Float && rep(S_[end]) != Rep::Float) {
+      int32_t c = as_int(S_[cur]);
+      int32_t e = c >= 0 ? as_int(S_[end]) : -1;
+      if (c >= 0 && e >= 0) {
+        int32_t done = emit(IrOp::CmpInt, Rep::Bool, c, e, int64_t(Cmp::Ge));
+        std::vector<int32_t> exit = S_;
+        std::vector<int32_t> body = S_;
+        // cur < end <= the int maximum, so cur + 1 cannot overflow: no guard.
+        int32_t one = emit(IrOp::ConstInt, Rep::Int, -1, -1, 1);
+        int32_t next = emit(IrOp::AddInt, Rep::Int, c, one);
+        body[cur] = next;
+        body.push_back(c);
+        branch(done, in.x, exit, pc_ + 1, body);
+        return false;
+      }
+    }
+    S_[cur] = tagged(S_[cur]);
+    S_[end] = tagged(S_[end]);
+    int32_t more = emit(IrOp::GenericBranch, Rep::Bool, -1, -1, 0, here());
+    std::vector<int32_t> exit = S_;
+    exit[cur] = emit(IrOp::LoadSlot, Rep::Tagged, -1, -1, int64_t(cur));
+    exit[end] = emit(IrOp::LoadSlot, Rep::Tagged, -1, -1, int64_t(end));
+    std::vector<int32_t> body = exit;
+    body.push_back(emit(IrOp::LoadSlot, Rep::Tagged, -1, -1, int64_t(S_.size())));
+    branch(more, pc_ + 1, body, in.x, exit);
+    return false;
+  }
+
+  // The instruction through its helper on the flushed frame.
+  bool generic(const Instr& in) {
+    const OpInfo& info = op_info(in.op);
+    int pops = stack_pops(in);
+    int32_t at = int32_t(S_.size()) - pops;  // where the results go
+    int32_t r = emit(IrOp::Generic, info.pushes ? Rep::Tagged : Rep::None, -1, -1, at, here());
+    S_.resize(S_.size() - size_t(pops));
+    if (info.pushes) {
+      for (int i = 0; i < info.pushes - 1; i++) push(emit(IrOp::LoadSlot, Rep::Tagged, -1, -1, at + i));
+      push(r);
+    }
+    int32_t slot = local_operand(in);
+    switch (info.slot) {
+      case SlotUse::Write: case SlotUse::Update: case SlotUse::MakeCell:
+        S_[size_t(slot)] = emit(IrOp::LoadSlot, Rep::Tagged, -1, -1, slot);
+        break;
+      case SlotUse::LoopPrep: case SlotUse::LoopStep:
+        S_[size_t(slot)] = emit(IrOp::LoadSlot, Rep::Tagged, -1, -1, slot);
+        S_[size_t(slot) + 1] = emit(IrOp::LoadSlot, Rep::Tagged, -1, -1, slot + 1);
+        break;
+      default: break;
+    }
+    return true;
+  }
+};
+
+// Locals live before each instruction (read before written on some path, handler edges
+// included: the interpreter's handler code reads the frame the unwinder leaves).
+std::vector<std::vector<uint8_t>> local_liveness(const Proto& p, const ControlFlow& cf,
+                                                 const std::vector<std::vector<int32_t>>& extra_reads) {
+  size_t n = p.code.size(), ns = size_t(p.nslots);
+  std::vector<std::vector<uint8_t>> live(n + 1, std::vector<uint8_t>(ns, 0));
+  bool changed = true;
+  std::vector<uint8_t> out(ns);
+  while (changed) {
+    changed = false;
+    for (size_t k = n; k-- > 0;) {
+      if (!cf.reachable(int32_t(k))) continue;
+      const Instr& in = p.code[k];
+      const OpInfo& info = op_info(in.op);
+      std::fill(out.begin(), out.end(), 0);
+      auto merge = [&](size_t t) {
+        for (size_t i = 0; i < ns; i++) out[i] |= live[t][i];
+      };
+      if (info.falls_through()) merge(k + 1);
+      if (info.has_jump()) merge(size_t(in.x));
+      if (const Handler* h = cf.handler_at(p, int32_t(k))) merge(size_t(h->target));
+      int32_t s = local_operand(in);
+      switch (info.slot) {
+        case SlotUse::Write: case SlotUse::MakeCell: out[size_t(s)] = 0; break;
+        case SlotUse::LoopPrep: out[size_t(s)] = out[size_t(s) + 1] = 0; break;
+        case SlotUse::Read: case SlotUse::Update: case SlotUse::Cell: out[size_t(s)] = 1; break;
+        case SlotUse::LoopStep: out[size_t(s)] = out[size_t(s) + 1] = 1; break;
+        case SlotUse::None: break;
+      }
+      for (int32_t r : extra_reads[k]) out[size_t(r)] = 1;
+      if (out != live[k]) {
+        live[k] = out;
+        changed = true;
+      }
+    }
+  }
+  return live;
+}
+
+}  // namespace
+
+bool build_graph(const VM& vm, const Proto& p, const SpecHints& hints, Graph& g, std::string& why) {
+  if (int32_t(p.code.size()) > kMaxSpecInstructions || p.nslots > kMaxSpecSlots) {
+    why = "beyond the spec tier's budget (" + std::to_string(p.code.size()) + " instructions, " +
+          std::to_string(p.nslots) + " slots)";
+    return false;
+  }
+  ControlFlow cf;
+  VerifyError err;
+  if (!analyze_flow(p, cf, err)) {
+    why = "control flow: " + err.message;
+    return false;
+  }
+  // A closure reads the cells in the slots its upvalues name.
+  std::vector<std::vector<int32_t>> closure_reads(p.code.size());
+  for (size_t k = 0; k < p.code.size(); k++) {
+    if (p.code[k].op != Op::CLOSURE) continue;
+    if (!vm.program) {
+      why = "closure outside a program";
+      return false;
+    }
+    const Proto& child = *vm.program->protos[size_t(p.children[size_t(p.code[k].x)])];
+    for (const UpvalDesc& u : child.upvals)
+      if (u.from_local) closure_reads[k].push_back(u.index);
+  }
+  std::vector<std::vector<uint8_t>> live = local_liveness(p, cf, closure_reads);
+  std::map<std::pair<int32_t, int32_t>, Rep> h;
+  for (auto [pc, slot] : hints.tagged_phis) h[{pc, slot}] = Rep::Tagged;
+  for (int attempt = 0; attempt < 64; attempt++) {
+    g = Graph{};
+    Builder b(vm, p, g, cf, live, h);
+    b.build();
+    if (!b.retry) return true;
+  }
+  why = "loop phi representations did not settle";
+  return false;
+}
+
+}  // namespace gene::jit::spec

@@ -1,0 +1,160 @@
+// The spec IR's optimisation passes, run in this order by the spec compiler:
+//   fold_constants           int and float arithmetic, conversions and boxing of constants
+//   eliminate_redundant_checks  a check of a value boxed from an unboxed one, and a second check
+//                            of the same value in a block, reuse what is known
+//   eliminate_dead_code      nodes nothing live uses (frame states count as uses)
+// Unboxing itself happens in the builder: checked values replace their Tagged originals.
+#include "jit/spec/ir_passes.h"
+
+#include <map>
+
+#include "interp/value.h"
+
+namespace gene::jit::spec {
+
+namespace {
+
+// Rewrites every use of a node (inputs, phi inputs, frame states) through `to`.
+void replace_uses(Graph& g, const std::vector<int32_t>& to) {
+  auto fix = [&](int32_t& v) {
+    while (v >= 0 && to[size_t(v)] != v) v = to[size_t(v)];
+  };
+  for (Node& n : g.nodes) {
+    fix(n.a);
+    fix(n.b);
+    for (int32_t& p : n.phi_inputs) fix(p);
+  }
+  for (FrameState& s : g.states)
+    for (int32_t& v : s.values) fix(v);
+}
+
+void make_const(Node& n, IrOp op, int64_t imm) {
+  n.op = op;
+  n.imm = imm;
+  n.a = n.b = -1;
+  n.fs = -1;
+}
+
+bool is_const(const Node& n) { return n.op == IrOp::ConstInt || n.op == IrOp::ConstFloat || n.op == IrOp::Const; }
+
+}  // namespace
+
+int fold_constants(Graph& g) {
+  int folded = 0;
+  for (Node& n : g.nodes) {
+    if (n.dead) continue;
+    const Node* a = n.a >= 0 ? &g.nodes[size_t(n.a)] : nullptr;
+    const Node* b = n.b >= 0 ? &g.nodes[size_t(n.b)] : nullptr;
+    auto ci = [](const Node* x) { return x && x->op == IrOp::ConstInt; };
+    auto cf = [](const Node* x) { return x && x->op == IrOp::ConstFloat; };
+    auto fv = [](const Node* x) { return Value::from_bits(uint64_t(x->imm)).as_double(); };
+    switch (n.op) {
+      case IrOp::AddInt: case IrOp::SubInt: case IrOp::MulInt: {
+        if (!ci(a) || !ci(b)) break;
+        int64_t r;
+        bool ovf = n.op == IrOp::AddInt ? __builtin_add_overflow(a->imm, b->imm, &r)
+                   : n.op == IrOp::SubInt ? __builtin_sub_overflow(a->imm, b->imm, &r)
+                                          : __builtin_mul_overflow(a->imm, b->imm, &r);
+        if (ovf || !int_fits(r)) break;  // the guard stays: it raises at run time
+        make_const(n, IrOp::ConstInt, r);
+        folded++;
+        break;
+      }
+      case IrOp::IntToFloat:
+        if (ci(a)) make_const(n, IrOp::ConstFloat, int64_t(Value::number(double(a->imm)).bits)), folded++;
+        break;
+      case IrOp::BoxInt:
+        if (ci(a)) make_const(n, IrOp::Const, int64_t(Value::integer(a->imm).bits)), folded++;
+        break;
+      case IrOp::BoxFloat:
+        if (cf(a)) make_const(n, IrOp::Const, a->imm), folded++;
+        break;
+      case IrOp::AddFloat: case IrOp::SubFloat: case IrOp::MulFloat: case IrOp::DivFloat: {
+        if (!cf(a) || !cf(b)) break;
+        double x = fv(a), y = fv(b);
+        double r = n.op == IrOp::AddFloat ? x + y : n.op == IrOp::SubFloat ? x - y : n.op == IrOp::MulFloat ? x * y : x / y;
+        make_const(n, IrOp::ConstFloat, int64_t(Value::number(r).bits));
+        folded++;
+        break;
+      }
+      default: break;
+    }
+  }
+  return folded;
+}
+
+int eliminate_redundant_checks(Graph& g) {
+  std::vector<int32_t> to(g.nodes.size());
+  for (size_t i = 0; i < to.size(); i++) to[i] = int32_t(i);
+  int removed = 0;
+  for (const Block& blk : g.blocks) {
+    std::map<std::pair<IrOp, int32_t>, int32_t> seen;  // (check, input) -> first check in the block
+    for (int32_t id : blk.nodes) {
+      Node& n = g.nodes[size_t(id)];
+      if (n.dead || (n.op != IrOp::CheckInt && n.op != IrOp::CheckFloat)) continue;
+      const Node& in = g.nodes[size_t(n.a)];
+      int32_t known = -1;
+      if (n.op == IrOp::CheckInt && in.op == IrOp::BoxInt) known = in.a;
+      if (n.op == IrOp::CheckFloat && in.op == IrOp::BoxFloat) known = in.a;
+      auto key = std::make_pair(n.op, n.a);
+      if (known < 0) {
+        auto it = seen.find(key);
+        if (it != seen.end()) known = it->second;
+        else seen[key] = id;
+      }
+      if (known >= 0) {
+        to[size_t(id)] = known;
+        n.dead = true;
+        removed++;
+      }
+    }
+  }
+  if (removed) replace_uses(g, to);
+  return removed;
+}
+
+// Nodes whose effect matters even when their value is unused: control flow, calls, stores,
+// and guards (a failing int operation raises in the interpreter; a failing check would have
+// taken the helper, which may raise).
+static bool has_effect(IrOp op) {
+  switch (op) {
+    case IrOp::Generic: case IrOp::Call: case IrOp::GenericBranch: case IrOp::Jump: case IrOp::Branch:
+    case IrOp::LoopCheck: case IrOp::Return: case IrOp::Deopt: case IrOp::StoreGlobal: case IrOp::StoreCell:
+    case IrOp::AddInt: case IrOp::SubInt: case IrOp::MulInt: case IrOp::NegInt: case IrOp::ModInt:
+    case IrOp::LoadGlobal: case IrOp::CheckInt: case IrOp::CheckFloat: case IrOp::ArrayGet:
+      return true;
+    default: return false;
+  }
+}
+
+int eliminate_dead_code(Graph& g) {
+  std::vector<uint8_t> live(g.nodes.size(), 0);
+  std::vector<int32_t> work;
+  auto mark = [&](int32_t v) {
+    if (v >= 0 && !live[size_t(v)]) {
+      live[size_t(v)] = 1;
+      work.push_back(v);
+    }
+  };
+  for (size_t i = 0; i < g.nodes.size(); i++)
+    if (!g.nodes[i].dead && has_effect(g.nodes[i].op)) mark(int32_t(i));
+  while (!work.empty()) {
+    const Node& n = g.nodes[size_t(work.back())];
+    work.pop_back();
+    mark(n.a);
+    mark(n.b);
+    for (int32_t p : n.phi_inputs) mark(p);
+    if (n.fs >= 0)
+      for (int32_t v : g.states[size_t(n.fs)].values) mark(v);
+  }
+  int removed = 0;
+  for (size_t i = 0; i < g.nodes.size(); i++)
+    if (!live[i] && !g.nodes[i].dead) {
+      g.nodes[i].dead = true;
+      removed++;
+    }
+  for (Block& b : g.blocks) std::erase_if(b.nodes, [&](int32_t id) { return g.nodes[size_t(id)].dead; });
+  return removed;
+}
+
+}  // namespace gene::jit::spec

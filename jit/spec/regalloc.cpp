@@ -1,0 +1,184 @@
+#include "jit/spec/regalloc.h"
+
+#include <algorithm>
+
+namespace gene::jit::spec {
+
+namespace {
+
+// Nodes whose code calls out: every caller-saved register is clobbered there.
+bool clobbers(IrOp op) { return op == IrOp::Generic || op == IrOp::Call || op == IrOp::GenericBranch; }
+
+struct Bits {
+  std::vector<uint64_t> w;
+  explicit Bits(size_t n = 0) : w((n + 63) / 64, 0) {}
+  void set(int32_t i) { w[size_t(i) >> 6] |= uint64_t(1) << (i & 63); }
+  void clear(int32_t i) { w[size_t(i) >> 6] &= ~(uint64_t(1) << (i & 63)); }
+  bool operator==(const Bits&) const = default;
+  void merge(const Bits& o) {
+    for (size_t i = 0; i < w.size(); i++) w[i] |= o.w[i];
+  }
+  template <class F>
+  void each(F f) const {
+    for (size_t i = 0; i < w.size(); i++)
+      for (uint64_t x = w[i]; x; x &= x - 1) f(int32_t(i * 64 + size_t(__builtin_ctzll(x))));
+  }
+};
+
+}  // namespace
+
+Allocation allocate_registers(const Graph& g) {
+  const size_t n = g.nodes.size();
+  Allocation out;
+  out.loc.assign(n, Loc{});
+  out.pos.assign(n, -1);
+  std::vector<int32_t> bstart(g.blocks.size(), 0), bend(g.blocks.size(), 0);
+  int32_t k = 0;
+  for (int32_t b : g.order) {
+    bstart[size_t(b)] = 2 * k;
+    for (int32_t id : g.blocks[size_t(b)].nodes) out.pos[size_t(id)] = 2 * k++;
+    bend[size_t(b)] = 2 * k - 1;
+  }
+  auto needs_loc = [&](int32_t id) {
+    const Node& nd = g.nodes[size_t(id)];
+    return !nd.dead && nd.rep != Rep::None && !is_constant_node(nd);
+  };
+  // Liveness over blocks (backward, to a fixpoint), then one hull interval per value.
+  std::vector<Bits> live_in(g.blocks.size(), Bits(n));
+  std::vector<int32_t> start(n, INT32_MAX), end(n, -1);
+  auto use = [&](int32_t v, int32_t at) {
+    if (v >= 0 && needs_loc(v)) end[size_t(v)] = std::max(end[size_t(v)], at);
+  };
+  bool changed = true;
+  while (changed) {
+    changed = false;
+    for (size_t oi = g.order.size(); oi-- > 0;) {
+      int32_t b = g.order[oi];
+      const Block& blk = g.blocks[size_t(b)];
+      Bits live(n);
+      for (int32_t s : blk.succs) {
+        const Block& sb = g.blocks[size_t(s)];
+        Bits in = live_in[size_t(s)];
+        size_t pi = size_t(std::find(sb.preds.begin(), sb.preds.end(), b) - sb.preds.begin());
+        for (int32_t id : sb.nodes) {
+          const Node& phi = g.nodes[size_t(id)];
+          if (phi.op != IrOp::Phi) continue;
+          in.clear(id);
+          if (pi < phi.phi_inputs.size() && phi.phi_inputs[pi] >= 0 && needs_loc(phi.phi_inputs[pi]))
+            live.set(phi.phi_inputs[pi]);
+        }
+        live.merge(in);
+      }
+      for (size_t j = blk.nodes.size(); j-- > 0;) {
+        int32_t id = blk.nodes[j];
+        const Node& nd = g.nodes[size_t(id)];
+        live.clear(id);
+        if (nd.op == IrOp::Phi) continue;
+        if (nd.a >= 0 && needs_loc(nd.a)) live.set(nd.a);
+        if (nd.b >= 0 && needs_loc(nd.b)) live.set(nd.b);
+        if (nd.fs >= 0)
+          for (int32_t v : g.states[size_t(nd.fs)].values)
+            if (v >= 0 && needs_loc(v)) live.set(v);
+      }
+      if (!(live == live_in[size_t(b)])) {
+        live_in[size_t(b)] = std::move(live);
+        changed = true;
+      }
+    }
+  }
+  for (int32_t b : g.order) {
+    const Block& blk = g.blocks[size_t(b)];
+    for (int32_t id : blk.nodes) {
+      const Node& nd = g.nodes[size_t(id)];
+      int32_t p = out.pos[size_t(id)];
+      if (needs_loc(id)) start[size_t(id)] = p + 1, end[size_t(id)] = std::max(end[size_t(id)], p + 1);
+      if (nd.op == IrOp::Phi) continue;
+      use(nd.a, p);
+      use(nd.b, p);
+      if (nd.fs >= 0)
+        for (int32_t v : g.states[size_t(nd.fs)].values) use(v, p + 1);  // still read after the node's own work
+    }
+    // Live out: through the end of the block (phi inputs are read by the moves before the jump).
+    for (int32_t s : blk.succs) {
+      live_in[size_t(s)].each([&](int32_t v) { use(v, bend[size_t(b)]); });
+      const Block& sb = g.blocks[size_t(s)];
+      size_t pi = size_t(std::find(sb.preds.begin(), sb.preds.end(), b) - sb.preds.begin());
+      for (int32_t id : sb.nodes) {
+        const Node& phi = g.nodes[size_t(id)];
+        if (phi.op == IrOp::Phi && pi < phi.phi_inputs.size()) use(phi.phi_inputs[pi], bend[size_t(b)]);
+      }
+    }
+  }
+  // Positions of the calls, to spill what lives across one.
+  std::vector<int32_t> calls;
+  for (int32_t b : g.order)
+    for (int32_t id : g.blocks[size_t(b)].nodes)
+      if (clobbers(g.nodes[size_t(id)].op)) calls.push_back(out.pos[size_t(id)]);
+  auto crosses_call = [&](int32_t v) {
+    auto it = std::upper_bound(calls.begin(), calls.end(), start[size_t(v)]);
+    return it != calls.end() && *it + 1 < end[size_t(v)];
+  };
+
+  std::vector<int32_t> order;
+  for (size_t i = 0; i < n; i++)
+    if (needs_loc(int32_t(i)) && start[i] != INT32_MAX) order.push_back(int32_t(i));
+  std::sort(order.begin(), order.end(), [&](int32_t x, int32_t y) { return start[size_t(x)] < start[size_t(y)]; });
+
+  auto spill = [&](int32_t v) {
+    out.loc[size_t(v)] = Loc{Loc::Spill, 0, out.spill_slots++};
+  };
+  constexpr int kGprs = int(sizeof kAllocGprs / sizeof kAllocGprs[0]);
+  constexpr int kXmms = kAllocXmmLast - kAllocXmmFirst + 1;
+  struct Active {
+    int32_t v;
+    int reg;
+  };
+  std::vector<Active> active[2];
+  std::vector<uint8_t> free_regs[2] = {std::vector<uint8_t>(kGprs, 1), std::vector<uint8_t>(kXmms, 1)};
+  for (int32_t v : order) {
+    if (crosses_call(v)) {
+      spill(v);
+      continue;
+    }
+    int cls = g.nodes[size_t(v)].rep == Rep::Float ? 1 : 0;
+    for (int c = 0; c < 2; c++)
+      std::erase_if(active[c], [&](const Active& a) {
+        if (end[size_t(a.v)] >= start[size_t(v)]) return false;
+        free_regs[c][size_t(a.reg)] = 1;
+        return false || true;
+      });
+    auto& fr = free_regs[cls];
+    int reg = -1;
+    for (size_t r = 0; r < fr.size(); r++)
+      if (fr[r]) {
+        reg = int(r);
+        break;
+      }
+    if (reg < 0) {
+      // Spill whichever of the active values and v ends last.
+      auto last = std::max_element(active[cls].begin(), active[cls].end(),
+                                   [&](const Active& x, const Active& y) { return end[size_t(x.v)] < end[size_t(y.v)]; });
+      if (last != active[cls].end() && end[size_t(last->v)] > end[size_t(v)]) {
+        reg = last->reg;
+        spill(last->v);
+        active[cls].erase(last);
+      } else {
+        spill(v);
+        continue;
+      }
+    }
+    fr[size_t(reg)] = 0;
+    active[cls].push_back({v, reg});
+    if (cls == 0) {
+      out.loc[size_t(v)] = Loc{Loc::Gpr, kAllocGprs[reg].code, 0};
+      if (kAllocGprs[reg] == x64::rbp) out.uses_rbp = true;
+    } else {
+      out.loc[size_t(v)] = Loc{Loc::Xmm, uint8_t(kAllocXmmFirst + reg), 0};
+    }
+  }
+  for (size_t i = 0; i < n; i++)
+    if (!g.nodes[i].dead && is_constant_node(g.nodes[i])) out.loc[i] = Loc{Loc::Const, 0, 0};
+  return out;
+}
+
+}  // namespace gene::jit::spec

@@ -1,0 +1,43 @@
+// Linear-scan register allocation over the spec IR (Poletto and Sarkar's, on one interval
+// per value: from its definition to its last use, widened over every block it is live
+// through). Each value keeps one location for its whole life, which is what makes the deopt
+// metadata a plain table: a register, a spill slot or a constant per frame-state entry.
+//
+// Values live across a call (helpers, compiled callees: every caller-saved register is
+// clobbered) go to spill slots; so does a value for which no register is free at its start,
+// or the active one that ends last.
+#pragma once
+#include <cstdint>
+#include <vector>
+
+#include "jit/spec/ir.h"
+#include "jit/x64/registers.h"
+
+namespace gene::jit::spec {
+
+struct Loc {
+  enum Kind : uint8_t { None, Gpr, Xmm, Spill, Const } kind = None;
+  uint8_t reg = 0;      // Gpr / Xmm register number
+  int32_t slot = 0;     // Spill: index of the 8-byte slot in the spill area
+};
+
+// Registers the allocator hands out; the code generator keeps rax, rcx, rdx, r11 and xmm0,
+// xmm1, xmm15 as scratch (and rbx, r12-r15 are the fixed roles, register_roles.h).
+inline constexpr x64::Reg64 kAllocGprs[] = {x64::rsi, x64::rdi, x64::r8, x64::r9, x64::r10, x64::rbp};
+inline constexpr int kAllocXmmFirst = 2, kAllocXmmLast = 14;
+
+struct Allocation {
+  std::vector<Loc> loc;       // per node
+  std::vector<int32_t> pos;   // per node: its position (2 * layout index)
+  int32_t spill_slots = 0;
+  bool uses_rbp = false;
+};
+
+Allocation allocate_registers(const Graph& g);
+
+// The node a use of `v` reads once constants are folded in: consts have Loc::Const.
+inline bool is_constant_node(const Node& n) {
+  return n.op == IrOp::Const || n.op == IrOp::ConstInt || n.op == IrOp::ConstFloat;
+}
+
+}  // namespace gene::jit::spec

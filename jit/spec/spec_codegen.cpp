@@ -1,0 +1,753 @@
+#include "jit/spec/spec_codegen.h"
+
+#include <cstddef>
+
+#include "jit/runtime_helpers.h"
+
+namespace gene::jit::spec {
+
+using namespace gene::x64;
+
+namespace {
+
+constexpr int32_t kSavedBytes = kSavedWords * 8;
+
+class Codegen {
+ public:
+  Codegen(const VM& vm, const Graph& g, const Allocation& ra, DeoptStress* stress, ValueAssembler& a,
+          CompiledCode& code)
+      : vm_(vm), g_(g), p_(*g.proto), ra_(ra), stress_(stress), a_(a), code_(code), L(a.layout()) {}
+
+  bool run(SpecOffsets& off) {
+    labels_.resize(g_.blocks.size());
+    for (auto& l : labels_) l = a_.new_label();
+    count_uses();
+    spill_bytes_ = (ra_.spill_slots * 8 + 15) & ~15;
+    epilogue_ = a_.new_label();
+    error_ = a_.new_label();
+    trampoline_ = a_.new_label();
+    native_entry();
+    a_.align(16);
+    off.body = uint32_t(a_.size());
+    body_entry(false);
+    code_.pc_offsets.assign(p_.code.size(), 0);
+    for (size_t i = 0; i < g_.order.size(); i++) {
+      int32_t b = g_.order[i];
+      next_block_ = i + 1 < g_.order.size() ? g_.order[i + 1] : -1;
+      emit_block(b);
+    }
+    off.main_end = uint32_t(a_.size());
+    emit_exits();
+    off.exits = uint32_t(a_.size());
+    return a_.status() == AsmStatus::Ok;
+  }
+
+ private:
+  const VM& vm_;
+  const Graph& g_;
+  const Proto& p_;
+  const Allocation& ra_;
+  DeoptStress* stress_;
+  ValueAssembler& a_;
+  CompiledCode& code_;
+  const Layout& L;
+  std::vector<Label> labels_;
+  std::vector<int32_t> uses_;
+  std::vector<int32_t> mem_;  // per frame slot: the node whose boxed value it holds (this block)
+  int32_t spill_bytes_ = 0;
+  int32_t next_block_ = -1;
+  Label epilogue_, error_, trampoline_, osr_dispatch_;
+  struct Exit {
+    Label label;
+    uint32_t index;
+  };
+  std::vector<Exit> exits_;
+
+  const Node& node(int32_t id) const { return g_.nodes[size_t(id)]; }
+  const Loc& loc(int32_t id) const { return ra_.loc[size_t(id)]; }
+  Mem64 spill(int32_t slot) const { return qword_ptr(rsp, slot * 8); }
+  Mem64 frame_slot(int64_t i) const { return qword_ptr(kBase, int32_t(i * 8)); }
+
+  void count_uses() {
+    uses_.assign(g_.nodes.size(), 0);
+    for (const Node& n : g_.nodes) {
+      if (n.dead) continue;
+      if (n.a >= 0) uses_[size_t(n.a)]++;
+      if (n.b >= 0) uses_[size_t(n.b)]++;
+      for (int32_t p : n.phi_inputs)
+        if (p >= 0) uses_[size_t(p)]++;
+      if (n.fs >= 0)
+        for (int32_t v : g_.states[size_t(n.fs)].values)
+          if (v >= 0) uses_[size_t(v)]++;
+    }
+  }
+
+  // ---------------------------------------------------------------- entries
+  // The native entry (NativeEntry): callee-saved registers, fixed registers, then the body or
+  // the OSR dispatch on start_pc (ecx). Compiled callers call the body directly.
+  void native_entry() {
+    a_.push(rbp);
+    a_.push(rbx);
+    a_.push(r12);
+    a_.push(r13);
+    a_.push(r14);
+    a_.push(r15);
+    a_.sub(rsp, 8);
+    a_.mov(kVm, rdi);
+    a_.mov(kBase, rsi);
+    a_.mov(kFrame, rdx);
+    a_.mov_imm64(kGlobals, reinterpret_cast<uint64_t>(vm_.globals.data()));
+    a_.mov_imm64(kIntTag, kIntTagBits);
+    Label body = a_.new_label(), osr = a_.new_label(), out = a_.new_label();
+    osr_dispatch_ = a_.new_label();
+    a_.test(ecx, ecx);
+    a_.jcc(Cond::NE, osr);
+    a_.call(body);
+    a_.jmp(out);
+    a_.bind(osr);
+    a_.call(osr_dispatch_);
+    a_.bind(out);
+    a_.add(rsp, 8);
+    a_.pop(r15);
+    a_.pop(r14);
+    a_.pop(r13);
+    a_.pop(r12);
+    a_.pop(rbx);
+    a_.pop(rbp);
+    a_.ret();
+    a_.bind(body);
+  }
+  // The body's frame: rbp saved (an allocatable register), the spill area below it.
+  void body_entry(bool) {
+    a_.push(rbp);
+    if (spill_bytes_) a_.sub(rsp, spill_bytes_);
+    // A fresh call clears the slots after the arguments: compiled callers push frames inline,
+    // and the collector must never see stale values there.
+    if (p_.nslots > p_.nparams) {
+      a_.load_imm(rax, Value::nil());
+      for (int i = p_.nparams; i < p_.nslots; i++) a_.mov(frame_slot(i), rax);
+    }
+    a_.jmp(labels_[size_t(g_.order[0])]);
+    a_.bind(osr_dispatch_);
+    a_.push(rbp);
+    if (spill_bytes_) a_.sub(rsp, spill_bytes_);
+    for (int32_t b : g_.order)
+      if (g_.blocks[size_t(b)].osr_pc >= 0) {
+        a_.cmp(ecx, g_.blocks[size_t(b)].osr_pc);
+        a_.jcc(Cond::E, labels_[size_t(b)]);
+      }
+    a_.ud2();
+  }
+
+  // ---------------------------------------------------------------- operands
+  // The register holding v (loaded into `scratch` if it lives in memory or is a constant).
+  Reg64 gpr(int32_t v, Reg64 scratch) {
+    const Loc& l = loc(v);
+    switch (l.kind) {
+      case Loc::Gpr: return Reg64{l.reg};
+      case Loc::Spill: a_.mov(scratch, spill(l.slot)); return scratch;
+      case Loc::Const: a_.mov(scratch, const_bits(v)); return scratch;
+      default: a_.ud2(); return scratch;
+    }
+  }
+  // A constant's bits in its node's representation (Int: the shifted payload).
+  int64_t const_bits(int32_t v) const {
+    const Node& n = node(v);
+    return n.op == IrOp::ConstInt ? int64_t(uint64_t(n.imm) << 16) : n.imm;
+  }
+  Xmm xmm(int32_t v, Xmm scratch) {
+    const Loc& l = loc(v);
+    switch (l.kind) {
+      case Loc::Xmm: return Xmm{l.reg};
+      case Loc::Spill: a_.movsd(scratch, spill(l.slot)); return scratch;
+      case Loc::Const:
+        a_.mov(r11, const_bits(v));
+        a_.movq(scratch, r11);
+        return scratch;
+      default: a_.ud2(); return scratch;
+    }
+  }
+  // Where to compute v: its register, or `scratch` (then finish() stores it to its spill slot).
+  Reg64 out_gpr(int32_t v, Reg64 scratch) const {
+    const Loc& l = loc(v);
+    return l.kind == Loc::Gpr ? Reg64{l.reg} : scratch;
+  }
+  Xmm out_xmm(int32_t v, Xmm scratch) const {
+    const Loc& l = loc(v);
+    return l.kind == Loc::Xmm ? Xmm{l.reg} : scratch;
+  }
+  void finish(int32_t v, Reg64 r) {
+    const Loc& l = loc(v);
+    if (l.kind == Loc::Spill) a_.mov(spill(l.slot), r);
+    else if (l.kind == Loc::Gpr && l.reg != r.code) a_.mov(Reg64{l.reg}, r);
+  }
+  void finish(int32_t v, Xmm x) {
+    const Loc& l = loc(v);
+    if (l.kind == Loc::Spill) a_.movsd(spill(l.slot), x);
+    else if (l.kind == Loc::Xmm && l.reg != x.code) a_.movapd(Xmm{l.reg}, x);
+  }
+  void move(Reg64 d, Reg64 s) {
+    if (d != s) a_.mov(d, s);
+  }
+  // rax <- v boxed (a Value); clobbers rax, rcx.
+  void boxed(int32_t v) {
+    const Node& n = node(v);
+    if (loc(v).kind == Loc::Const) {
+      Value c = n.op == IrOp::ConstInt ? Value::integer(n.imm) : Value::from_bits(uint64_t(n.imm));
+      a_.load_imm(rax, c);
+      return;
+    }
+    switch (n.rep) {
+      case Rep::Tagged: move(rax, gpr(v, rax)); break;
+      case Rep::Int:
+        move(rax, gpr(v, rax));
+        a_.shr(rax, uint8_t(16));
+        a_.or_(rax, kIntTag);
+        break;
+      case Rep::Float: a_.movq(rax, xmm(v, xmm0)); break;
+      case Rep::Bool:
+        move(rax, gpr(v, rax));
+        a_.mov_imm64(rcx, Value::boolean(false).bits);
+        a_.or_(rax, rcx);
+        break;
+      case Rep::None: a_.ud2(); break;
+    }
+  }
+
+  // ---------------------------------------------------------------- frame states
+  // Writes every live value of state fs into the interpreter frame (boxed), before a call that
+  // may collect, raise or read the frame.
+  void flush(int32_t fs) {
+    const FrameState& s = g_.states[size_t(fs)];
+    for (size_t i = 0; i < s.values.size(); i++) {
+      int32_t v = s.values[i];
+      if (v < 0 || (i < mem_.size() && mem_[i] == v)) continue;
+      boxed(v);
+      a_.mov(frame_slot(int64_t(i)), rax);
+      remember(int32_t(i), v);
+    }
+  }
+  void remember(int32_t slot, int32_t v) {
+    if (size_t(slot) >= mem_.size()) mem_.resize(size_t(slot) + 1, -1);
+    mem_[size_t(slot)] = v;
+  }
+  void forget_from(int32_t slot) {
+    if (size_t(slot) < mem_.size()) mem_.resize(size_t(slot));
+  }
+
+  // The deopt point of guard node `id` (its frame state), with an exit stub.
+  Label exit_for(int32_t id, GuardKind kind) {
+    const Node& n = node(id);
+    const FrameState& s = g_.states[size_t(n.fs)];
+    DeoptPoint d;
+    d.pc = s.pc;
+    d.depth = s.depth;
+    d.kind = kind;
+    d.phi_slot = (n.op == IrOp::CheckInt || n.op == IrOp::CheckFloat) && n.imm > 0 ? int32_t(n.imm - 1) : -1;
+    for (int32_t v : s.values) {
+      DeoptValue dv;
+      if (v >= 0) {
+        dv.loc = loc(v);
+        dv.rep = node(v).rep;
+        if (dv.loc.kind == Loc::Const) {
+          const Node& c = node(v);
+          dv.constant = c.op == IrOp::ConstInt ? Value::integer(c.imm).bits : uint64_t(c.imm);
+        }
+      }
+      d.values.push_back(dv);
+    }
+    uint32_t index = uint32_t(code_.deopts.size());
+    code_.deopts.push_back(std::move(d));
+    Label l = a_.new_label();
+    exits_.push_back({l, index});
+    if (stress_) {
+      // --deopt-every: this evaluation fails when the shared countdown reaches zero.
+      Label s_exit = a_.new_label();
+      exits_.push_back({s_exit, index | kStressExit});
+      a_.mov_imm64(r11, reinterpret_cast<uint64_t>(&stress_->countdown));
+      a_.dec(qword_ptr(r11, 0));
+      a_.jcc(Cond::E, s_exit);
+    }
+    return l;
+  }
+
+  // ---------------------------------------------------------------- blocks
+  void emit_block(int32_t b) {
+    const Block& blk = g_.blocks[size_t(b)];
+    a_.bind(labels_[size_t(b)]);
+    mem_.clear();
+    if (blk.pc >= 0 && size_t(blk.pc) < code_.pc_offsets.size()) code_.pc_offsets[size_t(blk.pc)] = uint32_t(a_.size());
+    for (size_t i = 0; i < blk.nodes.size(); i++) {
+      int32_t id = blk.nodes[i];
+      bool fused = false;
+      if (i + 1 < blk.nodes.size()) {
+        const Node& next = node(blk.nodes[i + 1]);
+        const Node& n = node(id);
+        fused = next.op == IrOp::Branch && next.a == id && uses_[size_t(id)] == 1 &&
+                (n.op == IrOp::CmpInt || n.op == IrOp::CmpFloat);
+      }
+      if (fused) {
+        emit_branch_on_compare(b, id);
+        i++;
+        continue;
+      }
+      emit_node(b, id);
+    }
+  }
+
+  void emit_node(int32_t b, int32_t id) {
+    const Node& n = node(id);
+    switch (n.op) {
+      case IrOp::Const: case IrOp::ConstInt: case IrOp::ConstFloat: case IrOp::Phi: break;
+      case IrOp::LoadSlot: {
+        Reg64 r = out_gpr(id, rax);
+        a_.mov(r, frame_slot(n.imm));
+        finish(id, r);
+        remember(int32_t(n.imm), id);
+        break;
+      }
+      case IrOp::CheckInt: {
+        Label exit = exit_for(id, GuardKind::NotInt);
+        Reg64 v = gpr(n.a, rax);
+        a_.mov(rcx, v);
+        a_.shr(rcx, uint8_t(48));
+        a_.cmp(ecx, int32_t(Tag::Int));
+        a_.jcc(Cond::NE, exit);
+        Reg64 r = out_gpr(id, rax);
+        move(r, v);
+        a_.shl(r, uint8_t(16));
+        finish(id, r);
+        break;
+      }
+      case IrOp::CheckFloat: {
+        Label exit = exit_for(id, GuardKind::NotFloat);
+        Reg64 v = gpr(n.a, rax);
+        a_.mov_imm64(rcx, kFirstTagged);
+        a_.cmp(v, rcx);
+        a_.jcc(Cond::AE, exit);
+        Xmm x = out_xmm(id, xmm0);
+        a_.movq(x, v);
+        finish(id, x);
+        break;
+      }
+      case IrOp::IntToFloat: {
+        Reg64 v = gpr(n.a, rax);
+        move(rax, v);
+        a_.sar(rax, uint8_t(16));
+        Xmm x = out_xmm(id, xmm0);
+        a_.xorpd(x, x);
+        a_.cvtsi2sd(x, rax);
+        finish(id, x);
+        break;
+      }
+      case IrOp::BoxInt: case IrOp::BoxFloat: case IrOp::BoxBool: {
+        boxed(n.a);
+        finish(id, rax);
+        break;
+      }
+      case IrOp::Truthy: {
+        Reg64 v = gpr(n.a, rax);
+        move(rdx, v);
+        a_.load_imm(rcx, Value::nil());
+        a_.cmp(rdx, rcx);
+        a_.setcc(Cond::NE, al);
+        a_.load_imm(rcx, Value::boolean(false));
+        a_.cmp(rdx, rcx);
+        a_.setcc(Cond::NE, cl);
+        a_.and_(al, cl);
+        Reg64 r = out_gpr(id, rax);
+        a_.movzx(to32(r), al);
+        finish(id, r);
+        break;
+      }
+      case IrOp::NotBool: {
+        Reg64 v = gpr(n.a, rax);
+        Reg64 r = out_gpr(id, rcx);
+        move(r, v);
+        a_.xor_(r, int32_t(1));
+        finish(id, r);
+        break;
+      }
+      case IrOp::AddInt: case IrOp::SubInt: {
+        bool guarded = n.fs >= 0;
+        Label exit = guarded ? exit_for(id, GuardKind::Overflow) : Label{};
+        Reg64 x = gpr(n.a, rax);
+        move(rax, x);
+        const Node& bn = node(n.b);
+        int64_t bits = bn.op == IrOp::ConstInt ? const_bits(n.b) : 0;
+        bool imm = bn.op == IrOp::ConstInt && bits >= INT32_MIN && bits <= INT32_MAX;
+        if (imm) {
+          if (n.op == IrOp::AddInt) a_.add(rax, int32_t(bits));
+          else a_.sub(rax, int32_t(bits));
+        } else {
+          Reg64 y = gpr(n.b, rcx);
+          if (n.op == IrOp::AddInt) a_.add(rax, y);
+          else a_.sub(rax, y);
+        }
+        if (guarded) a_.jcc(Cond::O, exit);
+        finish(id, rax);
+        break;
+      }
+      case IrOp::MulInt: {
+        Label exit = exit_for(id, GuardKind::Overflow);
+        Reg64 x = gpr(n.a, rax);
+        move(rax, x);
+        a_.sar(rax, uint8_t(16));
+        Reg64 y = gpr(n.b, rcx);
+        a_.imul(rax, y);
+        a_.jcc(Cond::O, exit);
+        finish(id, rax);
+        break;
+      }
+      case IrOp::NegInt: {
+        Label exit = exit_for(id, GuardKind::Overflow);
+        move(rax, gpr(n.a, rax));
+        a_.neg(rax);
+        a_.jcc(Cond::O, exit);
+        finish(id, rax);
+        break;
+      }
+      case IrOp::ModInt: {
+        Label exit = exit_for(id, GuardKind::DivByZero);
+        move(rcx, gpr(n.b, rcx));
+        a_.sar(rcx, uint8_t(16));
+        a_.test(rcx, rcx);
+        a_.jcc(Cond::E, exit);
+        move(rax, gpr(n.a, rax));
+        a_.sar(rax, uint8_t(16));
+        a_.cqo();
+        a_.idiv(rcx);  // -2^47 % -1 cannot trap: the operands are 48-bit
+        a_.shl(rdx, uint8_t(16));
+        finish(id, rdx);
+        break;
+      }
+      case IrOp::AddFloat: case IrOp::SubFloat: case IrOp::MulFloat: case IrOp::DivFloat: {
+        Xmm x = xmm(n.a, xmm0);
+        Xmm y = xmm(n.b, xmm1);
+        if (x != xmm0) a_.movapd(xmm0, x);
+        SseOp op = n.op == IrOp::AddFloat ? SseOp::Add : n.op == IrOp::SubFloat ? SseOp::Sub
+                   : n.op == IrOp::MulFloat ? SseOp::Mul : SseOp::Div;
+        a_.sse(op, xmm0, y);
+        finish(id, xmm0);
+        break;
+      }
+      case IrOp::NegFloat: {
+        Xmm x = xmm(n.a, xmm0);
+        if (x != xmm0) a_.movapd(xmm0, x);
+        a_.mov_imm64(r11, uint64_t(1) << 63);
+        a_.movq(xmm1, r11);
+        a_.xorpd(xmm0, xmm1);
+        finish(id, xmm0);
+        break;
+      }
+      case IrOp::CmpInt: case IrOp::CmpFloat: {
+        Cond c = compare(id);
+        a_.setcc(c, al);
+        Reg64 r = out_gpr(id, rax);
+        a_.movzx(to32(r), al);
+        finish(id, r);
+        break;
+      }
+      case IrOp::LoadGlobal: {
+        Label exit = exit_for(id, GuardKind::Undefined);
+        a_.mov(rax, qword_ptr(kGlobals, int32_t(n.imm * 8)));
+        a_.load_imm(rcx, Value::undefined());
+        a_.cmp(rax, rcx);
+        a_.jcc(Cond::E, exit);
+        finish(id, rax);
+        break;
+      }
+      case IrOp::Generic: generic(id); break;
+      case IrOp::Call: call(id); break;
+      case IrOp::GenericBranch: generic_branch(id); break;
+      case IrOp::LoopCheck: {
+        Label exit = exit_for(id, GuardKind::Stress);
+        a_.cmp(qword_ptr(kVm, L.vm_steps_left), 0);
+        a_.jcc(Cond::LE, exit);  // the interpreter takes the last step and raises
+        a_.dec(qword_ptr(kVm, L.vm_steps_left));
+        break;
+      }
+      case IrOp::Jump: {
+        int32_t s = g_.blocks[size_t(b)].succs[0];
+        phi_moves(b, s);
+        if (s != next_block_) a_.jmp(labels_[size_t(s)]);
+        break;
+      }
+      case IrOp::Branch: {
+        Reg64 c = gpr(n.a, rax);
+        a_.test(c, c);
+        branch_to(b, Cond::NE);
+        break;
+      }
+      case IrOp::Return: {
+        boxed(n.a);
+        a_.mov(qword_ptr(kBase, -8), rax);
+        a_.mov(qword_ptr(kVm, L.vm_sp), kBase);
+        a_.sub(qword_ptr(kVm, L.vm_frames_top), int32_t(sizeof(Frame)));
+        a_.mov(eax, 1);
+        a_.jmp(epilogue_);
+        break;
+      }
+      case IrOp::Deopt:
+        if (n.fs >= 0) a_.jmp(exit_for(id, GuardKind::Stress));
+        else a_.ud2();
+        break;
+      case IrOp::StoreGlobal:
+        boxed(n.a);
+        a_.mov(qword_ptr(kGlobals, int32_t(n.imm * 8)), rax);
+        break;
+      case IrOp::LoadCell: {
+        move(rax, gpr(n.a, rax));
+        a_.clear_tag(rax);
+        Reg64 r = out_gpr(id, rax);
+        a_.mov(r, qword_ptr(rax, L.cell_value));
+        finish(id, r);
+        break;
+      }
+      case IrOp::StoreCell:
+        boxed(n.b);
+        a_.mov(rdx, rax);
+        move(rax, gpr(n.a, rax));
+        a_.clear_tag(rax);
+        a_.mov(qword_ptr(rax, L.cell_value), rdx);
+        break;
+      case IrOp::ArrayGet: a_.ud2(); break;
+    }
+  }
+
+  // Sets the flags for compare node id; returns the condition that means true.
+  Cond compare(int32_t id) {
+    const Node& n = node(id);
+    Cmp c = Cmp(n.imm);
+    if (n.op == IrOp::CmpInt) {
+      Reg64 x = gpr(n.a, rax);
+      Reg64 y = gpr(n.b, rcx);
+      a_.cmp(x, y);
+      switch (c) {
+        case Cmp::Lt: return Cond::L;
+        case Cmp::Le: return Cond::LE;
+        case Cmp::Gt: return Cond::G;
+        case Cmp::Ge: return Cond::GE;
+        case Cmp::Eq: return Cond::E;
+        case Cmp::Ne: return Cond::NE;
+      }
+    }
+    // Unordered (a NaN) sets CF and ZF: A and AE are false then, as the interpreter's < is.
+    Xmm x = xmm(n.a, xmm0);
+    Xmm y = xmm(n.b, xmm1);
+    switch (c) {
+      case Cmp::Lt: a_.ucomisd(y, x); return Cond::A;
+      case Cmp::Le: a_.ucomisd(y, x); return Cond::AE;
+      case Cmp::Gt: a_.ucomisd(x, y); return Cond::A;
+      default: a_.ucomisd(x, y); return Cond::AE;
+    }
+  }
+  void emit_branch_on_compare(int32_t b, int32_t cmp_id) { branch_to(b, compare(cmp_id)); }
+  // Flags are set: to succs[0] if `c`, else succs[1] (edge blocks carry any phi moves).
+  void branch_to(int32_t b, Cond c) {
+    const Block& blk = g_.blocks[size_t(b)];
+    int32_t t = blk.succs[0], f = blk.succs[1];
+    if (t == next_block_) {
+      a_.jcc(negate(c), labels_[size_t(f)]);
+    } else {
+      a_.jcc(c, labels_[size_t(t)]);
+      if (f != next_block_) a_.jmp(labels_[size_t(f)]);
+    }
+  }
+  static Cond negate(Cond c) { return Cond(uint8_t(c) ^ 1); }
+
+  // The moves into successor s's phis at the end of b, as one parallel move.
+  void phi_moves(int32_t b, int32_t s) {
+    const Block& sb = g_.blocks[size_t(s)];
+    size_t pi = 0;
+    while (pi < sb.preds.size() && sb.preds[pi] != b) pi++;
+    struct Move {
+      int32_t dst, src;
+    };
+    std::vector<Move> moves;
+    for (int32_t id : sb.nodes) {
+      const Node& phi = node(id);
+      if (phi.op != IrOp::Phi) break;
+      if (phi.dead || pi >= phi.phi_inputs.size()) continue;
+      int32_t src = phi.phi_inputs[pi];
+      if (src < 0 || loc(id).kind == Loc::None) continue;
+      if (same_place(loc(id), loc(src))) continue;
+      moves.push_back({id, src});
+    }
+    // Sequentialise: a move whose destination no pending move reads goes first; a cycle is
+    // broken through the scratch registers (rax / xmm0), which no value lives in.
+    std::vector<uint8_t> done(moves.size(), 0);
+    size_t left = moves.size();
+    std::vector<Loc> src_loc(moves.size());
+    for (size_t i = 0; i < moves.size(); i++) src_loc[i] = loc(moves[i].src);
+    while (left) {
+      bool progress = false;
+      for (size_t i = 0; i < moves.size(); i++) {
+        if (done[i]) continue;
+        bool blocked = false;
+        for (size_t j = 0; j < moves.size(); j++)
+          if (!done[j] && j != i && same_place(src_loc[j], loc(moves[i].dst))) blocked = true;
+        if (blocked) continue;
+        move_value(moves[i].dst, moves[i].src, src_loc[i]);
+        done[i] = 1;
+        left--;
+        progress = true;
+      }
+      if (progress) continue;
+      // A cycle: park one source in scratch.
+      for (size_t i = 0; i < moves.size(); i++) {
+        if (done[i]) continue;
+        bool fl = node(moves[i].src).rep == Rep::Float;
+        Loc scratch = fl ? Loc{Loc::Xmm, 0, 0} : Loc{Loc::Gpr, 0, 0};
+        load_loc(scratch, src_loc[i], fl);
+        src_loc[i] = scratch;
+        break;
+      }
+    }
+  }
+  static bool same_place(const Loc& x, const Loc& y) {
+    if (x.kind != y.kind) return false;
+    if (x.kind == Loc::Spill) return x.slot == y.slot;
+    if (x.kind == Loc::Gpr || x.kind == Loc::Xmm) return x.reg == y.reg;
+    return false;
+  }
+  void move_value(int32_t dst, int32_t src, const Loc& from) {
+    bool fl = node(dst).rep == Rep::Float;
+    if (from.kind == Loc::Const) {
+      int64_t bits = const_bits(src);
+      const Loc& d = loc(dst);
+      if (d.kind == Loc::Gpr) a_.mov(Reg64{d.reg}, bits);
+      else if (d.kind == Loc::Xmm) {
+        a_.mov(r11, bits);
+        a_.movq(Xmm{d.reg}, r11);
+      } else {
+        a_.mov(r11, bits);
+        a_.mov(spill(d.slot), r11);
+      }
+      return;
+    }
+    load_loc(loc(dst), from, fl);
+  }
+  // dst <- the value at src (same class), through r11 / xmm15 for memory to memory.
+  void load_loc(const Loc& dst, const Loc& src, bool fl) {
+    if (fl) {
+      Xmm s = src.kind == Loc::Xmm ? Xmm{src.reg} : xmm15;
+      if (src.kind == Loc::Spill) a_.movsd(xmm15, spill(src.slot));
+      if (dst.kind == Loc::Xmm) {
+        if (dst.reg != s.code) a_.movapd(Xmm{dst.reg}, s);
+      } else {
+        a_.movsd(spill(dst.slot), s);
+      }
+      return;
+    }
+    Reg64 s = src.kind == Loc::Gpr ? Reg64{src.reg} : r11;
+    if (src.kind == Loc::Spill) a_.mov(r11, spill(src.slot));
+    if (dst.kind == Loc::Gpr) move(Reg64{dst.reg}, s);
+    else a_.mov(spill(dst.slot), s);
+  }
+
+  // ---------------------------------------------------------------- helper calls
+  // sp for the helper: the operand stack top of the node's frame state.
+  int32_t sp_offset(const FrameState& s) const { return (p_.nslots + s.depth) * 8; }
+
+  void generic(int32_t id) {
+    const Node& n = node(id);
+    const FrameState& s = g_.states[size_t(n.fs)];
+    const Instr* ip = &p_.code[size_t(s.pc)];
+    flush(n.fs);
+    OpHelper h = op_helper(ip->op);
+    if (!h) {
+      a_.ud2();
+      return;
+    }
+    a_.call_checked(h, sp_offset(s), ip, error_);
+    after_call(s, ip);
+    if (n.rep == Rep::Tagged) {
+      Reg64 r = out_gpr(id, rax);
+      a_.mov(r, frame_slot(n.imm));
+      finish(id, r);
+      remember(int32_t(n.imm), id);
+    }
+  }
+  void call(int32_t id) {
+    const Node& n = node(id);
+    const FrameState& s = g_.states[size_t(n.fs)];
+    const Instr* ip = &p_.code[size_t(s.pc)];
+    flush(n.fs);
+    a_.call_checked(h_call, sp_offset(s), ip, error_);
+    after_call(s, ip);
+    int32_t at = p_.nslots + s.depth - int32_t(n.imm) - 1;
+    Reg64 r = out_gpr(id, rax);
+    a_.mov(r, frame_slot(at));
+    finish(id, r);
+    remember(at, id);
+  }
+  void generic_branch(int32_t id) {
+    const Node& n = node(id);
+    const FrameState& s = g_.states[size_t(n.fs)];
+    const Instr* ip = &p_.code[size_t(s.pc)];
+    flush(n.fs);
+    if (ip->op == Op::FOR_NEXT) {
+      a_.call_helper(h_for_next, sp_offset(s), ip);
+    } else {
+      a_.call_helper(h_branch, sp_offset(s), ip);
+      a_.test(eax, eax);
+      a_.jcc(Cond::S, error_);
+    }
+    after_call(s, ip);
+    Reg64 r = out_gpr(id, rcx);
+    a_.mov(to32(r), eax);
+    finish(id, r);
+  }
+  // What the frame holds after a helper: the operands it consumed and the slot it wrote are
+  // unknown again.
+  void after_call(const FrameState& s, const Instr* ip) {
+    forget_from(p_.nslots + s.depth - stack_pops(*ip));
+    int32_t slot = local_operand(*ip);
+    if (slot >= 0) {
+      if (size_t(slot) < mem_.size()) mem_[size_t(slot)] = -1;
+      if (size_t(slot) + 1 < mem_.size()) mem_[size_t(slot) + 1] = -1;
+    }
+  }
+
+  // ---------------------------------------------------------------- exits
+  void emit_exits() {
+    for (const Exit& e : exits_) {
+      a_.bind(e.label);
+      a_.mov(eax, int32_t(e.index));
+      a_.jmp(trampoline_);
+    }
+    // The trampoline: every register into the save area, then spec_deopt(saved, index, code).
+    a_.bind(trampoline_);
+    a_.sub(rsp, kSavedBytes);
+    for (uint8_t r = 0; r < 16; r++)
+      if (r != rsp.code) a_.mov(qword_ptr(rsp, r * 8), Reg64{r});
+    for (uint8_t x = 0; x < 16; x++) a_.movsd(qword_ptr(rsp, 128 + x * 8), Xmm{x});
+    a_.mov(esi, eax);
+    a_.mov(rdi, rsp);
+    a_.mov_imm64(rdx, reinterpret_cast<uint64_t>(&code_));
+    a_.call(spec_deopt);
+    a_.add(rsp, kSavedBytes);
+    a_.movzx(eax, al);
+    a_.jmp(epilogue_);
+    // A helper raised: the interpreter's unwinder takes over the (flushed) frame.
+    a_.bind(error_);
+    a_.mov(rdi, kVm);
+    a_.call(spec_error_exit);
+    a_.movzx(eax, al);
+    a_.bind(epilogue_);
+    if (spill_bytes_) a_.add(rsp, spill_bytes_);
+    a_.pop(rbp);
+    a_.ret();
+  }
+};
+
+}  // namespace
+
+bool emit_spec(const VM& vm, const Graph& g, const Allocation& ra, DeoptStress* stress, ValueAssembler& a,
+               CompiledCode& code, SpecOffsets& off) {
+  Codegen c(vm, g, ra, stress, a, code);
+  return c.run(off);
+}
+
+}  // namespace gene::jit::spec

@@ -1,0 +1,68 @@
+// compile_spec: build the IR, run the passes, allocate registers, emit and install.
+#include "jit/spec/spec_compiler.h"
+
+#include <chrono>
+#include <cstdio>
+
+#include "jit/asm_disasm.h"
+#include "jit/spec/ir_passes.h"
+#include "jit/spec/regalloc.h"
+#include "jit/spec/spec_codegen.h"
+#include "jit/x64/code_install.h"
+
+namespace gene::jit {
+
+using namespace spec;
+
+CompileStatus compile_spec(VM& vm, const Proto& p, const SpecHints& hints, const SpecOptions& opts, CodeCache& cache,
+                           CompiledCode& out, std::string& why) {
+  auto t0 = std::chrono::steady_clock::now();
+  Graph g;
+  if (!build_graph(vm, p, hints, g, why)) return CompileStatus::Unsupported;
+  std::string dump;
+  if (opts.dump_ir) dump += print_graph(g, "built");
+  int folded = fold_constants(g);
+  if (opts.dump_ir) dump += print_graph(g, ("constant folding: " + std::to_string(folded) + " folded").c_str());
+  int checks = eliminate_redundant_checks(g);
+  if (opts.dump_ir) dump += print_graph(g, ("redundant checks: " + std::to_string(checks) + " removed").c_str());
+  int dead = eliminate_dead_code(g);
+  if (opts.dump_ir) dump += print_graph(g, ("dead code: " + std::to_string(dead) + " removed").c_str());
+  Allocation ra = allocate_registers(g);
+  if (opts.dump_ir) {
+    dump += "=== registers " + unit_name(p) + ": " + std::to_string(ra.spill_slots) + " spill slots\n";
+    for (size_t i = 0; i < g.nodes.size(); i++) {
+      const Loc& l = ra.loc[i];
+      if (l.kind == Loc::Gpr) dump += "  v" + std::to_string(i) + " " + x64::name(x64::Reg64{l.reg}) + "\n";
+      else if (l.kind == Loc::Xmm) dump += "  v" + std::to_string(i) + " " + x64::name(x64::Xmm{l.reg}) + "\n";
+      else if (l.kind == Loc::Spill) dump += "  v" + std::to_string(i) + " [spill " + std::to_string(l.slot) + "]\n";
+    }
+    vm.flush();
+    std::fputs(dump.c_str(), stderr);
+  }
+  Layout layout(vm);
+  ValueAssembler a(code_range(cache), layout);
+  SpecOffsets off;
+  if (!emit_spec(vm, g, ra, opts.stress, a, out, off)) return CompileStatus::EncoderError;
+  CodeBlock block;
+  CodeCacheStatus st = install_code(cache, a, &block);
+  if (st == CodeCacheStatus::InvalidArgument) return CompileStatus::EncoderError;
+  if (st != CodeCacheStatus::Ok) return CompileStatus::CodeCacheFull;
+  out.block = block;
+  out.entry = block.entry<NativeEntry>();
+  out.body_offset = off.body;
+  out.main_end = off.main_end;
+  out.unwinder_begin = off.exits;
+  out.compile_ns = uint64_t(
+      std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - t0).count());
+  return CompileStatus::Ok;
+}
+
+std::string dump_spec(const VM& vm, const Proto& p, const CompiledCode& code) {
+  (void)vm;
+  std::string out = "=== spec " + unit_name(p) + " (" + std::to_string(code.block.size) + " bytes, " +
+                    std::to_string(code.deopts.size()) + " deopt points)\n";
+  out += format_disassembly({code.block.start, code.block.size}, code.block.address());
+  return out;
+}
+
+}  // namespace gene::jit
