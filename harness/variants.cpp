@@ -6,6 +6,7 @@ std::string Variant::label() const {
   std::string s = tier;
   if (eager) s += " --jit-eager";
   if (gc_stress) s += " --gc-stress";
+  for (const auto& e : extra) s += " " + e;
   return s;
 }
 
@@ -13,6 +14,7 @@ std::vector<std::string> Variant::gene_args() const {
   std::vector<std::string> a = {"--tier", tier};
   if (eager) a.push_back("--jit-eager");
   if (gc_stress) a.push_back("--gc-stress");
+  for (const auto& e : extra) a.push_back(e);
   return a;
 }
 
@@ -20,11 +22,13 @@ std::vector<Variant> build_variants(const std::vector<std::string>& tiers, bool 
   std::vector<Variant> plain;
   // The interpreter is the oracle: put it first whatever order the list has.
   for (const auto& t : tiers)
-    if (t == "interp") plain.push_back({t, false, false});
+    if (t == "interp") plain.push_back({t, false, false, {}});
   for (const auto& t : tiers) {
     if (t == "interp") continue;
-    plain.push_back({t, false, false});
-    plain.push_back({t, true, false});
+    plain.push_back({t, false, false, {}});
+    plain.push_back({t, true, false, {}});
+    if (t == "spec")
+      for (const char* n : {"1", "3"}) plain.push_back({t, false, false, {"--jit-threshold", "2", "--deopt-every", n}});
   }
   std::vector<Variant> out = plain;
   if (with_gc_stress)

@@ -11,6 +11,8 @@ struct Variant {
   std::string tier;
   bool eager = false;      // --jit-eager (only for JIT tiers: for interp it is the same run)
   bool gc_stress = false;  // --gc-stress
+  // More flags for the run (the speculating tiers' stress modes: "--deopt-every 3").
+  std::vector<std::string> extra;
 
   std::string mode() const { return eager ? "eager" : "default"; }
   // Human-readable name, also the flags that reproduce it: "baseline --jit-eager".
@@ -20,7 +22,9 @@ struct Variant {
   bool operator==(const Variant&) const = default;
 };
 
-// interp first (the reference), then each other tier with default thresholds and eager.
+// interp first (the reference), then each other tier with default thresholds and eager; a
+// speculating tier (spec) also with --deopt-every 1 and 3 at a low threshold (--jit-threshold 2,
+// so that code with feedback exists and its guards fail).
 std::vector<Variant> build_variants(const std::vector<std::string>& tiers, bool with_gc_stress);
 
 }  // namespace gene::harness

@@ -46,6 +46,7 @@ const char* guard_name(GuardKind k);
   X(Phi, None)          /* phi_inputs, one per predecessor; rep set by the builder */ \
   X(CheckInt, Int)      /* a Tagged -> Int, guard NotInt */                         \
   X(CheckFloat, Float)  /* a Tagged -> Float, guard NotFloat (an int converts) */   \
+  X(CheckNumber, Float) /* a Tagged int or float -> Float, guard NotFloat (slot unchanged) */ \
   X(IntToFloat, Float)  /* a Int */                                                 \
   X(BoxInt, Tagged)                                                                 \
   X(BoxFloat, Tagged)                                                               \
@@ -75,6 +76,7 @@ const char* guard_name(GuardKind k);
   X(Jump, None)         /* to succs[0] */                                           \
   X(Branch, None)       /* a Bool: succs[0] if true, else succs[1] */               \
   X(LoopCheck, None)    /* a back edge's step (--max-steps) */                      \
+  X(CountOp, None)      /* imm: the opcode; coverage runs count what the tier ran */ \
   X(Return, None)       /* a Tagged */                                              \
   X(Deopt, None)        /* always exits (a site the tier does not speculate on) */
 

@@ -67,6 +67,7 @@ class Builder {
       bool open = true;
       for (int32_t pc = blk.start; pc < blk.end && open; pc++) {
         pc_ = pc;
+        if (vm_.op_counts) emit(IrOp::CountOp, Rep::None, -1, -1, int64_t(p_.code[size_t(pc)].op));
         open = step(p_.code[size_t(pc)]);
       }
       if (open) {
@@ -190,6 +191,12 @@ class Builder {
       if (c.is_double()) return emit(IrOp::ConstFloat, Rep::Float, -1, -1, n.imm);
       if (c.is_int() && convert_int) return emit(IrOp::ConstFloat, Rep::Float, -1, -1, int64_t(Value::number(double(c.as_int())).bits));
       return -1;
+    }
+    if (convert_int) {
+      // A mixed site: the value may be an int, which must stay one in its slot.
+      int32_t r = emit(IrOp::CheckNumber, Rep::Float, v, -1, 0, here());
+      node(r).guard = GuardKind::NotFloat;
+      return r;
     }
     int32_t r = emit(IrOp::CheckFloat, Rep::Float, v, -1, 0, here());
     node(r).guard = GuardKind::NotFloat;
@@ -552,9 +559,10 @@ class Builder {
     // Floats seen: a float operation when at least one operand is a float (an int with an
     // int stays exact: that case takes the helper).
     if (fb == kSeenFloat || rep(a) == Rep::Float || rep(b) == Rep::Float) {
-      int32_t x = numeric_float(a);
+      bool mixed = fb != kSeenFloat;
+      int32_t x = as_float(a, mixed);
       if (x < 0) return -1;
-      int32_t y = numeric_float(b == a ? x : b);
+      int32_t y = as_float(b == a ? x : b, mixed);
       if (y < 0) return -1;
       if (rep(x) != Rep::Float || rep(y) != Rep::Float) return -1;
       IrOp fop = op == Op::ADD ? IrOp::AddFloat : op == Op::SUB ? IrOp::SubFloat : IrOp::MulFloat;

@@ -35,8 +35,6 @@ void make_const(Node& n, IrOp op, int64_t imm) {
   n.fs = -1;
 }
 
-bool is_const(const Node& n) { return n.op == IrOp::ConstInt || n.op == IrOp::ConstFloat || n.op == IrOp::Const; }
-
 }  // namespace
 
 int fold_constants(Graph& g) {
@@ -119,9 +117,9 @@ int eliminate_redundant_checks(Graph& g) {
 static bool has_effect(IrOp op) {
   switch (op) {
     case IrOp::Generic: case IrOp::Call: case IrOp::GenericBranch: case IrOp::Jump: case IrOp::Branch:
-    case IrOp::LoopCheck: case IrOp::Return: case IrOp::Deopt: case IrOp::StoreGlobal: case IrOp::StoreCell:
+    case IrOp::LoopCheck: case IrOp::CountOp: case IrOp::Return: case IrOp::Deopt: case IrOp::StoreGlobal: case IrOp::StoreCell:
     case IrOp::AddInt: case IrOp::SubInt: case IrOp::MulInt: case IrOp::NegInt: case IrOp::ModInt:
-    case IrOp::LoadGlobal: case IrOp::CheckInt: case IrOp::CheckFloat: case IrOp::ArrayGet:
+    case IrOp::LoadGlobal: case IrOp::CheckInt: case IrOp::CheckFloat: case IrOp::CheckNumber: case IrOp::ArrayGet:
       return true;
     default: return false;
   }

@@ -330,6 +330,29 @@ class Codegen {
         finish(id, x);
         break;
       }
+      case IrOp::CheckNumber: {
+        Label exit = exit_for(id, GuardKind::NotFloat), is_int = a_.new_label(), done = a_.new_label();
+        Reg64 v = gpr(n.a, rax);
+        Xmm x = out_xmm(id, xmm0);
+        a_.mov_imm64(rcx, kFirstTagged);
+        a_.cmp(v, rcx);
+        a_.jcc(Cond::AE, is_int);
+        a_.movq(x, v);
+        a_.jmp(done);
+        a_.bind(is_int);
+        a_.mov(rcx, v);
+        a_.shr(rcx, uint8_t(48));
+        a_.cmp(ecx, int32_t(Tag::Int));
+        a_.jcc(Cond::NE, exit);
+        a_.mov(rcx, v);
+        a_.shl(rcx, uint8_t(16));
+        a_.sar(rcx, uint8_t(16));
+        a_.xorpd(x, x);
+        a_.cvtsi2sd(x, rcx);
+        a_.bind(done);
+        finish(id, x);
+        break;
+      }
       case IrOp::IntToFloat: {
         Reg64 v = gpr(n.a, rax);
         move(rax, v);
@@ -467,6 +490,10 @@ class Codegen {
         a_.dec(qword_ptr(kVm, L.vm_steps_left));
         break;
       }
+      case IrOp::CountOp:  // as the baseline does: one counter per opcode, in the VM's table
+        a_.mov_imm64(rax, reinterpret_cast<uint64_t>(&vm_.op_counts[n.imm]));
+        a_.inc(qword_ptr(rax, 0));
+        break;
       case IrOp::Jump: {
         int32_t s = g_.blocks[size_t(b)].succs[0];
         phi_moves(b, s);
@@ -674,9 +701,59 @@ class Codegen {
     const FrameState& s = g_.states[size_t(n.fs)];
     const Instr* ip = &p_.code[size_t(s.pc)];
     flush(n.fs);
+    int32_t argc = int32_t(n.imm);
+    int32_t at = p_.nslots + s.depth - argc - 1;
+    // A compiled callee with the right arity and room for its frame: push its frame record
+    // and call its body (the calling convention of jit/codegen/register_roles.h, as the
+    // baseline's call); anything else through h_call.
+    Label slow = a_.new_label(), done = a_.new_label();
+    a_.mov(rax, frame_slot(at));
+    a_.check_object(rax, ObjType::Closure, slow);
+    a_.mov(rdx, qword_ptr(rax, L.closure_proto));
+    a_.mov(rdx, qword_ptr(rdx, L.proto_jit_unit));
+    a_.test(rdx, rdx);
+    a_.jcc(Cond::E, slow);
+    a_.mov(r8, qword_ptr(rdx, L.unit_body));
+    a_.test(r8, r8);
+    a_.jcc(Cond::E, slow);
+    a_.cmp(dword_ptr(rdx, L.unit_nparams), argc);
+    a_.jcc(Cond::NE, slow);
+    a_.mov(rcx, qword_ptr(kVm, L.vm_frames_top));
+    a_.cmp(rcx, qword_ptr(kVm, L.vm_frames_limit));
+    a_.jcc(Cond::AE, slow);
+    a_.lea(rsi, mem(kBase, (at + 1) * 8));
+    a_.movsxd(r9, dword_ptr(rdx, L.unit_frame_bytes));
+    a_.add(r9, rsi);
+    a_.cmp(r9, qword_ptr(kVm, L.vm_stack_end));
+    a_.jcc(Cond::A, slow);
+    if (vm_.counts_steps()) {  // the call's step; h_call takes its own
+      a_.cmp(qword_ptr(kVm, L.vm_steps_left), 0);
+      a_.jcc(Cond::LE, slow);
+      a_.dec(qword_ptr(kVm, L.vm_steps_left));
+    }
+    a_.mov_imm64(r9, reinterpret_cast<uint64_t>(ip));
+    a_.mov(qword_ptr(kFrame, int32_t(offsetof(Frame, pc))), r9);
+    a_.mov(qword_ptr(rcx, int32_t(offsetof(Frame, closure))), rax);
+    a_.mov(r9, qword_ptr(rdx, L.unit_code_begin));
+    a_.mov(qword_ptr(rcx, int32_t(offsetof(Frame, pc))), r9);
+    a_.mov(qword_ptr(rcx, int32_t(offsetof(Frame, base))), rsi);
+    a_.mov(byte_ptr(rcx, int32_t(offsetof(Frame, entry))), int8_t(1));
+    a_.lea(r9, mem(rcx, int32_t(sizeof(Frame))));
+    a_.mov(qword_ptr(kVm, L.vm_frames_top), r9);
+    a_.push(kBase);
+    a_.push(kFrame);
+    a_.mov(kBase, rsi);
+    a_.mov(kFrame, rcx);
+    a_.call(r8);
+    a_.pop(kFrame);
+    a_.pop(kBase);
+    a_.test(al, al);
+    a_.jcc(Cond::E, error_);
+    a_.jmp(done);
+    a_.bind(slow);
     a_.call_checked(h_call, sp_offset(s), ip, error_);
+    a_.bind(done);
     after_call(s, ip);
-    int32_t at = p_.nslots + s.depth - int32_t(n.imm) - 1;
     Reg64 r = out_gpr(id, rax);
     a_.mov(r, frame_slot(at));
     finish(id, r);

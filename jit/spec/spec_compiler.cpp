@@ -19,6 +19,17 @@ CompileStatus compile_spec(VM& vm, const Proto& p, const SpecHints& hints, const
   auto t0 = std::chrono::steady_clock::now();
   Graph g;
   if (!build_graph(vm, p, hints, g, why)) return CompileStatus::Unsupported;
+  // Methods and paths reach the spec tier only as helper calls on a flushed frame, which the
+  // baseline beats with its inline fast paths: such units stay at baseline until the IR has
+  // them (the inline tier's builtins, issue 15).
+  for (const Node& n : g.nodes) {
+    if (n.op != IrOp::Generic && n.op != IrOp::GenericBranch) continue;
+    Op op = p.code[size_t(n.pc)].op;
+    if (op == Op::CALL_METHOD || op == Op::GET_PATH || op == Op::SET_PATH || op == Op::FOR_NEXT) {
+      why = std::string("its ") + op_info(op).name + " sites run faster in baseline code";
+      return CompileStatus::Unsupported;
+    }
+  }
   std::string dump;
   if (opts.dump_ir) dump += print_graph(g, "built");
   int folded = fold_constants(g);
