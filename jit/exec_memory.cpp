@@ -182,7 +182,10 @@ CodeCacheStatus CodeCache::allocate(size_t size, CodeBlock* out) {
   if (base_ == nullptr)
     return init_status_ == CodeCacheStatus::Ok ? CodeCacheStatus::Exhausted : init_status_;
   if (size > reserved_bytes_) return CodeCacheStatus::Exhausted;
-  const size_t need = round_up(size, kAlignment);
+  // At least kTrailingTrapBytes of int3 follow the code: decoders that read ahead of the
+  // instruction they decode (valgrind's looks 16 bytes ahead for its client-request preamble)
+  // must never touch the next, possibly inaccessible, page after a block's final `ret`.
+  const size_t need = round_up(size + kTrailingTrapBytes, kAlignment);
 
   int index = -1;
   size_t offset = 0;
@@ -201,7 +204,7 @@ CodeCacheStatus CodeCache::allocate(size_t size, CodeBlock* out) {
     if (c.live_bytes == 0) decommit(c);
     return CodeCacheStatus::OsError;
   }
-  std::memset(block.start + size, kInt3, need - size);  // alignment padding traps
+  std::memset(block.start + size, kInt3, need - size);  // trailing padding traps
   allocated_bytes_ += need;
   open_block_ = block.start;
   *out = block;

@@ -29,7 +29,8 @@ enum class CodeCacheStatus : uint8_t {
 const char* to_string(CodeCacheStatus s);
 
 // A block of code memory. `start` is writable between allocate() and commit(), and executable
-// afterwards. `size` is the reserved size (rounded up to CodeCache::kAlignment).
+// afterwards. `size` is the reserved size (the requested size plus kTrailingTrapBytes, rounded
+// up to CodeCache::kAlignment).
 struct CodeBlock {
   uint8_t* start = nullptr;
   size_t size = 0;
@@ -49,6 +50,7 @@ class CodeCache {
   static constexpr size_t kDefaultChunkBytes = size_t(256) << 10;
   // Block start alignment; Assembler::align(n) is preserved for n <= kAlignment.
   static constexpr size_t kAlignment = 64;  // a cache line: loop headers can be aligned to it
+  static constexpr size_t kTrailingTrapBytes = 16;  // int3 bytes always after a block's code
 
   // `limit_bytes` is rounded down to whole chunks (a limit below one chunk gives one chunk of
   // that size, rounded up to a page). A limit of 0 gives a cache that is always exhausted.

@@ -120,7 +120,7 @@ TEST(CodeCache, ExhaustionReturnsStatusAndRecovers) {
     if (s == CodeCacheStatus::Ok) blocks.push_back(b);
   }
   EXPECT_EQ(s, CodeCacheStatus::Exhausted);
-  // 16 blocks of 1008 bytes fit a 16 KiB chunk; four chunks make the limit.
+  // 16 blocks of 1024 bytes (1000 + trailing traps, aligned) fit a 16 KiB chunk; four chunks make the limit.
   EXPECT_EQ(blocks.size(), 4u * 16);
   EXPECT_LE(cache.committed_bytes(), cache.limit_bytes());
   for (size_t i = 0; i < blocks.size(); i++) EXPECT_EQ(blocks[i].entry<IntFn>()(), int32_t(i));
@@ -160,8 +160,8 @@ TEST(CodeCache, LargeBlocksGetTheirOwnChunk) {
 TEST(CodeCache, ReleaseTrapsStaleCodeAndReturnsEmptyChunks) {
   CodeCache cache(1 << 20, 64 << 10);
   CodeBlock a, b;
-  ASSERT_EQ(cache.install(return_constant(1, 64), &a), CodeCacheStatus::Ok);
-  ASSERT_EQ(cache.install(return_constant(2, 64), &b), CodeCacheStatus::Ok);
+  ASSERT_EQ(cache.install(return_constant(1, 48), &a), CodeCacheStatus::Ok);
+  ASSERT_EQ(cache.install(return_constant(2, 48), &b), CodeCacheStatus::Ok);
   EXPECT_EQ(cache.live_chunks(), 1u);
   EXPECT_EQ(cache.allocated_bytes(), 128u);
   ASSERT_EQ(cache.release(a), CodeCacheStatus::Ok);
@@ -170,7 +170,7 @@ TEST(CodeCache, ReleaseTrapsStaleCodeAndReturnsEmptyChunks) {
   EXPECT_EQ(b.entry<IntFn>()(), 2);
   // The freed space is reused first.
   CodeBlock c;
-  ASSERT_EQ(cache.install(return_constant(3, 64), &c), CodeCacheStatus::Ok);
+  ASSERT_EQ(cache.install(return_constant(3, 48), &c), CodeCacheStatus::Ok);
   EXPECT_EQ(c.start, a.start);
   ASSERT_EQ(cache.release(b), CodeCacheStatus::Ok);
   ASSERT_EQ(cache.release(c), CodeCacheStatus::Ok);
@@ -185,13 +185,13 @@ TEST(CodeCache, FreedNeighboursCoalesce) {
   for (bool forward : {true, false}) {
     CodeCache cache(1 << 20, 64 << 10);
     CodeBlock a, b, keep, merged;
-    ASSERT_EQ(cache.install(return_constant(1, 256), &a), CodeCacheStatus::Ok);
-    ASSERT_EQ(cache.install(return_constant(2, 256), &b), CodeCacheStatus::Ok);
-    ASSERT_EQ(cache.install(return_constant(3, 256), &keep), CodeCacheStatus::Ok);
+    ASSERT_EQ(cache.install(return_constant(1, 240), &a), CodeCacheStatus::Ok);
+    ASSERT_EQ(cache.install(return_constant(2, 240), &b), CodeCacheStatus::Ok);
+    ASSERT_EQ(cache.install(return_constant(3, 240), &keep), CodeCacheStatus::Ok);
     ASSERT_EQ(b.start, a.start + 256);
     ASSERT_EQ(cache.release(forward ? a : b), CodeCacheStatus::Ok);
     ASSERT_EQ(cache.release(forward ? b : a), CodeCacheStatus::Ok);
-    ASSERT_EQ(cache.install(return_constant(4, 512), &merged), CodeCacheStatus::Ok);
+    ASSERT_EQ(cache.install(return_constant(4, 496), &merged), CodeCacheStatus::Ok);
     EXPECT_EQ(merged.start, a.start) << (forward ? "released in address order" : "released in reverse");
     EXPECT_EQ(merged.entry<IntFn>()(), 4);
     EXPECT_EQ(keep.entry<IntFn>()(), 3);
@@ -297,4 +297,16 @@ TEST(CodeCache, InstallCodeFromAssembler) {
 }
 
 }  // namespace
+// Code that fills its aligned size exactly still has int3 bytes after it, so a decoder reading
+// ahead of a block's last instruction (valgrind does) never runs into the next page.
+TEST(CodeCache, BlocksEndInTrapBytes) {
+  CodeCache cache(1 << 20, 64 << 10);
+  CodeBlock b;
+  ASSERT_EQ(cache.install(return_constant(9, CodeCache::kAlignment), &b), CodeCacheStatus::Ok);
+  ASSERT_GE(b.size, CodeCache::kAlignment + CodeCache::kTrailingTrapBytes);
+  EXPECT_TRUE(std::all_of(b.start + CodeCache::kAlignment, b.start + b.size,
+                          [](uint8_t byte) { return byte == 0xCC; }));
+  EXPECT_EQ(b.entry<IntFn>()(), 9);
+}
+
 }  // namespace gene::jit

@@ -1,0 +1,146 @@
+// The spec tier against the interpreter, in-process: speculation after warm-up, every guard
+// kind failing at the worst moment, the stress modes, and the recompile policy bounding deopts.
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "interp/run.h"
+#include "jit/tier_manager.h"
+#include "jit/tiers.h"
+
+namespace {
+
+gene::RunOutcome run(const std::string& src, const std::string& tier, gene::JitOptions jit = {}) {
+  gene::RunOptions opts;
+  gene::TierSessionPtr session = gene::configure_tier(tier, jit, opts);
+  return gene::run_source("t.gene", src, opts, nullptr);
+}
+
+void expect_same(const gene::RunOutcome& a, const gene::RunOutcome& b) {
+  EXPECT_EQ(a.exit_status, b.exit_status);
+  EXPECT_EQ(a.stdout_text, b.stdout_text);
+  EXPECT_EQ(a.result, b.result);
+  EXPECT_EQ(a.error_kind, b.error_kind);
+  EXPECT_EQ(a.error_line, b.error_line);
+}
+
+double stat(const gene::RunOutcome& o, const std::string& name) {
+  for (auto& [k, v] : o.engine_stats)
+    if (k == name) return v;
+  return -1;
+}
+
+gene::JitOptions hot(int threshold = 2) {
+  gene::JitOptions j;
+  j.threshold = threshold;
+  return j;
+}
+
+TEST(SpecTier, IsListedAboveTheBaseline) {
+  auto& tiers = gene::available_tiers();
+  auto b = std::find(tiers.begin(), tiers.end(), "baseline");
+  auto s = std::find(tiers.begin(), tiers.end(), "spec");
+  ASSERT_NE(s, tiers.end());
+  EXPECT_LT(b, s);
+}
+
+// Each program warms a site up on one kind, then feeds it another (or overflows, or divides by
+// zero), so the guard the spec code relies on fails after the code is hot.
+const char* const kGuardPrograms[] = {
+    // int -> float at an add site
+    "(fn f [x] (x + 1))\n(var t 0)\n(while (t < 300) (t = (f t)))\n(println (f 1.5))\nt",
+    // int overflow after warm-up: the interpreter's overflow error, its line
+    "(fn f [x] (x + 1))\n(var t 0)\n(while (t < 300) (t = (f t)))\n(f 140737488355326)\n(f 140737488355327)",
+    // nil reaches arithmetic inside a hot loop
+    "(var a [])\n(for i in (range 0 500) (a .push i))\n(a .push nil)\n(fn sum [a] (var s 0)\n"
+    "  (for x in a (s += x)) s)\n(sum [1 2 3])\n(sum [4 5 6])\n(println (sum a))",
+    // comparison kind changes: ints, then floats, then strings
+    "(fn lt [a b] (a < b))\n(var n 0)\n(for i in (range 0 400) (if (lt i 200) (n += 1)))\n"
+    "(println n (lt 1.5 2) (lt 2.5 2))\n(lt \"a\" \"b\")",
+    // modulus by zero after warm-up
+    "(fn m [a b] (a % b))\n(var s 0)\n(for i in (range 1 400) (s += (m 1000 i)))\n(println s)\n(m 5 0)",
+    // a loop variable that turns float at the 1000th iteration (OSR code, loop phi guard)
+    "(var x 0)\n(var i 0)\n(while (i < 3000) (if (i == 1000) (x = (x + 0.5)) else (x = (x + 1))) (i += 1))\nx",
+    // a guard failing inside try: the handler still catches what the interpreter raises
+    "(fn f [x] (x * 2))\n(var t 0)\n(for i in (range 0 300) (t += (f i)))\n"
+    "(println (try (f nil) catch e \"caught\"))\nt",
+    // deep operand stack live across the guard
+    "(fn g [a b c d] [a b c (d + 1)])\n(var r nil)\n(for i in (range 0 300) (r = (g 1 2 3 i)))\n"
+    "(println r)\n(str (g 1 2 3 2.5))",
+    // recursion: deopt in an inner frame, outer frames keep running spec code
+    "(fn f [n x] (if (n == 0) (x + 1) else ((f (n - 1) x) + 1)))\n(var s 0)\n"
+    "(for i in (range 0 300) (s += (f 5 i)))\n(println s)\n(f 20 0.25)",
+    // a condition that was always a bool becomes an int
+    "(fn pick [c] (if c 1 else 2))\n(var s 0)\n(for i in (range 0 300) (s += (pick (i < 150))))\n"
+    "(println s (pick 0) (pick nil))",
+};
+
+TEST(SpecTier, AgreesWithTheInterpreterWhenGuardsFailAfterWarmUp) {
+  for (const char* src : kGuardPrograms) {
+    SCOPED_TRACE(src);
+    auto ref = run(src, "interp");
+    auto jit = run(src, "spec", hot());
+    expect_same(ref, jit);
+  }
+}
+
+TEST(SpecTier, DeoptimizesWhenAWarmedUpIntSiteSeesAFloat) {
+  auto o = run(kGuardPrograms[0], "spec", hot());
+  EXPECT_EQ(o.stdout_text, "2.5\n");
+  EXPECT_GE(stat(o, "deopts"), 1);
+}
+
+TEST(SpecTier, AgreesWithTheInterpreterWhenEveryGuardFails) {
+  for (int every : {1, 2, 3, 7}) {
+    gene::JitOptions j = hot();
+    j.deopt_every = every;
+    for (const char* src : kGuardPrograms) {
+      SCOPED_TRACE(std::to_string(every) + ": " + src);
+      expect_same(run(src, "interp"), run(src, "spec", j));
+    }
+  }
+}
+
+TEST(SpecTier, AgreesWithTheInterpreterWhenGuardsFailAtRandom) {
+  for (uint64_t seed : {1u, 2u, 3u}) {
+    gene::JitOptions j = hot();
+    j.deopt_random = seed;
+    for (const char* src : kGuardPrograms) {
+      SCOPED_TRACE(std::to_string(seed) + ": " + src);
+      expect_same(run(src, "interp"), run(src, "spec", j));
+    }
+  }
+}
+
+TEST(SpecTier, StressModesReallyLeaveTheSpecCode) {
+  gene::JitOptions j = hot();
+  j.deopt_every = 1;
+  // f is called 301 times; forced exits do not count towards recompilation (the stress would
+  // otherwise end after a few versions), so every call leaves the spec code once.
+  auto o = run(kGuardPrograms[0], "spec", j);
+  EXPECT_GE(stat(o, "deopts"), 300);
+}
+
+// A site that changes kind for good costs a few exits, not one per iteration: after
+// kExitsBeforeRecompile exits the unit is recompiled with what the interpreter learnt.
+TEST(SpecTier, RecompilesInsteadOfExitingOnEveryIteration) {
+  const char* src =
+      "(fn f [x] (x + 1))\n(var t 0)\n(for i in (range 0 300) (t += (f i)))\n"
+      "(var u 0.0)\n(for i in (range 0 20000) (u += (f 0.5)))\n[t u]";
+  auto ref = run(src, "interp");
+  auto o = run(src, "spec", hot());
+  expect_same(ref, o);
+  EXPECT_GE(stat(o, "deopts"), 1);
+  EXPECT_LE(stat(o, "deopts"), double(gene::jit::kExitsBeforeRecompile * gene::jit::kMaxSpecVersions * 2));
+}
+
+TEST(SpecTier, AgreesWithTheInterpreterEagerlyWithoutFeedback) {
+  gene::JitOptions eager;
+  eager.eager = true;
+  for (const char* src : kGuardPrograms) {
+    SCOPED_TRACE(src);
+    expect_same(run(src, "interp"), run(src, "spec", eager));
+  }
+}
+
+}  // namespace
