@@ -187,6 +187,7 @@ void TierManager::on_deopt(VM& vm, Frame& frame, CompiledCode& code, spec::Deopt
   // instruction widens its feedback; a loop-phi check becomes a hint), and the unit goes back
   // to baseline code, or to the interpreter until it is hot again.
   if (d.phi_slot >= 0) u.spec_hints.tagged_phis.push_back({d.pc, d.phi_slot});
+  if (d.kind == spec::GuardKind::NotArray || d.kind == spec::GuardKind::Bounds) u.spec_hints.generic_pcs.push_back(d.pc);
   stats_.invalidations++;
   retired_.push_back({&p, std::move(u.code[s])});
   u.call_count = u.loop_count = 0;

@@ -70,6 +70,8 @@ const char* guard_name(GuardKind k);
   X(LoadCell, Tagged)   /* a: the Tagged cell */                                    \
   X(StoreCell, None)    /* a: the Tagged cell, b: the Tagged value */               \
   X(ArrayGet, Tagged)   /* a Tagged array, b Int index; guards NotArray, Bounds */  \
+  X(ArraySet, None)     /* a Tagged array, b Int index, c Tagged value; same guards */ \
+  X(ArrayLength, Int)   /* a Tagged array; guard NotArray */                        \
   X(Generic, Tagged)    /* the opcode at pc through its helper, on the flushed frame */ \
   X(Call, Tagged)       /* the call at pc on the flushed frame */                   \
   X(GenericBranch, Bool) /* jump_unless_* at pc through its helper: true = jump */  \
@@ -101,6 +103,7 @@ struct Node {
   GuardKind guard = GuardKind::NotInt;  // for guards: the first check it makes
   std::vector<int32_t> phi_inputs;      // for phis: one per predecessor, in preds order
   bool dead = false;                    // removed by a pass
+  int32_t c = -1;                       // a third input (ArraySet's value)
 };
 
 // The interpreter's view of the frame at a bytecode pc: the node each slot (locals first,

@@ -13,6 +13,7 @@
 // phi: unset -> Int/Float -> Tagged).
 #include "jit/spec/ir_builder.h"
 
+#include <algorithm>
 #include <map>
 
 #include "interp/control_flow.h"
@@ -32,8 +33,8 @@ struct Incoming {
 class Builder {
  public:
   Builder(const VM& vm, const Proto& p, Graph& g, const ControlFlow& cf, const std::vector<std::vector<uint8_t>>& live,
-          std::map<std::pair<int32_t, int32_t>, Rep>& hints)
-      : vm_(vm), p_(p), g_(g), cf_(cf), live_(live), hints_(hints), nslots_(p.nslots) {}
+          std::map<std::pair<int32_t, int32_t>, Rep>& hints, const std::vector<int32_t>& generic_pcs)
+      : vm_(vm), p_(p), g_(g), cf_(cf), live_(live), hints_(hints), generic_pcs_(generic_pcs), nslots_(p.nslots) {}
 
   bool retry = false;
 
@@ -93,6 +94,7 @@ class Builder {
   const ControlFlow& cf_;
   const std::vector<std::vector<uint8_t>>& live_;
   std::map<std::pair<int32_t, int32_t>, Rep>& hints_;
+  const std::vector<int32_t>& generic_pcs_;
   int32_t nslots_;
   std::vector<int32_t> block_ir_;
   std::vector<std::vector<Incoming>> incoming_;
@@ -535,6 +537,7 @@ class Builder {
         emit(IrOp::Return, Rep::None, tagged(pop()));
         return false;
       case Op::FOR_NEXT: return for_next(in);
+      case Op::CALL_METHOD: return array_method(in) || generic(in);
       case Op::THROW:
         generic(in);
         emit(IrOp::Deopt, Rep::None);  // not reached: throw's helper always raises
@@ -628,6 +631,36 @@ class Builder {
     body.push_back(emit(IrOp::LoadSlot, Rep::Tagged, -1, -1, int64_t(S_.size())));
     branch(more, pc_ + 1, body, in.x, exit);
     return false;
+  }
+
+  // `a .get i`, `a .set i v` and `a .size` at a site that has only seen arrays: the element
+  // access inline behind NotArray and Bounds guards (an index outside 0..size-1 leaves for the
+  // interpreter, which does what the language says). false: the helper instead.
+  bool array_method(const Instr& in) {
+    if (in.feedback != kSeenArray) return false;
+    if (std::find(generic_pcs_.begin(), generic_pcs_.end(), pc_) != generic_pcs_.end()) return false;
+    const Symbol* name = as_symbol(p_.consts[size_t(in.x)]);
+    const auto& n = vm_.names;
+    int argc = in.y;
+    bool get = name == n.get && argc == 1, set = name == n.set && argc == 2, size = name == n.size && argc == 0;
+    if (!get && !set && !size) return false;
+    if (size) {
+      int32_t r = emit(IrOp::ArrayLength, Rep::Int, tagged(top(0)), -1, 0, here());
+      node(r).guard = GuardKind::NotArray;
+      pop();
+      push(r);
+      return true;
+    }
+    int32_t index = as_int(top(argc - 1));
+    if (index < 0) return false;
+    int32_t value = set ? tagged(top(0)) : -1;
+    int32_t array = tagged(top(argc));
+    int32_t r = emit(get ? IrOp::ArrayGet : IrOp::ArraySet, get ? Rep::Tagged : Rep::None, array, index, 0, here());
+    node(r).guard = GuardKind::NotArray;
+    node(r).c = value;
+    S_.resize(S_.size() - size_t(argc) - 1);
+    push(get ? r : nil_);
+    return true;
   }
 
   // The instruction through its helper on the flushed frame.
@@ -726,7 +759,7 @@ bool build_graph(const VM& vm, const Proto& p, const SpecHints& hints, Graph& g,
   for (auto [pc, slot] : hints.tagged_phis) h[{pc, slot}] = Rep::Tagged;
   for (int attempt = 0; attempt < 64; attempt++) {
     g = Graph{};
-    Builder b(vm, p, g, cf, live, h);
+    Builder b(vm, p, g, cf, live, h, hints.generic_pcs);
     b.build();
     if (!b.retry) return true;
   }

@@ -12,9 +12,11 @@
 namespace gene::jit::spec {
 
 // What earlier deopts taught about a unit (kept in its UnitState across recompilations):
-// loop-header slots that must stay Tagged because a guard converting them kept failing.
+// loop-header slots that must stay Tagged because a guard converting them kept failing, and
+// array sites whose NotArray or Bounds guard kept failing (they take the helper).
 struct SpecHints {
   std::vector<std::pair<int32_t, int32_t>> tagged_phis;  // (header pc, slot)
+  std::vector<int32_t> generic_pcs;
 };
 
 // Units above these stay at the tier below (docs/architecture.md, "Compile budgets"): the

@@ -22,6 +22,7 @@ void replace_uses(Graph& g, const std::vector<int32_t>& to) {
   for (Node& n : g.nodes) {
     fix(n.a);
     fix(n.b);
+    fix(n.c);
     for (int32_t& p : n.phi_inputs) fix(p);
   }
   for (FrameState& s : g.states)
@@ -120,6 +121,7 @@ static bool has_effect(IrOp op) {
     case IrOp::LoopCheck: case IrOp::CountOp: case IrOp::Return: case IrOp::Deopt: case IrOp::StoreGlobal: case IrOp::StoreCell:
     case IrOp::AddInt: case IrOp::SubInt: case IrOp::MulInt: case IrOp::NegInt: case IrOp::ModInt:
     case IrOp::LoadGlobal: case IrOp::CheckInt: case IrOp::CheckFloat: case IrOp::CheckNumber: case IrOp::ArrayGet:
+    case IrOp::ArraySet: case IrOp::ArrayLength:
       return true;
     default: return false;
   }
@@ -141,6 +143,7 @@ int eliminate_dead_code(Graph& g) {
     work.pop_back();
     mark(n.a);
     mark(n.b);
+    mark(n.c);
     for (int32_t p : n.phi_inputs) mark(p);
     if (n.fs >= 0)
       for (int32_t v : g.states[size_t(n.fs)].values) mark(v);

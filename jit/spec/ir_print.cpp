@@ -55,6 +55,7 @@ std::string print_graph(const Graph& g, const char* title) {
       out += buf;
       if (n.a >= 0) out += " v" + std::to_string(n.a);
       if (n.b >= 0) out += " v" + std::to_string(n.b);
+      if (n.c >= 0) out += " v" + std::to_string(n.c);
       for (int32_t p : n.phi_inputs) out += p >= 0 ? " v" + std::to_string(p) : std::string(" ?");
       switch (n.op) {
         case IrOp::Const: out += " " + to_display_nested(Value::from_bits(uint64_t(n.imm))); break;

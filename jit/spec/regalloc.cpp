@@ -76,6 +76,7 @@ Allocation allocate_registers(const Graph& g) {
         if (nd.op == IrOp::Phi) continue;
         if (nd.a >= 0 && needs_loc(nd.a)) live.set(nd.a);
         if (nd.b >= 0 && needs_loc(nd.b)) live.set(nd.b);
+        if (nd.c >= 0 && needs_loc(nd.c)) live.set(nd.c);
         if (nd.fs >= 0)
           for (int32_t v : g.states[size_t(nd.fs)].values)
             if (v >= 0 && needs_loc(v)) live.set(v);
@@ -95,6 +96,7 @@ Allocation allocate_registers(const Graph& g) {
       if (nd.op == IrOp::Phi) continue;
       use(nd.a, p);
       use(nd.b, p);
+      use(nd.c, p);
       if (nd.fs >= 0)
         for (int32_t v : g.states[size_t(nd.fs)].values) use(v, p + 1);  // still read after the node's own work
     }

@@ -74,6 +74,7 @@ class Codegen {
       if (n.dead) continue;
       if (n.a >= 0) uses_[size_t(n.a)]++;
       if (n.b >= 0) uses_[size_t(n.b)]++;
+      if (n.c >= 0) uses_[size_t(n.c)]++;
       for (int32_t p : n.phi_inputs)
         if (p >= 0) uses_[size_t(p)]++;
       if (n.fs >= 0)
@@ -538,8 +539,55 @@ class Codegen {
         a_.clear_tag(rax);
         a_.mov(qword_ptr(rax, L.cell_value), rdx);
         break;
-      case IrOp::ArrayGet: a_.ud2(); break;
+      case IrOp::ArrayGet: {
+        array_element(id);
+        Reg64 r = out_gpr(id, rax);
+        a_.mov(r, qword_ptr(rdx, 0));
+        finish(id, r);
+        break;
+      }
+      case IrOp::ArraySet:
+        array_element(id);
+        boxed(n.c);  // (rax, rcx only)
+        a_.mov(qword_ptr(rdx, 0), rax);
+        break;
+      case IrOp::ArrayLength: {
+        array_items(id);
+        Reg64 r = out_gpr(id, rax);
+        move(r, rdx);
+        a_.shl(r, uint8_t(13));  // bytes / 8 as an Int: << 16
+        finish(id, r);
+        break;
+      }
     }
+  }
+
+  // The receiver of array node id checked (guard NotArray): rax its Array*, rcx its first item,
+  // rdx the items' byte length. Scratch only (rax, rcx, rdx), so no allocated value is touched.
+  void array_items(int32_t id) {
+    Label not_array = exit_for(id, GuardKind::NotArray);
+    move(rax, gpr(node(id).a, rax));
+    a_.mov(rdx, rax);
+    a_.shr(rdx, uint8_t(48));
+    a_.cmp(edx, int32_t(Tag::Object));
+    a_.jcc(Cond::NE, not_array);
+    a_.clear_tag(rax);
+    a_.cmp(byte_ptr(rax, L.obj_type), int8_t(ObjType::Array));
+    a_.jcc(Cond::NE, not_array);
+    a_.mov(rcx, qword_ptr(rax, L.array_items));
+    a_.mov(rdx, qword_ptr(rax, L.array_items + 8));
+    a_.sub(rdx, rcx);
+  }
+  // ... and rdx the address of item b (guard Bounds: 0 <= index < size, else the interpreter
+  // does what the language says). Uses r11 too.
+  void array_element(int32_t id) {
+    array_items(id);
+    Label out_of_range = exit_for(id, GuardKind::Bounds);
+    move(r11, gpr(node(id).b, r11));
+    a_.sar(r11, uint8_t(13));  // Int (payload << 16) -> byte offset (payload * 8)
+    a_.cmp(r11, rdx);
+    a_.jcc(Cond::AE, out_of_range);  // unsigned: a negative index fails too
+    a_.lea(rdx, mem(rcx, r11, Scale::x1));
   }
 
   // Sets the flags for compare node id; returns the condition that means true.
