@@ -35,7 +35,12 @@ const TierCompiler kTierCompilers[kTierCount] = {
      [](const CompileRequest& r, CompiledCode& out) {
        SpecOptions o{r.policy.dump_ir, r.stress};
        std::string why;
-       return compile_spec(r.vm, r.p, r.unit.spec_hints, o, r.cache, out, why);
+       CompileStatus st = compile_spec(r.vm, r.p, r.unit.spec_hints, o, r.cache, out, why);
+       if (st == CompileStatus::Unsupported && r.policy.trace_deopt) {
+         r.vm.flush();
+         std::fprintf(stderr, "spec: %s#%d stays at baseline: %s\n", unit_name(r.p).c_str(), r.p.id, why.c_str());
+       }
+       return st;
      },
      dump_spec},
 };
@@ -187,7 +192,11 @@ void TierManager::on_deopt(VM& vm, Frame& frame, CompiledCode& code, spec::Deopt
   // instruction widens its feedback; a loop-phi check becomes a hint), and the unit goes back
   // to baseline code, or to the interpreter until it is hot again.
   if (d.phi_slot >= 0) u.spec_hints.tagged_phis.push_back({d.pc, d.phi_slot});
-  if (d.kind == spec::GuardKind::NotArray || d.kind == spec::GuardKind::Bounds) u.spec_hints.generic_pcs.push_back(d.pc);
+  switch (d.kind) {
+    case spec::GuardKind::NotArray: case spec::GuardKind::Bounds: case spec::GuardKind::NotMap:
+    case spec::GuardKind::MapShape: u.spec_hints.generic_pcs.push_back(d.pc); break;
+    default: break;
+  }
   stats_.invalidations++;
   retired_.push_back({&p, std::move(u.code[s])});
   u.call_count = u.loop_count = 0;

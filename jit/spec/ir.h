@@ -32,6 +32,8 @@ enum class GuardKind : uint8_t {
   DivByZero,    // an int divisor (or modulus) was zero
   NotArray,     // a path site speculated on an array saw something else
   Bounds,       // an array index was out of range
+  NotMap,       // a symbol-path site speculated on a map saw something else
+  MapShape,     // the map is hashed, or a store's key is missing (it would insert)
   Undefined,    // a global read before its definition
   Stress,       // --deopt-every / --deopt-random made it fail
 };
@@ -65,13 +67,18 @@ const char* guard_name(GuardKind k);
   X(NegFloat, Float)                                                                \
   X(CmpInt, Bool)       /* imm: the comparison (Cmp) */                             \
   X(CmpFloat, Bool)                                                                 \
+  X(CmpBits, Bool)      /* a, b Tagged: == / != as identity (one side is nil or a bool) */ \
   X(LoadGlobal, Tagged) /* imm: global slot; guard Undefined */                     \
   X(StoreGlobal, None)  /* imm: global slot; a: Tagged (define_global) */           \
+  X(AssignGlobal, None) /* imm: global slot; a: Tagged (store_global); guard Undefined */ \
   X(LoadCell, Tagged)   /* a: the Tagged cell */                                    \
   X(StoreCell, None)    /* a: the Tagged cell, b: the Tagged value */               \
   X(ArrayGet, Tagged)   /* a Tagged array, b Int index; guards NotArray, Bounds */  \
   X(ArraySet, None)     /* a Tagged array, b Int index, c Tagged value; same guards */ \
   X(ArrayLength, Int)   /* a Tagged array; guard NotArray */                        \
+  X(ArrayNext, Tagged)  /* a Tagged array, b Int index below its size (a for loop's item) */ \
+  X(MapGet, Tagged)     /* a Tagged map, imm the symbol key; guards NotMap, MapShape */ \
+  X(MapSet, None)       /* a Tagged map, b Tagged value, imm the symbol key; same guards */ \
   X(Generic, Tagged)    /* the opcode at pc through its helper, on the flushed frame */ \
   X(Call, Tagged)       /* the call at pc on the flushed frame */                   \
   X(GenericBranch, Bool) /* jump_unless_* at pc through its helper: true = jump */  \
@@ -89,6 +96,10 @@ enum class IrOp : uint8_t {
 };
 const char* ir_op_name(IrOp op);
 Rep ir_op_rep(IrOp op);
+// The operations speculation buys: unboxed arithmetic and compares, inline element access.
+inline bool is_speculated_op(IrOp op) {
+  return (op >= IrOp::AddInt && op <= IrOp::CmpBits) || (op >= IrOp::ArrayGet && op <= IrOp::MapSet);
+}
 
 enum class Cmp : uint8_t { Lt, Le, Gt, Ge, Eq, Ne };
 

@@ -411,6 +411,12 @@ class Builder {
         return true;
       }
       case Op::DEFINE_GLOBAL: emit(IrOp::StoreGlobal, Rep::None, tagged(pop()), -1, in.x); return true;
+      case Op::STORE_GLOBAL: {  // an assignment: the global must have been declared
+        int32_t v = emit(IrOp::AssignGlobal, Rep::None, tagged(top()), -1, in.x, here());
+        node(v).guard = GuardKind::Undefined;
+        pop();
+        return true;
+      }
       case Op::LOAD_CELL: push(emit(IrOp::LoadCell, Rep::Tagged, tagged(S_[size_t(in.x)]))); return true;
       case Op::STORE_CELL: {
         int32_t v = tagged(pop());
@@ -538,6 +544,8 @@ class Builder {
         return false;
       case Op::FOR_NEXT: return for_next(in);
       case Op::CALL_METHOD: return array_method(in) || generic(in);
+      case Op::GET_PATH: return get_path(in) || generic(in);
+      case Op::SET_PATH: return set_path(in) || generic(in);
       case Op::THROW:
         generic(in);
         emit(IrOp::Deopt, Rep::None);  // not reached: throw's helper always raises
@@ -586,7 +594,18 @@ class Builder {
       if (y < 0) return -1;
       return emit(IrOp::CmpInt, Rep::Bool, x, y, int64_t(c));
     }
-    if (c == Cmp::Eq || c == Cmp::Ne) return -1;  // NaN and mixed kinds: the helper
+    if (c == Cmp::Eq || c == Cmp::Ne) {
+      // Against nil or a bool, equality is identity (no conversion, no contents to compare);
+      // anything else (NaN, int vs float, strings, collections) takes the helper.
+      auto nil_or_bool = [&](int32_t v) {
+        const Node& n = node(v);
+        if (n.op != IrOp::Const) return false;
+        Value k = Value::from_bits(uint64_t(n.imm));
+        return k.is_nil() || k.is_bool();
+      };
+      if (!nil_or_bool(a) && !nil_or_bool(b)) return -1;
+      return emit(IrOp::CmpBits, Rep::Bool, tagged(a), tagged(b), int64_t(c));
+    }
     if (fb == 0 || (fb & ~(kSeenInt | kSeenFloat))) return -1;
     int32_t x = numeric_float(a);
     if (x < 0) return -1;
@@ -599,12 +618,21 @@ class Builder {
   // arrays through the helper.
   bool for_next(const Instr& in) {
     size_t cur = in.y, end = size_t(in.y) + 1;
+    // Which prep fills the pair: the one just before the loop header (what the compiler emits),
+    // else any in the unit if all agree. A wrong guess only costs exits: both modes are guarded.
     bool range = false, array = false;
-    for (const Instr& i : p_.code) {
-      range = range || (i.op == Op::RANGE_PREP && i.x == in.y);
-      array = array || (i.op == Op::FOR_PREP && i.x == in.y);
+    const Instr* prev = pc_ > 0 ? &p_.code[size_t(pc_ - 1)] : nullptr;
+    if (prev && prev->x == in.y && (prev->op == Op::RANGE_PREP || prev->op == Op::FOR_PREP)) {
+      range = prev->op == Op::RANGE_PREP;
+      array = !range;
+    } else {
+      for (const Instr& i : p_.code) {
+        range = range || (i.op == Op::RANGE_PREP && i.x == in.y);
+        array = array || (i.op == Op::FOR_PREP && i.x == in.y);
+      }
+      if (range && array) range = array = false;
     }
-    range = range && !array;
+    if (std::find(generic_pcs_.begin(), generic_pcs_.end(), pc_) != generic_pcs_.end()) array = false;
     if (range && rep(S_[cur]) != Rep::Float && rep(S_[end]) != Rep::Float) {
       int32_t c = as_int(S_[cur]);
       int32_t e = c >= 0 ? as_int(S_[end]) : -1;
@@ -617,6 +645,25 @@ class Builder {
         int32_t next = emit(IrOp::AddInt, Rep::Int, c, one);
         body[cur] = next;
         body.push_back(c);
+        branch(done, in.x, exit, pc_ + 1, body);
+        return false;
+      }
+    }
+    if (array && !range) {
+      // Array mode (for_prep made slot cur the array, a verified one, and cur + 1 the next
+      // index): index < size gives the item, the index steps by one (it stays below the size).
+      int32_t arr = tagged(S_[cur]);
+      int32_t i = as_int(S_[end]);
+      if (i >= 0) {
+        int32_t n = emit(IrOp::ArrayLength, Rep::Int, arr, -1, 0, here());
+        node(n).guard = GuardKind::NotArray;
+        int32_t done = emit(IrOp::CmpInt, Rep::Bool, i, n, int64_t(Cmp::Ge));
+        std::vector<int32_t> exit = S_;
+        std::vector<int32_t> body = S_;
+        int32_t item = emit(IrOp::ArrayNext, Rep::Tagged, arr, i);
+        int32_t one = emit(IrOp::ConstInt, Rep::Int, -1, -1, 1);
+        body[end] = emit(IrOp::AddInt, Rep::Int, i, one);
+        body.push_back(item);
         branch(done, in.x, exit, pc_ + 1, body);
         return false;
       }
@@ -660,6 +707,52 @@ class Builder {
     node(r).c = value;
     S_.resize(S_.size() - size_t(argc) - 1);
     push(get ? r : nil_);
+    return true;
+  }
+
+  // The kind a path site speculates on: kSeenMap for a symbol key, kSeenArray for an int key
+  // 0 <= k < 2^27 (the baseline's inline range), 0 for the helper.
+  uint8_t path_kind(const Instr& in) {
+    if (std::find(generic_pcs_.begin(), generic_pcs_.end(), pc_) != generic_pcs_.end()) return 0;
+    Value key = p_.consts[size_t(in.x)];
+    if (is_obj_type(key, ObjType::Symbol)) return in.feedback == kSeenMap ? kSeenMap : 0;
+    if (key.is_int() && key.as_int() >= 0 && key.as_int() < (1 << 27)) return in.feedback == kSeenArray ? kSeenArray : 0;
+    return 0;
+  }
+  bool get_path(const Instr& in) {
+    uint8_t kind = path_kind(in);
+    if (!kind) return false;
+    Value key = p_.consts[size_t(in.x)];
+    int32_t c = tagged(top(0)), r;
+    if (kind == kSeenMap) {
+      r = emit(IrOp::MapGet, Rep::Tagged, c, -1, int64_t(key.bits), here());
+      node(r).guard = GuardKind::NotMap;
+    } else {
+      int32_t k = emit(IrOp::ConstInt, Rep::Int, -1, -1, key.as_int());
+      r = emit(IrOp::ArrayGet, Rep::Tagged, c, k, 0, here());
+      node(r).guard = GuardKind::NotArray;
+    }
+    pop();
+    push(r);
+    return true;
+  }
+  bool set_path(const Instr& in) {
+    uint8_t kind = path_kind(in);
+    if (!kind) return false;
+    Value key = p_.consts[size_t(in.x)];
+    int32_t v0 = top(0);
+    int32_t v = tagged(v0), c = tagged(top(1)), r;
+    if (kind == kSeenMap) {
+      r = emit(IrOp::MapSet, Rep::None, c, v, int64_t(key.bits), here());
+      node(r).guard = GuardKind::NotMap;
+    } else {
+      int32_t k = emit(IrOp::ConstInt, Rep::Int, -1, -1, key.as_int());
+      r = emit(IrOp::ArraySet, Rep::None, c, k, 0, here());
+      node(r).guard = GuardKind::NotArray;
+      node(r).c = v;
+    }
+    S_.resize(S_.size() - 2);
+    push(v0);  // a store's value is its result
     return true;
   }
 

@@ -13,7 +13,8 @@ const char* rep_name(Rep r) {
 
 const char* guard_name(GuardKind k) {
   static const char* const kNames[] = {"not_int", "not_float", "overflow", "div_by_zero",
-                                       "not_array", "bounds", "undefined", "stress"};
+                                       "not_array", "bounds", "not_map", "map_shape",
+                                       "undefined", "stress"};
   return kNames[int(k)];
 }
 
@@ -60,8 +61,9 @@ std::string print_graph(const Graph& g, const char* title) {
       switch (n.op) {
         case IrOp::Const: out += " " + to_display_nested(Value::from_bits(uint64_t(n.imm))); break;
         case IrOp::ConstFloat: out += " " + to_display_nested(Value::from_bits(uint64_t(n.imm))); break;
-        case IrOp::ConstInt: case IrOp::LoadSlot: case IrOp::LoadGlobal: case IrOp::Call: case IrOp::Generic:
-        case IrOp::CmpInt: case IrOp::CmpFloat:
+        case IrOp::ConstInt: case IrOp::LoadSlot: case IrOp::LoadGlobal: case IrOp::StoreGlobal: case IrOp::AssignGlobal:
+        case IrOp::Call: case IrOp::Generic:
+        case IrOp::CmpInt: case IrOp::CmpFloat: case IrOp::CmpBits:
           out += " #" + std::to_string(n.imm);
           break;
         case IrOp::Phi: out += " slot " + std::to_string(n.imm); break;

@@ -22,6 +22,8 @@ class Codegen {
     labels_.resize(g_.blocks.size());
     for (auto& l : labels_) l = a_.new_label();
     count_uses();
+    mem_out_.assign(g_.blocks.size(), {});
+    mem_done_.assign(g_.blocks.size(), 0);
     spill_bytes_ = (ra_.spill_slots * 8 + 15) & ~15;
     epilogue_ = a_.new_label();
     error_ = a_.new_label();
@@ -54,6 +56,8 @@ class Codegen {
   std::vector<Label> labels_;
   std::vector<int32_t> uses_;
   std::vector<int32_t> mem_;  // per frame slot: the node whose boxed value it holds (this block)
+  std::vector<std::vector<int32_t>> mem_out_;  // mem_ at the end of each emitted block
+  std::vector<uint8_t> mem_done_;
   int32_t spill_bytes_ = 0;
   int32_t next_block_ = -1;
   Label epilogue_, error_, trampoline_, osr_dispatch_;
@@ -62,6 +66,7 @@ class Codegen {
     uint32_t index;
   };
   std::vector<Exit> exits_;
+  std::vector<int32_t> cell_of_;  // symbol-path nodes: their cell in code_.path_cache
 
   const Node& node(int32_t id) const { return g_.nodes[size_t(id)]; }
   const Loc& loc(int32_t id) const { return ra_.loc[size_t(id)]; }
@@ -70,6 +75,11 @@ class Codegen {
 
   void count_uses() {
     uses_.assign(g_.nodes.size(), 0);
+    cell_of_.assign(g_.nodes.size(), -1);
+    int32_t cells = 0;
+    for (size_t i = 0; i < g_.nodes.size(); i++)
+      if (!g_.nodes[i].dead && (g_.nodes[i].op == IrOp::MapGet || g_.nodes[i].op == IrOp::MapSet)) cell_of_[i] = cells++;
+    code_.path_cache.assign(size_t(cells), 0);  // sized once: the code holds the cells' addresses
     for (const Node& n : g_.nodes) {
       if (n.dead) continue;
       if (n.a >= 0) uses_[size_t(n.a)]++;
@@ -276,7 +286,10 @@ class Codegen {
   void emit_block(int32_t b) {
     const Block& blk = g_.blocks[size_t(b)];
     a_.bind(labels_[size_t(b)]);
+    // What the frame holds carries over from a single predecessor already emitted (nothing
+    // writes frame slots on an edge); a merge starts from nothing known.
     mem_.clear();
+    if (blk.preds.size() == 1 && mem_done_[size_t(blk.preds[0])]) mem_ = mem_out_[size_t(blk.preds[0])];
     if (blk.pc >= 0 && size_t(blk.pc) < code_.pc_offsets.size()) code_.pc_offsets[size_t(blk.pc)] = uint32_t(a_.size());
     for (size_t i = 0; i < blk.nodes.size(); i++) {
       int32_t id = blk.nodes[i];
@@ -285,7 +298,7 @@ class Codegen {
         const Node& next = node(blk.nodes[i + 1]);
         const Node& n = node(id);
         fused = next.op == IrOp::Branch && next.a == id && uses_[size_t(id)] == 1 &&
-                (n.op == IrOp::CmpInt || n.op == IrOp::CmpFloat);
+                (n.op == IrOp::CmpInt || n.op == IrOp::CmpFloat || n.op == IrOp::CmpBits);
       }
       if (fused) {
         emit_branch_on_compare(b, id);
@@ -294,6 +307,8 @@ class Codegen {
       }
       emit_node(b, id);
     }
+    mem_out_[size_t(b)] = mem_;
+    mem_done_[size_t(b)] = 1;
   }
 
   void emit_node(int32_t b, int32_t id) {
@@ -464,7 +479,7 @@ class Codegen {
         finish(id, xmm0);
         break;
       }
-      case IrOp::CmpInt: case IrOp::CmpFloat: {
+      case IrOp::CmpInt: case IrOp::CmpFloat: case IrOp::CmpBits: {
         Cond c = compare(id);
         a_.setcc(c, al);
         Reg64 r = out_gpr(id, rax);
@@ -520,6 +535,16 @@ class Codegen {
         if (n.fs >= 0) a_.jmp(exit_for(id, GuardKind::Stress));
         else a_.ud2();
         break;
+      case IrOp::AssignGlobal: {
+        Label exit = exit_for(id, GuardKind::Undefined);  // the interpreter raises
+        a_.mov(rax, qword_ptr(kGlobals, int32_t(n.imm * 8)));
+        a_.load_imm(rcx, Value::undefined());
+        a_.cmp(rax, rcx);
+        a_.jcc(Cond::E, exit);
+        boxed(n.a);
+        a_.mov(qword_ptr(kGlobals, int32_t(n.imm * 8)), rax);
+        break;
+      }
       case IrOp::StoreGlobal:
         boxed(n.a);
         a_.mov(qword_ptr(kGlobals, int32_t(n.imm * 8)), rax);
@@ -551,6 +576,26 @@ class Codegen {
         boxed(n.c);  // (rax, rcx only)
         a_.mov(qword_ptr(rdx, 0), rax);
         break;
+      case IrOp::ArrayNext: array_next(id); break;
+      case IrOp::MapGet: {
+        Label hashed = exit_for(id, GuardKind::MapShape), missing = a_.new_label(), done = a_.new_label();
+        map_entry(id, missing, hashed);
+        Reg64 r = out_gpr(id, rax);
+        a_.mov(r, qword_ptr(r11, 8));
+        a_.jmp(done);
+        a_.bind(missing);
+        a_.load_imm(r, Value::nil());  // a missing key reads as nil
+        a_.bind(done);
+        finish(id, r);
+        break;
+      }
+      case IrOp::MapSet: {
+        Label shape = exit_for(id, GuardKind::MapShape);
+        map_entry(id, shape, shape);  // a missing key would insert: the interpreter does that
+        boxed(n.b);                   // (rax, rcx only)
+        a_.mov(qword_ptr(r11, 8), rax);
+        break;
+      }
       case IrOp::ArrayLength: {
         array_items(id);
         Reg64 r = out_gpr(id, rax);
@@ -560,6 +605,83 @@ class Codegen {
         break;
       }
     }
+  }
+
+  // A for loop's item: the loop's compare decides, so an index at the end reads nil instead
+  // (the value is then unused: the loop exits).
+  void array_next(int32_t id) {
+    const Node& n = node(id);
+    Label past = a_.new_label(), done = a_.new_label();
+    move(rax, gpr(n.a, rax));
+    a_.clear_tag(rax);
+    a_.mov(rcx, qword_ptr(rax, L.array_items));
+    a_.mov(rdx, qword_ptr(rax, L.array_items + 8));
+    a_.sub(rdx, rcx);
+    move(r11, gpr(n.b, r11));
+    a_.sar(r11, uint8_t(13));
+    a_.cmp(r11, rdx);
+    a_.jcc(Cond::AE, past);
+    Reg64 r = out_gpr(id, rax);
+    a_.mov(r, qword_ptr(rcx, r11, Scale::x1));
+    a_.jmp(done);
+    a_.bind(past);
+    a_.load_imm(r, Value::nil());
+    a_.bind(done);
+    finish(id, r);
+  }
+
+  // Symbol-path node id: r11 the address of the key's entry (a checked map, guard NotMap), or
+  // a jump to `missing`. Each site has a cache cell with the entry position it last found (the
+  // baseline's scheme: entries are the insertion-ordered storage, so a hit needs no lookup);
+  // a miss scans a small map and updates the cell; a hashed map leaves (guard MapShape).
+  // Scratch only: rax, rcx, rdx, r11.
+  void map_entry(int32_t id, Label missing, Label hashed) {
+    const Node& n = node(id);
+    Label not_map = exit_for(id, GuardKind::NotMap);
+    Label scan = a_.new_label(), loop = a_.new_label(), found = a_.new_label(), hit = a_.new_label();
+    uint32_t* cell = &code_.path_cache[size_t(cell_of_[size_t(id)])];
+    move(rax, gpr(n.a, rax));
+    a_.mov(rdx, rax);
+    a_.shr(rdx, uint8_t(48));
+    a_.cmp(edx, int32_t(Tag::Object));
+    a_.jcc(Cond::NE, not_map);
+    a_.clear_tag(rax);
+    a_.cmp(byte_ptr(rax, L.obj_type), int8_t(ObjType::Map));
+    a_.jcc(Cond::NE, not_map);
+    a_.mov(rcx, qword_ptr(rax, L.map_entries));
+    a_.mov(rdx, qword_ptr(rax, L.map_entries + 8));
+    a_.mov_imm64(r11, reinterpret_cast<uint64_t>(cell));
+    a_.mov(to32(r11), dword_ptr(r11, 0));
+    a_.shl(r11, uint8_t(4));  // sizeof(Map::Entry)
+    a_.add(r11, rcx);
+    a_.cmp(r11, rdx);
+    a_.jcc(Cond::AE, scan);
+    a_.mov_imm64(rax, uint64_t(n.imm));
+    a_.cmp(qword_ptr(r11, 0), rax);
+    a_.jcc(Cond::E, hit);
+    a_.bind(scan);
+    move(rax, gpr(n.a, rax));
+    a_.clear_tag(rax);
+    a_.mov(r11, qword_ptr(rax, L.map_index));
+    a_.cmp(r11, qword_ptr(rax, L.map_index + 8));
+    a_.jcc(Cond::NE, hashed);
+    a_.mov_imm64(rax, uint64_t(n.imm));
+    a_.mov(r11, rcx);  // entries begin
+    a_.bind(loop);
+    a_.cmp(rcx, rdx);
+    a_.jcc(Cond::AE, missing);
+    a_.cmp(qword_ptr(rcx, 0), rax);
+    a_.jcc(Cond::E, found);
+    a_.add(rcx, int32_t(sizeof(Map::Entry)));
+    a_.jmp(loop);
+    a_.bind(found);
+    a_.mov(rax, rcx);
+    a_.sub(rax, r11);
+    a_.shr(rax, uint8_t(4));
+    a_.mov_imm64(r11, reinterpret_cast<uint64_t>(cell));
+    a_.mov(dword_ptr(r11, 0), eax);
+    a_.mov(r11, rcx);
+    a_.bind(hit);
   }
 
   // The receiver of array node id checked (guard NotArray): rax its Array*, rcx its first item,
@@ -594,7 +716,7 @@ class Codegen {
   Cond compare(int32_t id) {
     const Node& n = node(id);
     Cmp c = Cmp(n.imm);
-    if (n.op == IrOp::CmpInt) {
+    if (n.op == IrOp::CmpInt || n.op == IrOp::CmpBits) {  // (CmpBits: Eq or Ne only)
       Reg64 x = gpr(n.a, rax);
       Reg64 y = gpr(n.b, rcx);
       a_.cmp(x, y);
