@@ -417,6 +417,8 @@ class Builder {
         pop();
         return true;
       }
+      case Op::LOAD_UPVAL: push(emit(IrOp::LoadUpval, Rep::Tagged, -1, -1, in.x)); return true;
+      case Op::STORE_UPVAL: emit(IrOp::StoreUpval, Rep::None, tagged(pop()), -1, in.x); return true;
       case Op::LOAD_CELL: push(emit(IrOp::LoadCell, Rep::Tagged, tagged(S_[size_t(in.x)]))); return true;
       case Op::STORE_CELL: {
         int32_t v = tagged(pop());

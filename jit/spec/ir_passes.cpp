@@ -118,7 +118,7 @@ int eliminate_redundant_checks(Graph& g) {
 static bool has_effect(IrOp op) {
   switch (op) {
     case IrOp::Generic: case IrOp::Call: case IrOp::GenericBranch: case IrOp::Jump: case IrOp::Branch:
-    case IrOp::LoopCheck: case IrOp::CountOp: case IrOp::Return: case IrOp::Deopt: case IrOp::StoreGlobal: case IrOp::AssignGlobal: case IrOp::StoreCell:
+    case IrOp::LoopCheck: case IrOp::CountOp: case IrOp::Return: case IrOp::Deopt: case IrOp::StoreGlobal: case IrOp::AssignGlobal: case IrOp::StoreCell: case IrOp::StoreUpval:
     case IrOp::AddInt: case IrOp::SubInt: case IrOp::MulInt: case IrOp::NegInt: case IrOp::ModInt:
     case IrOp::LoadGlobal: case IrOp::CheckInt: case IrOp::CheckFloat: case IrOp::CheckNumber: case IrOp::ArrayGet:
     case IrOp::ArraySet: case IrOp::ArrayLength: case IrOp::MapGet: case IrOp::MapSet:

@@ -2,6 +2,7 @@
 
 #include <cstddef>
 
+#include "interp/type_feedback.h"
 #include "jit/runtime_helpers.h"
 
 namespace gene::jit::spec {
@@ -41,7 +42,7 @@ class Codegen {
     off.main_end = uint32_t(a_.size());
     emit_exits();
     off.exits = uint32_t(a_.size());
-    return a_.status() == AsmStatus::Ok;
+    return a_.status() == AsmStatus::Ok && !unsupported_;
   }
 
  private:
@@ -66,6 +67,7 @@ class Codegen {
     uint32_t index;
   };
   std::vector<Exit> exits_;
+  bool unsupported_ = false;
   std::vector<int32_t> cell_of_;  // symbol-path nodes: their cell in code_.path_cache
 
   const Node& node(int32_t id) const { return g_.nodes[size_t(id)]; }
@@ -232,11 +234,16 @@ class Codegen {
     const FrameState& s = g_.states[size_t(fs)];
     for (size_t i = 0; i < s.values.size(); i++) {
       int32_t v = s.values[i];
-      if (v < 0 || (i < mem_.size() && mem_[i] == v)) continue;
+      if (v < 0 || (i < mem_.size() && holds(mem_[i], v))) continue;
       boxed(v);
       a_.mov(frame_slot(int64_t(i)), rax);
       remember(int32_t(i), v);
     }
+  }
+  // A slot holding m holds v's boxed value too when v is m, or m checked to be an int (the
+  // check unboxes exactly; a CheckFloat may have converted an int, so it does not count).
+  bool holds(int32_t m, int32_t v) const {
+    return m >= 0 && (m == v || (node(v).op == IrOp::CheckInt && node(v).a == m));
   }
   void remember(int32_t slot, int32_t v) {
     if (size_t(slot) >= mem_.size()) mem_.resize(size_t(slot) + 1, -1);
@@ -557,6 +564,19 @@ class Codegen {
         finish(id, r);
         break;
       }
+      case IrOp::LoadUpval: {
+        upval_cell(int32_t(n.imm));
+        Reg64 r = out_gpr(id, rax);
+        a_.mov(r, qword_ptr(rax, L.cell_value));
+        finish(id, r);
+        break;
+      }
+      case IrOp::StoreUpval:
+        boxed(n.a);
+        a_.mov(rdx, rax);
+        upval_cell(int32_t(n.imm));
+        a_.mov(qword_ptr(rax, L.cell_value), rdx);
+        break;
       case IrOp::StoreCell:
         boxed(n.b);
         a_.mov(rdx, rax);
@@ -607,9 +627,19 @@ class Codegen {
     }
   }
 
+  // rax <- the cell of upvalue x of the running closure (the callee slot holds it).
+  void upval_cell(int32_t x) {
+    if (!L.vector_layout_ok) unsupported_ = true;  // std::vector's layout was not as probed
+    a_.mov(rax, qword_ptr(kBase, -8));
+    a_.clear_tag(rax);
+    a_.mov(rax, qword_ptr(rax, L.closure_upvals));  // vector begin
+    a_.mov(rax, qword_ptr(rax, x * 8));
+  }
+
   // A for loop's item: the loop's compare decides, so an index at the end reads nil instead
   // (the value is then unused: the loop exits).
   void array_next(int32_t id) {
+    if (!L.vector_layout_ok) unsupported_ = true;
     const Node& n = node(id);
     Label past = a_.new_label(), done = a_.new_label();
     move(rax, gpr(n.a, rax));
@@ -636,6 +666,7 @@ class Codegen {
   // a miss scans a small map and updates the cell; a hashed map leaves (guard MapShape).
   // Scratch only: rax, rcx, rdx, r11.
   void map_entry(int32_t id, Label missing, Label hashed) {
+    if (!L.vector_layout_ok) unsupported_ = true;
     const Node& n = node(id);
     Label not_map = exit_for(id, GuardKind::NotMap);
     Label scan = a_.new_label(), loop = a_.new_label(), found = a_.new_label(), hit = a_.new_label();
@@ -687,6 +718,7 @@ class Codegen {
   // The receiver of array node id checked (guard NotArray): rax its Array*, rcx its first item,
   // rdx the items' byte length. Scratch only (rax, rcx, rdx), so no allocated value is touched.
   void array_items(int32_t id) {
+    if (!L.vector_layout_ok) unsupported_ = true;
     Label not_array = exit_for(id, GuardKind::NotArray);
     move(rax, gpr(node(id).a, rax));
     a_.mov(rdx, rax);
@@ -851,12 +883,15 @@ class Codegen {
     const Node& n = node(id);
     const FrameState& s = g_.states[size_t(n.fs)];
     const Instr* ip = &p_.code[size_t(s.pc)];
-    flush(n.fs);
     OpHelper h = op_helper(ip->op);
     if (!h) {
       a_.ud2();
       return;
     }
+    Label done = a_.new_label();
+    bool fast = inline_push(id, s, ip, done);
+    std::vector<int32_t> known = mem_;  // what both paths leave in the frame
+    flush(n.fs);
     a_.call_checked(h, sp_offset(s), ip, error_);
     after_call(s, ip);
     if (n.rep == Rep::Tagged) {
@@ -865,6 +900,39 @@ class Codegen {
       finish(id, r);
       remember(int32_t(n.imm), id);
     }
+    if (fast) {
+      a_.bind(done);
+      mem_ = std::move(known);
+      after_call(s, ip);
+    }
+  }
+  // `a .push v` on an array with room, as the baseline does it (a full array, or anything
+  // else, takes the helper below, which grows and accounts). The result is nil.
+  bool inline_push(int32_t id, const FrameState& s, const Instr* ip, Label done) {
+    if (ip->op != Op::CALL_METHOD || ip->y != 1 || ip->feedback != kSeenArray || !L.vector_layout_ok) return false;
+    if (as_symbol(p_.consts[size_t(ip->x)]) != vm_.names.push) return false;
+    size_t top = s.values.size();
+    int32_t recv = s.values[top - 2], arg = s.values[top - 1];
+    if (recv < 0 || arg < 0) return false;
+    Label slow = a_.new_label();
+    boxed(arg);  // (rax, rcx)
+    a_.mov(r11, rax);
+    move(rax, gpr(recv, rax));
+    a_.check_object(rax, ObjType::Array, slow);  // (rdx)
+    a_.mov(rcx, qword_ptr(rax, L.array_items + 8));
+    a_.cmp(rcx, qword_ptr(rax, L.array_items + 16));
+    a_.jcc(Cond::AE, slow);
+    a_.mov(qword_ptr(rcx, 0), r11);
+    a_.add(rcx, 8);
+    a_.mov(qword_ptr(rax, L.array_items + 8), rcx);
+    if (node(id).rep == Rep::Tagged) {
+      Reg64 r = out_gpr(id, rax);
+      a_.load_imm(r, Value::nil());
+      finish(id, r);
+    }
+    a_.jmp(done);
+    a_.bind(slow);
+    return true;
   }
   void call(int32_t id) {
     const Node& n = node(id);
