@@ -45,6 +45,9 @@ struct Proto {
   // closure, the Builtin object for a builtin), kMegamorphic after a second one. Sized once
   // the unit is verified.
   std::vector<const void*> callees;
+  // Set once no tier will read this unit's feedback again (the JIT settled it at baseline):
+  // the slow paths its code shares with the interpreter then stop recording.
+  bool feedback_settled = false;
 
   // The JIT's per-unit state (jit/unit_state.h), owned by the tier manager through the VM
   // hooks; the interpreter never looks inside.

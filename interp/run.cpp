@@ -20,7 +20,7 @@ namespace {
 RunOutcome run_here(const std::string& file, const std::string& source, const RunOptions& opts, FILE* out) {
   RunOutcome o;
   VMOptions vm_opts = opts.vm;
-  if (opts.dump_feedback) vm_opts.type_feedback = true;
+  if (opts.dump_feedback) vm_opts.type_feedback = vm_opts.dump_feedback = true;
   VM vm(vm_opts);
   vm.out_file = out;
   vm.op_counts = opts.op_counts;

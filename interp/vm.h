@@ -23,6 +23,7 @@ struct VMOptions {
   bool gc_stress = false;
   size_t max_heap = 0;  // bytes, 0 = unlimited
   bool type_feedback = false;  // the interpreter records type feedback (JIT tiers, --dump-feedback)
+  bool dump_feedback = false;  // --dump-feedback: every unit keeps recording, settled or not
   // --max-steps: how many steps (LOOP back edges, CALLs, RANGE_PREPs: docs/limits.md) a run may
   // take; the one beyond is step_limit. Negative: off (the default).
   int64_t max_steps = -1;
@@ -143,6 +144,9 @@ class VM {
     Symbol *size, *get, *set, *push, *pop, *has, *keys, *del, *substr, *kind, *message;
   } names{};
   Value range_builtin = Value::nil();  // for RANGE_PREP's fast path
+  // Objects compiled code compares against by address (a call site's known callee): GC roots
+  // for the VM's lifetime, so no other object is ever allocated at such an address.
+  std::vector<Value> jit_roots;
 
  private:
   void mark_roots(Heap& h);

@@ -104,7 +104,10 @@ NativeEntry TierManager::on_loop(VM& vm, Proto* p, int32_t header_pc) {
 NativeEntry TierManager::compile(VM& vm, Proto& p, Tier tier) {
   UnitState& u = unit(p);
   // A unit the spec tier gave up on (beyond its budget, or deoptimized too often) runs baseline.
-  if (tier == Tier::Spec && (u.failed[int(Tier::Spec)] || u.spec_versions >= kMaxSpecVersions)) tier = Tier::Baseline;
+  if (tier == Tier::Spec && (u.failed[int(Tier::Spec)] || u.spec_versions >= kMaxSpecVersions)) {
+    tier = Tier::Baseline;
+    p.feedback_settled = !vm.opts.dump_feedback;  // nothing will read it again
+  }
   int t = int(tier);
   if (u.failed[t]) return nullptr;
   release_retired(vm);
@@ -122,6 +125,7 @@ NativeEntry TierManager::compile(VM& vm, Proto& p, Tier tier) {
     // Code cache full, an encoder limit or beyond the tier's budget: the tier below runs it.
     u.failed[t] = true;
     stats_.compile_failures++;
+    if (tier == Tier::Spec) p.feedback_settled = !vm.opts.dump_feedback;
     return tier == Tier::Spec && st == CompileStatus::Unsupported ? compile(vm, p, Tier::Baseline) : nullptr;
   }
   stats_.functions_compiled++;

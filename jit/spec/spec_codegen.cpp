@@ -4,6 +4,7 @@
 
 #include "interp/type_feedback.h"
 #include "jit/runtime_helpers.h"
+#include "jit/unit_state.h"
 
 namespace gene::jit::spec {
 
@@ -15,7 +16,7 @@ constexpr int32_t kSavedBytes = kSavedWords * 8;
 
 class Codegen {
  public:
-  Codegen(const VM& vm, const Graph& g, const Allocation& ra, DeoptStress* stress, ValueAssembler& a,
+  Codegen(VM& vm, const Graph& g, const Allocation& ra, DeoptStress* stress, ValueAssembler& a,
           CompiledCode& code)
       : vm_(vm), g_(g), p_(*g.proto), ra_(ra), stress_(stress), a_(a), code_(code), L(a.layout()) {}
 
@@ -46,7 +47,7 @@ class Codegen {
   }
 
  private:
-  const VM& vm_;
+  VM& vm_;
   const Graph& g_;
   const Proto& p_;
   const Allocation& ra_;
@@ -934,6 +935,21 @@ class Codegen {
     a_.bind(slow);
     return true;
   }
+  // The closure a call site always reached, when the callee value comes from a global that
+  // holds it now and its unit is known to the JIT with the call's arity; else null.
+  const Closure* known_callee(const FrameState& s, int32_t at, int32_t argc, const Instr* ip) {
+    int32_t v = s.values[size_t(at)];
+    if (v < 0 || node(v).op != IrOp::LoadGlobal) return nullptr;
+    size_t pc = size_t(ip - p_.code.data());
+    if (pc >= p_.callees.size() || !p_.callees[pc] || p_.callees[pc] == kMegamorphic) return nullptr;
+    Value g = vm_.globals[size_t(node(v).imm)];
+    if (!is_obj_type(g, ObjType::Closure)) return nullptr;
+    const Closure* c = as_closure(g);
+    if (static_cast<const void*>(c->proto) != p_.callees[pc] || !c->proto->jit_unit) return nullptr;
+    if (static_cast<const UnitState*>(c->proto->jit_unit)->nparams != argc) return nullptr;
+    vm_.jit_roots.push_back(g);
+    return c;
+  }
   void call(int32_t id) {
     const Node& n = node(id);
     const FrameState& s = g_.states[size_t(n.fs)];
@@ -945,23 +961,45 @@ class Codegen {
     // and call its body (the calling convention of jit/codegen/register_roles.h, as the
     // baseline's call); anything else through h_call.
     Label slow = a_.new_label(), done = a_.new_label();
+    const Closure* known = known_callee(s, at, argc, ip);
     a_.mov(rax, frame_slot(at));
-    a_.check_object(rax, ObjType::Closure, slow);
-    a_.mov(rdx, qword_ptr(rax, L.closure_proto));
-    a_.mov(rdx, qword_ptr(rdx, L.proto_jit_unit));
-    a_.test(rdx, rdx);
-    a_.jcc(Cond::E, slow);
-    a_.mov(r8, qword_ptr(rdx, L.unit_body));
-    a_.test(r8, r8);
-    a_.jcc(Cond::E, slow);
-    a_.cmp(dword_ptr(rdx, L.unit_nparams), argc);
-    a_.jcc(Cond::NE, slow);
-    a_.mov(rcx, qword_ptr(kVm, L.vm_frames_top));
-    a_.cmp(rcx, qword_ptr(kVm, L.vm_frames_limit));
-    a_.jcc(Cond::AE, slow);
-    a_.lea(rsi, mem(kBase, (at + 1) * 8));
-    a_.movsxd(r9, dword_ptr(rdx, L.unit_frame_bytes));
-    a_.add(r9, rsi);
+    if (known) {
+      // The callee identity guard: the one closure the site has called, which the global it
+      // was loaded from holds now (kept alive by VM::jit_roots, so its address is never
+      // reused); its unit, arity and frame size are then constants. Another callee takes the
+      // generic path below.
+      const auto* u = static_cast<const UnitState*>(known->proto->jit_unit);
+      a_.mov_imm64(rcx, Value::object(const_cast<Closure*>(known)).bits);
+      a_.cmp(rax, rcx);
+      a_.jcc(Cond::NE, slow);
+      a_.mov_imm64(rdx, reinterpret_cast<uint64_t>(u));
+      a_.mov(r8, qword_ptr(rdx, L.unit_body));
+      a_.test(r8, r8);
+      a_.jcc(Cond::E, slow);
+      a_.mov_imm64(rax, reinterpret_cast<uint64_t>(known));
+      a_.mov(rcx, qword_ptr(kVm, L.vm_frames_top));
+      a_.cmp(rcx, qword_ptr(kVm, L.vm_frames_limit));
+      a_.jcc(Cond::AE, slow);
+      a_.lea(rsi, mem(kBase, (at + 1) * 8));
+      a_.lea(r9, mem(rsi, u->frame_bytes));
+    } else {
+      a_.check_object(rax, ObjType::Closure, slow);
+      a_.mov(rdx, qword_ptr(rax, L.closure_proto));
+      a_.mov(rdx, qword_ptr(rdx, L.proto_jit_unit));
+      a_.test(rdx, rdx);
+      a_.jcc(Cond::E, slow);
+      a_.mov(r8, qword_ptr(rdx, L.unit_body));
+      a_.test(r8, r8);
+      a_.jcc(Cond::E, slow);
+      a_.cmp(dword_ptr(rdx, L.unit_nparams), argc);
+      a_.jcc(Cond::NE, slow);
+      a_.mov(rcx, qword_ptr(kVm, L.vm_frames_top));
+      a_.cmp(rcx, qword_ptr(kVm, L.vm_frames_limit));
+      a_.jcc(Cond::AE, slow);
+      a_.lea(rsi, mem(kBase, (at + 1) * 8));
+      a_.movsxd(r9, dword_ptr(rdx, L.unit_frame_bytes));
+      a_.add(r9, rsi);
+    }
     a_.cmp(r9, qword_ptr(kVm, L.vm_stack_end));
     a_.jcc(Cond::A, slow);
     if (vm_.counts_steps()) {  // the call's step; h_call takes its own
@@ -1059,7 +1097,7 @@ class Codegen {
 
 }  // namespace
 
-bool emit_spec(const VM& vm, const Graph& g, const Allocation& ra, DeoptStress* stress, ValueAssembler& a,
+bool emit_spec(VM& vm, const Graph& g, const Allocation& ra, DeoptStress* stress, ValueAssembler& a,
                CompiledCode& code, SpecOffsets& off) {
   Codegen c(vm, g, ra, stress, a, code);
   return c.run(off);

@@ -18,7 +18,7 @@ struct SpecOffsets {
 
 // Emits the unit into `a`; fills code.deopts (their `pc` and values) and code.pc_offsets.
 // `stress` (null when off) is the --deopt-every countdown every guard decrements.
-bool emit_spec(const VM& vm, const Graph& g, const Allocation& ra, DeoptStress* stress, ValueAssembler& a,
+bool emit_spec(VM& vm, const Graph& g, const Allocation& ra, DeoptStress* stress, ValueAssembler& a,
                CompiledCode& code, SpecOffsets& off);
 
 }  // namespace gene::jit::spec
