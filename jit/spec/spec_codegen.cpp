@@ -12,13 +12,20 @@ using namespace gene::x64;
 
 namespace {
 
+// A frame slot holding node m's boxed value holds v's too when v is m, or m checked to be an
+// int (the check unboxes exactly; a CheckFloat may have converted an int, so it does not count).
+bool slot_holds(const Graph& g, int32_t m, int32_t v) {
+  return m >= 0 && (m == v || (g.nodes[size_t(v)].op == IrOp::CheckInt && g.nodes[size_t(v)].a == m));
+}
+
 constexpr int32_t kSavedBytes = kSavedWords * 8;
 
 class Codegen {
  public:
   Codegen(VM& vm, const Graph& g, const Allocation& ra, DeoptStress* stress, ValueAssembler& a,
-          CompiledCode& code)
-      : vm_(vm), g_(g), p_(*g.proto), ra_(ra), stress_(stress), a_(a), code_(code), L(a.layout()) {}
+          CompiledCode& code, const FrameFacts* entry)
+      : vm_(vm), g_(g), p_(*g.proto), ra_(ra), stress_(stress), a_(a), code_(code), L(a.layout()), entry_(entry) {}
+  const FrameFacts& exit_facts() const { return mem_out_; }
 
   bool run(SpecOffsets& off) {
     labels_.resize(g_.blocks.size());
@@ -55,6 +62,7 @@ class Codegen {
   ValueAssembler& a_;
   CompiledCode& code_;
   const Layout& L;
+  const FrameFacts* entry_;  // merge blocks' frame facts from a first emission, or null
   std::vector<Label> labels_;
   std::vector<int32_t> uses_;
   std::vector<int32_t> mem_;  // per frame slot: the node whose boxed value it holds (this block)
@@ -243,9 +251,7 @@ class Codegen {
   }
   // A slot holding m holds v's boxed value too when v is m, or m checked to be an int (the
   // check unboxes exactly; a CheckFloat may have converted an int, so it does not count).
-  bool holds(int32_t m, int32_t v) const {
-    return m >= 0 && (m == v || (node(v).op == IrOp::CheckInt && node(v).a == m));
-  }
+  bool holds(int32_t m, int32_t v) const { return slot_holds(g_, m, v); }
   void remember(int32_t slot, int32_t v) {
     if (size_t(slot) >= mem_.size()) mem_.resize(size_t(slot) + 1, -1);
     mem_[size_t(slot)] = v;
@@ -295,9 +301,11 @@ class Codegen {
     const Block& blk = g_.blocks[size_t(b)];
     a_.bind(labels_[size_t(b)]);
     // What the frame holds carries over from a single predecessor already emitted (nothing
-    // writes frame slots on an edge); a merge starts from nothing known.
+    // writes frame slots on an edge); a merge starts from what every predecessor left in the
+    // first emission (merge_entry_facts), or from nothing known.
     mem_.clear();
     if (blk.preds.size() == 1 && mem_done_[size_t(blk.preds[0])]) mem_ = mem_out_[size_t(blk.preds[0])];
+    else if (entry_) mem_ = (*entry_)[size_t(b)];
     if (blk.pc >= 0 && size_t(blk.pc) < code_.pc_offsets.size()) code_.pc_offsets[size_t(blk.pc)] = uint32_t(a_.size());
     for (size_t i = 0; i < blk.nodes.size(); i++) {
       int32_t id = blk.nodes[i];
@@ -1098,9 +1106,42 @@ class Codegen {
 }  // namespace
 
 bool emit_spec(VM& vm, const Graph& g, const Allocation& ra, DeoptStress* stress, ValueAssembler& a,
-               CompiledCode& code, SpecOffsets& off) {
-  Codegen c(vm, g, ra, stress, a, code);
-  return c.run(off);
+               CompiledCode& code, SpecOffsets& off, const FrameFacts* entry, FrameFacts* exit) {
+  Codegen c(vm, g, ra, stress, a, code, entry);
+  bool ok = c.run(off);
+  if (exit) *exit = c.exit_facts();
+  return ok;
+}
+
+FrameFacts merge_entry_facts(const Graph& g, const FrameFacts& exit) {
+  FrameFacts in(g.blocks.size());
+  for (size_t b = 0; b < g.blocks.size(); b++) {
+    const Block& blk = g.blocks[b];
+    if (blk.preds.empty()) continue;  // an entry: the frame is whatever the caller left
+    std::vector<int32_t> common = exit[size_t(blk.preds[0])];
+    for (int32_t p : blk.preds) {
+      const std::vector<int32_t>& o = exit[size_t(p)];
+      if (common.size() > o.size()) common.resize(o.size());
+      for (size_t i = 0; i < common.size(); i++)
+        if (common[i] != o[i]) common[i] = -1;
+    }
+    // A phi's slot holds the phi when every predecessor left the phi's input there.
+    for (int32_t id : blk.nodes) {
+      const Node& n = g.nodes[size_t(id)];
+      if (n.op != IrOp::Phi || n.dead || n.phi_inputs.size() != blk.preds.size()) continue;
+      size_t slot = size_t(n.imm);
+      bool all = true;
+      for (size_t k = 0; k < blk.preds.size() && all; k++) {
+        const std::vector<int32_t>& o = exit[size_t(blk.preds[k])];
+        all = slot < o.size() && n.phi_inputs[k] >= 0 && slot_holds(g, o[slot], n.phi_inputs[k]);
+      }
+      if (!all) continue;
+      if (common.size() <= slot) common.resize(slot + 1, -1);
+      common[slot] = id;
+    }
+    in[b] = std::move(common);
+  }
+  return in;
 }
 
 }  // namespace gene::jit::spec

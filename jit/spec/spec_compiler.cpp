@@ -71,9 +71,22 @@ CompileStatus compile_spec(VM& vm, const Proto& p, const SpecHints& hints, const
     std::fputs(dump.c_str(), stderr);
   }
   Layout layout(vm);
+  // Two emissions: the first only learns what each block leaves in the interpreter frame, so
+  // the second can skip flushing slots that already hold their value at loop headers and
+  // joins (measured on closures.gene: the loop in map_array re-stored every live local on
+  // every iteration before its call).
+  FrameFacts exits;
+  {
+    ValueAssembler scratch(code_range(cache), layout);
+    CompiledCode scratch_code;
+    SpecOffsets scratch_off;
+    if (!emit_spec(vm, g, ra, opts.stress, scratch, scratch_code, scratch_off, nullptr, &exits))
+      return CompileStatus::EncoderError;
+  }
+  FrameFacts entry = merge_entry_facts(g, exits);
   ValueAssembler a(code_range(cache), layout);
   SpecOffsets off;
-  if (!emit_spec(vm, g, ra, opts.stress, a, out, off)) return CompileStatus::EncoderError;
+  if (!emit_spec(vm, g, ra, opts.stress, a, out, off, &entry, nullptr)) return CompileStatus::EncoderError;
   CodeBlock block;
   CodeCacheStatus st = install_code(cache, a, &block);
   if (st == CodeCacheStatus::InvalidArgument) return CompileStatus::EncoderError;
