@@ -15,6 +15,22 @@ namespace gene::jit {
 
 using namespace spec;
 
+namespace {
+
+// A call costs spec code more than baseline code when its callee is unknown: the live values
+// are flushed before it and reloaded after it, and the generic sequence checks the callee.
+// A call through a global that always held one function gets the identity-guarded sequence.
+int call_weight(const Graph& g, const Proto& p, const Node& n) {
+  const FrameState& s = g.states[size_t(n.fs)];
+  int32_t at = p.nslots + s.depth - int32_t(n.imm) - 1;
+  int32_t v = at >= 0 && size_t(at) < s.values.size() ? s.values[size_t(at)] : -1;
+  size_t pc = size_t(s.pc);
+  bool mono = pc < p.callees.size() && p.callees[pc] && p.callees[pc] != kMegamorphic;
+  return v >= 0 && g.nodes[size_t(v)].op == IrOp::LoadGlobal && mono ? 1 : 2;
+}
+
+}  // namespace
+
 CompileStatus compile_spec(VM& vm, const Proto& p, const SpecHints& hints, const SpecOptions& opts, CodeCache& cache,
                            CompiledCode& out, std::string& why) {
   auto t0 = std::chrono::steady_clock::now();
@@ -42,7 +58,8 @@ CompileStatus compile_spec(VM& vm, const Proto& p, const SpecHints& hints, const
   int helpers = 0, speculated = 0;
   for (const Node& n : g.nodes) {
     if (n.dead) continue;
-    if (n.op == IrOp::Generic || n.op == IrOp::GenericBranch || n.op == IrOp::Call) helpers++;
+    if (n.op == IrOp::Generic || n.op == IrOp::GenericBranch) helpers++;
+    else if (n.op == IrOp::Call) helpers += call_weight(g, p, n);
     else if (is_speculated_op(n.op)) speculated++;
   }
   if (helpers > speculated) {
