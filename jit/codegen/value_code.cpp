@@ -2,9 +2,69 @@
 // tier has always emitted it; changing one changes every tier's code.
 #include "jit/codegen/value_code.h"
 
+#include <cstddef>
+
 namespace gene::jit {
 
 using namespace gene::x64;
+
+void ValueAssembler::load_compiled_callee(int32_t argc, Label slow) {
+  const Layout& L = layout_;
+  check_object(rax, ObjType::Closure, slow);
+  mov(rdx, qword_ptr(rax, L.closure_proto));
+  mov(rdx, qword_ptr(rdx, L.proto_jit_unit));
+  test(rdx, rdx);
+  jcc(Cond::E, slow);
+  mov(r8, qword_ptr(rdx, L.unit_body));
+  test(r8, r8);
+  jcc(Cond::E, slow);
+  cmp(dword_ptr(rdx, L.unit_nparams), argc);
+  jcc(Cond::NE, slow);
+}
+
+void ValueAssembler::reserve_callee_frame(int32_t args_offset, int32_t frame_bytes, Label slow) {
+  const Layout& L = layout_;
+  mov(rcx, qword_ptr(kVm, L.vm_frames_top));
+  cmp(rcx, qword_ptr(kVm, L.vm_frames_limit));
+  jcc(Cond::AE, slow);
+  lea(rsi, mem(kBase, args_offset));
+  if (frame_bytes >= 0) {
+    lea(r9, mem(rsi, frame_bytes));
+  } else {
+    movsxd(r9, dword_ptr(rdx, L.unit_frame_bytes));
+    add(r9, rsi);
+  }
+  cmp(r9, qword_ptr(kVm, L.vm_stack_end));
+  jcc(Cond::A, slow);
+}
+
+void ValueAssembler::enter_compiled_callee(const void* caller_ip, bool counts_steps, Label slow) {
+  const Layout& L = layout_;
+  if (counts_steps) {
+    // The call's step. h_call takes its own, so the inline path takes it only once nothing
+    // can send it there: with no step left, h_call takes the last one and raises step_limit.
+    cmp(qword_ptr(kVm, L.vm_steps_left), 0);
+    jcc(Cond::LE, slow);
+    dec(qword_ptr(kVm, L.vm_steps_left));
+  }
+  // Our own pc, for unwinding if the callee fails; then the callee's frame record.
+  mov_imm64(r9, reinterpret_cast<uint64_t>(caller_ip));
+  mov(qword_ptr(kFrame, int32_t(offsetof(Frame, pc))), r9);
+  mov(qword_ptr(rcx, int32_t(offsetof(Frame, closure))), rax);
+  mov(r9, qword_ptr(rdx, L.unit_code_begin));
+  mov(qword_ptr(rcx, int32_t(offsetof(Frame, pc))), r9);
+  mov(qword_ptr(rcx, int32_t(offsetof(Frame, base))), rsi);
+  mov(byte_ptr(rcx, int32_t(offsetof(Frame, entry))), int8_t(1));
+  lea(r9, mem(rcx, int32_t(sizeof(Frame))));
+  mov(qword_ptr(kVm, L.vm_frames_top), r9);
+  push(kBase);  // two pushes: rsp stays 16-byte aligned
+  push(kFrame);
+  mov(kBase, rsi);
+  mov(kFrame, rcx);
+  call(r8);
+  pop(kFrame);
+  pop(kBase);
+}
 
 void ValueAssembler::check_int(Reg64 r, Reg64 tmp, Label not_int) {
   mov(tmp, r);

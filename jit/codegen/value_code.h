@@ -92,6 +92,20 @@ class ValueAssembler : public x64::Assembler {
   void scan_small_map(Reg64 map, Value key, uint32_t* cell, Label slow, Label missing);
 
   // ---- runtime helpers
+  // The inline call of a compiled unit, shared by the tiers, in three steps; each jumps to
+  // `slow` (the call helper, which raises exactly what the interpreter raises) when the fast
+  // path does not apply.
+  // 1. rax = the tagged callee: a closure whose unit has active code and arity argc leaves the
+  //    closure pointer in rax, its UnitState in rdx and the body in r8 (clobbers rdx).
+  void load_compiled_callee(int32_t argc, Label slow);
+  // 2. Room for one more frame record (rcx = it; --max-depth reached: slow, where h_call raises
+  //    stack_overflow) and for the callee's values from kBase + args_offset (rsi = there);
+  //    frame_bytes < 0: read from the UnitState in rdx. Clobbers r9.
+  void reserve_callee_frame(int32_t args_offset, int32_t frame_bytes, Label slow);
+  // 3. The call's step (--max-steps), the caller's pc `caller_ip`, the callee's frame record,
+  //    and the call of its body with kBase/kFrame set; al = its result (false: raised).
+  void enter_compiled_callee(const void* caller_ip, bool counts_steps, Label slow);
+
   // Calls `fn(vm, sp, ip)` with sp = kBase + sp_offset (bytes), the operand stack top before
   // the instruction `ip`. The helper may raise, allocate and collect: the caller must have
   // written every live value at or below sp to the frame (the collector's roots end there).

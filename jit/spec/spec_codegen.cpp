@@ -985,52 +985,12 @@ class Codegen {
       a_.test(r8, r8);
       a_.jcc(Cond::E, slow);
       a_.mov_imm64(rax, reinterpret_cast<uint64_t>(known));
-      a_.mov(rcx, qword_ptr(kVm, L.vm_frames_top));
-      a_.cmp(rcx, qword_ptr(kVm, L.vm_frames_limit));
-      a_.jcc(Cond::AE, slow);
-      a_.lea(rsi, mem(kBase, (at + 1) * 8));
-      a_.lea(r9, mem(rsi, u->frame_bytes));
+      a_.reserve_callee_frame((at + 1) * 8, u->frame_bytes, slow);
     } else {
-      a_.check_object(rax, ObjType::Closure, slow);
-      a_.mov(rdx, qword_ptr(rax, L.closure_proto));
-      a_.mov(rdx, qword_ptr(rdx, L.proto_jit_unit));
-      a_.test(rdx, rdx);
-      a_.jcc(Cond::E, slow);
-      a_.mov(r8, qword_ptr(rdx, L.unit_body));
-      a_.test(r8, r8);
-      a_.jcc(Cond::E, slow);
-      a_.cmp(dword_ptr(rdx, L.unit_nparams), argc);
-      a_.jcc(Cond::NE, slow);
-      a_.mov(rcx, qword_ptr(kVm, L.vm_frames_top));
-      a_.cmp(rcx, qword_ptr(kVm, L.vm_frames_limit));
-      a_.jcc(Cond::AE, slow);
-      a_.lea(rsi, mem(kBase, (at + 1) * 8));
-      a_.movsxd(r9, dword_ptr(rdx, L.unit_frame_bytes));
-      a_.add(r9, rsi);
+      a_.load_compiled_callee(argc, slow);
+      a_.reserve_callee_frame((at + 1) * 8, -1, slow);
     }
-    a_.cmp(r9, qword_ptr(kVm, L.vm_stack_end));
-    a_.jcc(Cond::A, slow);
-    if (vm_.counts_steps()) {  // the call's step; h_call takes its own
-      a_.cmp(qword_ptr(kVm, L.vm_steps_left), 0);
-      a_.jcc(Cond::LE, slow);
-      a_.dec(qword_ptr(kVm, L.vm_steps_left));
-    }
-    a_.mov_imm64(r9, reinterpret_cast<uint64_t>(ip));
-    a_.mov(qword_ptr(kFrame, int32_t(offsetof(Frame, pc))), r9);
-    a_.mov(qword_ptr(rcx, int32_t(offsetof(Frame, closure))), rax);
-    a_.mov(r9, qword_ptr(rdx, L.unit_code_begin));
-    a_.mov(qword_ptr(rcx, int32_t(offsetof(Frame, pc))), r9);
-    a_.mov(qword_ptr(rcx, int32_t(offsetof(Frame, base))), rsi);
-    a_.mov(byte_ptr(rcx, int32_t(offsetof(Frame, entry))), int8_t(1));
-    a_.lea(r9, mem(rcx, int32_t(sizeof(Frame))));
-    a_.mov(qword_ptr(kVm, L.vm_frames_top), r9);
-    a_.push(kBase);
-    a_.push(kFrame);
-    a_.mov(kBase, rsi);
-    a_.mov(kFrame, rcx);
-    a_.call(r8);
-    a_.pop(kFrame);
-    a_.pop(kBase);
+    a_.enter_compiled_callee(ip, vm_.counts_steps(), slow);
     a_.test(al, al);
     a_.jcc(Cond::E, error_);
     a_.jmp(done);

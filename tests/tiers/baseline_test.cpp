@@ -10,30 +10,14 @@
 
 #include "interp/opcodes.h"
 #include "interp/run.h"
+#include "tests/tiers/tier_run.h"
 #include "jit/baseline/baseline_compiler.h"
-#include "jit/tiers.h"
 
 namespace {
 
-gene::RunOutcome run(const std::string& src, const std::string& tier, gene::JitOptions jit = {}) {
-  gene::RunOptions opts;
-  gene::TierSessionPtr session = gene::configure_tier(tier, jit, opts);
-  return gene::run_source("t.gene", src, opts, nullptr);
-}
-
-void expect_same(const gene::RunOutcome& a, const gene::RunOutcome& b) {
-  EXPECT_EQ(a.exit_status, b.exit_status);
-  EXPECT_EQ(a.stdout_text, b.stdout_text);
-  EXPECT_EQ(a.result, b.result);
-  EXPECT_EQ(a.error_kind, b.error_kind);
-  EXPECT_EQ(a.error_line, b.error_line);
-}
-
-double stat(const gene::RunOutcome& o, const std::string& name) {
-  for (auto& [k, v] : o.engine_stats)
-    if (k == name) return v;
-  return -1;
-}
+using gene::tier_test::expect_same;
+using gene::tier_test::run;
+using gene::tier_test::stat;
 
 TEST(BaselineTier, IsListedByTheEngine) {
   auto& tiers = gene::available_tiers();
