@@ -9,7 +9,6 @@
 #include "jit/baseline/baseline_emitter.h"
 #include "jit/baseline/bytecode_facts.h"
 #include "jit/baseline/int_slots.h"
-#include "jit/baseline/magic_division.h"
 #include "jit/runtime_helpers.h"
 
 namespace gene::jit {
@@ -320,22 +319,7 @@ void BaselineCompiler::emit_MOD_INT(const Instr& in) {
   load_top(rax, 0);
   if (!is_int) a_.check_int(rax, rdx, slow);
   a_.unbox_int(rax);
-  if (in.x == 1) {
-    a_.xor_(edx, edx);
-  } else {
-    Magic m = signed_magic(uint64_t(in.x));  // verified positive
-    a_.mov(rcx, rax);                        // n
-    a_.mov_imm64(rdx, uint64_t(m.multiplier));
-    a_.unary(UnaryOp::IMul, rdx);            // rdx:rax = n * M (signed)
-    if (m.multiplier < 0) a_.add(rdx, rcx);
-    if (m.shift) a_.sar(rdx, uint8_t(m.shift));
-    a_.mov(rax, rcx);
-    a_.shr(rax, uint8_t(63));
-    a_.add(rdx, rax);                        // q, rounded toward zero
-    a_.imul(rdx, rdx, in.x);
-    a_.sub(rcx, rdx);                        // r = n - q * d
-    a_.mov(rdx, rcx);
-  }
+  a_.mod_by_constant(in.x);  // verified positive
   a_.box_int(rdx);
   set_result(rdx, 0, is_int);
   if (is_int) return;

@@ -2,11 +2,32 @@
 // tier has always emitted it; changing one changes every tier's code.
 #include "jit/codegen/value_code.h"
 
+#include "jit/codegen/magic_division.h"
+
 #include <cstddef>
 
 namespace gene::jit {
 
 using namespace gene::x64;
+
+void ValueAssembler::mod_by_constant(int32_t d) {
+  if (d == 1) {
+    xor_(edx, edx);
+    return;
+  }
+  Magic m = signed_magic(uint64_t(d));
+  mov(rcx, rax);  // n
+  mov_imm64(rdx, uint64_t(m.multiplier));
+  unary(UnaryOp::IMul, rdx);  // rdx:rax = n * M (signed)
+  if (m.multiplier < 0) add(rdx, rcx);
+  if (m.shift) sar(rdx, uint8_t(m.shift));
+  mov(rax, rcx);
+  shr(rax, uint8_t(63));
+  add(rdx, rax);  // q, rounded toward zero
+  imul(rdx, rdx, d);
+  sub(rcx, rdx);  // r = n - q * d
+  mov(rdx, rcx);
+}
 
 void ValueAssembler::load_compiled_callee(int32_t argc, Label slow) {
   const Layout& L = layout_;

@@ -92,6 +92,11 @@ class ValueAssembler : public x64::Assembler {
   void scan_small_map(Reg64 map, Value key, uint32_t* cell, Label slow, Label missing);
 
   // ---- runtime helpers
+  // rdx = rax % d (C's truncating remainder) for a constant 0 < d <= INT32_MAX, without idiv
+  // (the quotient from d's magic reciprocal, magic_division.h). rax holds the unboxed int;
+  // clobbers rax and rcx.
+  void mod_by_constant(int32_t d);
+
   // The inline call of a compiled unit, shared by the tiers, in three steps; each jumps to
   // `slow` (the call helper, which raises exactly what the interpreter raises) when the fast
   // path does not apply.

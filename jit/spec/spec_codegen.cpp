@@ -463,6 +463,15 @@ class Codegen {
         break;
       }
       case IrOp::ModInt: {
+        const Node& d = node(n.b);
+        if (d.op == IrOp::ConstInt && d.imm > 0 && d.imm <= INT32_MAX) {  // no guard, no idiv
+          move(rax, gpr(n.a, rax));
+          a_.sar(rax, uint8_t(16));
+          a_.mod_by_constant(int32_t(d.imm));
+          a_.shl(rdx, uint8_t(16));
+          finish(id, rdx);
+          break;
+        }
         Label exit = exit_for(id, GuardKind::DivByZero);
         move(rcx, gpr(n.b, rcx));
         a_.sar(rcx, uint8_t(16));

@@ -1,4 +1,4 @@
-// Division by a constant without idiv, for the baseline tier's `mod_int`.
+// Division by a constant without idiv, for `mod_int` and constant `%` in every tier.
 #pragma once
 #include <cstdint>
 
