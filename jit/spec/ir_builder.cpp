@@ -862,4 +862,19 @@ bool build_graph(const VM& vm, const Proto& p, const SpecHints& hints, Graph& g,
   return false;
 }
 
+bool is_array_push_site(const VM& vm, const Proto& p, const Instr& in) {
+  return in.op == Op::CALL_METHOD && in.y == 1 && in.feedback == kSeenArray &&
+         as_symbol(p.consts[size_t(in.x)]) == vm.names.push;
+}
+
+int32_t monomorphic_global_callee(const Graph& g, const Proto& p, const Node& call) {
+  const FrameState& s = g.states[size_t(call.fs)];
+  int32_t at = p.nslots + s.depth - int32_t(call.imm) - 1;
+  int32_t v = at >= 0 && size_t(at) < s.values.size() ? s.values[size_t(at)] : -1;
+  if (v < 0 || g.nodes[size_t(v)].op != IrOp::LoadGlobal) return -1;
+  size_t pc = size_t(s.pc);
+  bool mono = pc < p.callees.size() && p.callees[pc] && p.callees[pc] != kMegamorphic;
+  return mono ? v : -1;
+}
+
 }  // namespace gene::jit::spec

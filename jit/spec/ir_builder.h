@@ -27,4 +27,11 @@ constexpr int32_t kMaxSpecSlots = 400;
 // false (with `why`) if the unit is beyond the tier's budget.
 bool build_graph(const VM& vm, const Proto& p, const SpecHints& hints, Graph& g, std::string& why);
 
+// Feedback facts the compiler's policy and the code generator both act on, kept in one place:
+// `a .push v` at a site that has only seen arrays (an inline fast path before its helper);
+bool is_array_push_site(const VM& vm, const Proto& p, const Instr& in);
+// and, for a Call node, the LoadGlobal node its callee came from when the site has only ever
+// called one unit (the callee identity check's candidate), else -1.
+int32_t monomorphic_global_callee(const Graph& g, const Proto& p, const Node& call);
+
 }  // namespace gene::jit::spec

@@ -1,8 +1,8 @@
 #include "jit/spec/spec_codegen.h"
 
+#include <algorithm>
 #include <cstddef>
 
-#include "interp/type_feedback.h"
 #include "jit/runtime_helpers.h"
 #include "jit/unit_state.h"
 
@@ -927,8 +927,7 @@ class Codegen {
   // `a .push v` on an array with room, as the baseline does it (a full array, or anything
   // else, takes the helper below, which grows and accounts). The result is nil.
   bool inline_push(int32_t id, const FrameState& s, const Instr* ip, Label done) {
-    if (ip->op != Op::CALL_METHOD || ip->y != 1 || ip->feedback != kSeenArray || !L.vector_layout_ok) return false;
-    if (as_symbol(p_.consts[size_t(ip->x)]) != vm_.names.push) return false;
+    if (!L.vector_layout_ok || !is_array_push_site(vm_, p_, *ip)) return false;
     size_t top = s.values.size();
     int32_t recv = s.values[top - 2], arg = s.values[top - 1];
     if (recv < 0 || arg < 0) return false;
@@ -954,17 +953,17 @@ class Codegen {
   }
   // The closure a call site always reached, when the callee value comes from a global that
   // holds it now and its unit is known to the JIT with the call's arity; else null.
-  const Closure* known_callee(const FrameState& s, int32_t at, int32_t argc, const Instr* ip) {
-    int32_t v = s.values[size_t(at)];
-    if (v < 0 || node(v).op != IrOp::LoadGlobal) return nullptr;
-    size_t pc = size_t(ip - p_.code.data());
-    if (pc >= p_.callees.size() || !p_.callees[pc] || p_.callees[pc] == kMegamorphic) return nullptr;
+  const Closure* known_callee(const Node& call, int32_t argc, const Instr* ip) {
+    int32_t v = monomorphic_global_callee(g_, p_, call);
+    if (v < 0) return nullptr;
     Value g = vm_.globals[size_t(node(v).imm)];
     if (!is_obj_type(g, ObjType::Closure)) return nullptr;
     const Closure* c = as_closure(g);
-    if (static_cast<const void*>(c->proto) != p_.callees[pc] || !c->proto->jit_unit) return nullptr;
+    if (static_cast<const void*>(c->proto) != p_.callees[size_t(ip - p_.code.data())] || !c->proto->jit_unit)
+      return nullptr;
     if (static_cast<const UnitState*>(c->proto->jit_unit)->nparams != argc) return nullptr;
-    vm_.jit_roots.push_back(g);
+    // Both emissions of a unit (and later versions) ask: one root per closure is enough.
+    if (std::find(vm_.jit_roots.begin(), vm_.jit_roots.end(), g) == vm_.jit_roots.end()) vm_.jit_roots.push_back(g);
     return c;
   }
   void call(int32_t id) {
@@ -978,7 +977,7 @@ class Codegen {
     // and call its body (the calling convention of jit/codegen/register_roles.h, as the
     // baseline's call); anything else through h_call.
     Label slow = a_.new_label(), done = a_.new_label();
-    const Closure* known = known_callee(s, at, argc, ip);
+    const Closure* known = known_callee(n, argc, ip);
     a_.mov(rax, frame_slot(at));
     if (known) {
       // The callee identity guard: the one closure the site has called, which the global it

@@ -4,7 +4,6 @@
 #include <chrono>
 #include <cstdio>
 
-#include "interp/type_feedback.h"
 #include "jit/asm_disasm.h"
 #include "jit/spec/ir_passes.h"
 #include "jit/spec/regalloc.h"
@@ -19,15 +18,8 @@ namespace {
 
 // A call costs spec code more than baseline code when its callee is unknown: the live values
 // are flushed before it and reloaded after it, and the generic sequence checks the callee.
-// A call through a global that always held one function gets the identity-guarded sequence.
-int call_weight(const Graph& g, const Proto& p, const Node& n) {
-  const FrameState& s = g.states[size_t(n.fs)];
-  int32_t at = p.nslots + s.depth - int32_t(n.imm) - 1;
-  int32_t v = at >= 0 && size_t(at) < s.values.size() ? s.values[size_t(at)] : -1;
-  size_t pc = size_t(s.pc);
-  bool mono = pc < p.callees.size() && p.callees[pc] && p.callees[pc] != kMegamorphic;
-  return v >= 0 && g.nodes[size_t(v)].op == IrOp::LoadGlobal && mono ? 1 : 2;
-}
+// A call through a global that always held one function gets the identity-checked sequence.
+int call_weight(const Graph& g, const Proto& p, const Node& n) { return monomorphic_global_callee(g, p, n) >= 0 ? 1 : 2; }
 
 }  // namespace
 
@@ -43,9 +35,7 @@ CompileStatus compile_spec(VM& vm, const Proto& p, const SpecHints& hints, const
   for (const Node& n : g.nodes) {
     if (n.dead || (n.op != IrOp::Generic && n.op != IrOp::GenericBranch)) continue;
     const Instr& in = p.code[size_t(n.pc)];
-    bool push = in.op == Op::CALL_METHOD && in.y == 1 && in.feedback == kSeenArray &&
-                as_symbol(p.consts[size_t(in.x)]) == vm.names.push;
-    if (push) continue;
+    if (is_array_push_site(vm, p, in)) continue;
     if (in.op == Op::CALL_METHOD || in.op == Op::GET_PATH || in.op == Op::SET_PATH || in.op == Op::FOR_NEXT) {
       why = std::string("its ") + op_info(in.op).name + " sites run faster in baseline code";
       return CompileStatus::Unsupported;
