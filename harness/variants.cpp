@@ -29,6 +29,8 @@ std::vector<Variant> build_variants(const std::vector<std::string>& tiers, bool 
     plain.push_back({t, true, false, {}});
     if (t == "spec")
       for (const char* n : {"1", "3"}) plain.push_back({t, false, false, {"--jit-threshold", "2", "--deopt-every", n}});
+    // auto's baseline -> spec tier-up (at calls and by OSR at back-edges) under deopt stress.
+    if (t == "auto") plain.push_back({t, false, false, {"--jit-threshold", "2", "--deopt-every", "3"}});
   }
   std::vector<Variant> out = plain;
   if (with_gc_stress)

@@ -6,6 +6,7 @@
 #include "interp/interpreter.h"
 #include "jit/baseline/baseline_compiler.h"
 #include "jit/spec/spec_compiler.h"
+#include "jit/tier_up.h"
 
 namespace gene::jit {
 
@@ -29,7 +30,13 @@ struct TierCompiler {
 };
 
 const TierCompiler kTierCompilers[kTierCount] = {
-    {"baseline", [](const CompileRequest& r, CompiledCode& out) { return compile_baseline(r.vm, r.p, r.cache, out); },
+    {"baseline",
+     [](const CompileRequest& r, CompiledCode& out) {
+       // auto: count towards spec unless the unit can no longer get there.
+       bool may_tier_up = r.policy.staged && !r.unit.failed[int(Tier::Spec)] && r.unit.spec_versions < kMaxSpecVersions;
+       if (may_tier_up) r.unit.tier_up_budget = r.policy.spec_budget;
+       return compile_baseline(r.vm, r.p, r.cache, out, may_tier_up ? &r.unit.tier_up_budget : nullptr);
+     },
      dump_baseline},
     {"spec",
      [](const CompileRequest& r, CompiledCode& out) {
@@ -85,7 +92,7 @@ NativeEntry TierManager::on_call(VM& vm, Proto* p) {
   UnitState& u = self->unit(*p);
   if (u.entry) return u.entry;
   if (++u.call_count < self->policy_.call_threshold) return nullptr;
-  return self->compile(vm, *p, self->policy_.highest);
+  return self->compile(vm, *p, self->policy_.staged ? Tier::Baseline : self->policy_.highest);
 }
 
 NativeEntry TierManager::on_loop(VM& vm, Proto* p, int32_t header_pc) {
@@ -93,7 +100,7 @@ NativeEntry TierManager::on_loop(VM& vm, Proto* p, int32_t header_pc) {
   UnitState& u = self->unit(*p);
   if (!self->resumed_.empty() && self->resumed_.back() == &vm.frames.back()) return nullptr;
   if (!u.entry && ++u.loop_count < self->policy_.loop_threshold) return nullptr;
-  NativeEntry e = u.entry ? u.entry : self->compile(vm, *p, self->policy_.highest);
+  NativeEntry e = u.entry ? u.entry : self->compile(vm, *p, self->policy_.staged ? Tier::Baseline : self->policy_.highest);
   // Every tier's code can be entered at any loop header (the NativeEntry contract), so
   // header_pc needs no check here; a tier with fewer OSR entries would look it up.
   (void)header_pc;
@@ -129,6 +136,7 @@ NativeEntry TierManager::compile(VM& vm, Proto& p, Tier tier) {
     return tier == Tier::Spec && st == CompileStatus::Unsupported ? compile(vm, p, Tier::Baseline) : nullptr;
   }
   stats_.functions_compiled++;
+  stats_.compiled_by_tier[t]++;
   stats_.code_bytes += code->block.size;
   stats_.compile_ns.push_back(code->compile_ns);
   if (policy_.dump_asm) {
@@ -206,6 +214,8 @@ void TierManager::on_deopt(VM& vm, Frame& frame, CompiledCode& code, spec::Deopt
   u.call_count = u.loop_count = 0;
   int b = int(Tier::Baseline);
   if (u.code[b]) {
+    // auto: the baseline code counts towards the next spec version (with what was learnt).
+    if (u.spec_versions < kMaxSpecVersions) u.tier_up_budget = policy_.spec_budget;
     u.active = b;
     u.entry = u.code[b]->entry;
     u.body = u.code[b]->body();
@@ -225,6 +235,23 @@ bool TierManager::resume_in_interpreter(VM& vm, Frame& frame) {
   return ok;
 }
 
+NativeEntry TierManager::tier_up(VM& vm, Proto& p, bool osr) {
+  UnitState& u = unit(p);
+  u.tier_up_budget = INT64_MAX;  // one attempt per budget: on_deopt re-arms it
+  compile(vm, p, Tier::Spec);
+  if (u.active != int(Tier::Spec)) return nullptr;
+  if (osr) stats_.osr_entries++;
+  return u.entry;
+}
+
+extern "C" void jit_tier_up_at_call(VM* vm, Frame* frame) {
+  static_cast<TierManager*>(vm->hooks.ctx)->tier_up(*vm, *frame->closure->proto, false);
+}
+
+extern "C" NativeEntry jit_tier_up_at_loop(VM* vm, Frame* frame, int32_t) {
+  return static_cast<TierManager*>(vm->hooks.ctx)->tier_up(*vm, *frame->closure->proto, true);
+}
+
 std::string TierManager::stats_text() const {
   std::vector<uint64_t> ns = stats_.compile_ns;
   std::sort(ns.begin(), ns.end());
@@ -233,9 +260,11 @@ std::string TierManager::stats_text() const {
   double median_us = ns.empty() ? 0 : double(ns[ns.size() / 2]) / 1000.0;
   char buf[512];
   std::snprintf(buf, sizeof buf,
-                "jit: functions compiled %llu, code bytes %llu, compile time total %.1f us (median %.1f us), "
-                "osr entries %llu, compile failures %llu, deopts %llu, invalidations %llu\n",
-                (unsigned long long)stats_.functions_compiled, (unsigned long long)stats_.code_bytes,
+                "jit: functions compiled %llu (baseline %llu, spec %llu), code bytes %llu, compile time total %.1f us "
+                "(median %.1f us), osr entries %llu, compile failures %llu, deopts %llu, invalidations %llu\n",
+                (unsigned long long)stats_.functions_compiled,
+                (unsigned long long)stats_.compiled_by_tier[int(Tier::Baseline)],
+                (unsigned long long)stats_.compiled_by_tier[int(Tier::Spec)], (unsigned long long)stats_.code_bytes,
                 double(total) / 1000.0, median_us, (unsigned long long)stats_.osr_entries,
                 (unsigned long long)stats_.compile_failures, (unsigned long long)stats_.deopts,
                 (unsigned long long)stats_.invalidations);

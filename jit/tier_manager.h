@@ -13,6 +13,7 @@
 #include "jit/compiled_code.h"
 #include "jit/exec_memory.h"
 #include "jit/perf_map.h"
+#include "jit/tier_up.h"
 #include "jit/unit_state.h"
 
 namespace gene::jit {
@@ -24,6 +25,7 @@ constexpr uint32_t kDefaultLoopThreshold = 500;
 
 struct JitStats {
   uint64_t functions_compiled = 0;
+  uint64_t compiled_by_tier[kTierCount] = {};  // how many of them each tier compiled
   uint64_t code_bytes = 0;
   uint64_t compile_failures = 0;  // code cache full: those units stay in a lower tier
   uint64_t osr_entries = 0;
@@ -40,6 +42,10 @@ constexpr int kMaxSpecVersions = 4;
 
 struct TierPolicy {
   Tier highest = Tier::Baseline;
+  // auto: a hot unit gets baseline code first, which moves it to spec after spec_budget more
+  // calls plus back-edges (jit/tier_up.h). Off: a hot unit goes straight to `highest`.
+  bool staged = false;
+  int64_t spec_budget = kDefaultSpecBudget;
   uint32_t call_threshold = kDefaultCallThreshold;
   uint32_t loop_threshold = kDefaultLoopThreshold;
   bool dump_asm = false;
@@ -79,6 +85,9 @@ class TierManager {
   // Runs `frame` (on top of vm.frames, pc and stack set) in the interpreter until it returns.
   // The frame stays interpreted: no OSR back into compiled code from it.
   bool resume_in_interpreter(VM& vm, Frame& frame);
+  // From baseline code whose tier-up budget ran out (tier_up.h): compiles p's spec code; its
+  // native entry if p now runs spec code, else null (p stays at baseline for good).
+  NativeEntry tier_up(VM& vm, Proto& p, bool osr);
 
  private:
   static NativeEntry on_call(VM& vm, Proto* p);

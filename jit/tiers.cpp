@@ -29,7 +29,8 @@ TierSessionPtr configure_tier(const std::string& tier, const JitOptions& jit, Ru
   opts.tier_ctx = s.get();
   if (!is_jit_tier(tier)) return s;
   jit::TierPolicy policy;
-  // "auto" is spec with the fall-backs to baseline the tier manager applies (budget, deopts).
+  // "spec" and "auto" both reach spec, with the fall-backs to baseline the tier manager applies
+  // (budget, deopts).
   policy.highest = tier == "baseline" ? jit::Tier::Baseline : jit::Tier::Spec;
   // The speculating tier plans with type feedback: the interpreter records it.
   if (policy.highest == jit::Tier::Spec) opts.vm.type_feedback = true;
@@ -37,8 +38,12 @@ TierSessionPtr configure_tier(const std::string& tier, const JitOptions& jit, Ru
   policy.trace_deopt = jit.trace_deopt;
   policy.deopt_every = jit.deopt_every;
   policy.deopt_random = jit.deopt_random;
+  // "auto" is staged: baseline first, spec once the unit stays hot (tier_up.h).
+  policy.staged = tier == "auto";
+  policy.spec_budget = jit::kDefaultSpecBudget;
   if (jit.threshold >= 0) policy.call_threshold = policy.loop_threshold = uint32_t(jit.threshold);
-  if (jit.eager) policy.call_threshold = policy.loop_threshold = 0;
+  if (jit.threshold >= 0) policy.spec_budget = jit.threshold;
+  if (jit.eager) policy.call_threshold = policy.loop_threshold = 0, policy.spec_budget = 0;
   policy.dump_asm = jit.dump_asm;
   s->jit = std::make_unique<jit::TierManager>(jit.code_cache_mb << 20, policy);
   if (jit.perf_map && !s->jit->enable_perf_map())
@@ -49,6 +54,8 @@ TierSessionPtr configure_tier(const std::string& tier, const JitOptions& jit, Ru
     uint64_t total = 0;
     for (uint64_t ns : st.compile_ns) total += ns;
     out.emplace_back("functions_compiled", double(st.functions_compiled));
+    out.emplace_back("baseline_compiles", double(st.compiled_by_tier[int(jit::Tier::Baseline)]));
+    out.emplace_back("spec_compiles", double(st.compiled_by_tier[int(jit::Tier::Spec)]));
     out.emplace_back("code_bytes", double(st.code_bytes));
     out.emplace_back("compile_us", double(total) / 1000.0);
     out.emplace_back("osr_entries", double(st.osr_entries));

@@ -422,6 +422,7 @@ void BaselineCompiler::emit_LOOP(const Instr& in) {
     a_.bind(resume);
     out_of_line(spent, resume, [=, this] { call_checked(raise_step_limit); });  // never returns true
   }
+  count_back_edge_for_tier_up(in.x);
   a_.jmp(target(in.x));
 }
 void BaselineCompiler::emit_JUMP_IF_FALSE(const Instr& in) {

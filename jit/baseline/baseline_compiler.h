@@ -24,7 +24,10 @@
 
 namespace gene::jit {
 
-CompileStatus compile_baseline(VM& vm, const Proto& p, CodeCache& cache, CompiledCode& out);
+// `tier_up_budget`: non-null when the unit may move up to spec (auto): the code counts its
+// calls and back-edges down from there and calls the tier-up helpers (jit/tier_up.h).
+CompileStatus compile_baseline(VM& vm, const Proto& p, CodeCache& cache, CompiledCode& out,
+                               int64_t* tier_up_budget = nullptr);
 
 // Bytecode next to its machine code, for --dump-asm.
 std::string dump_baseline(const VM& vm, const Proto& p, const CompiledCode& code);

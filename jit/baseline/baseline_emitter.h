@@ -31,8 +31,8 @@ class BaselineCompiler {
   using Label = x64::Label;
   using Cond = x64::Cond;
 
-  BaselineCompiler(VM& vm, const Proto& p, x64::CodeRange range, uint32_t* path_cache)
-      : vm_(vm), p_(p), layout_(vm), a_(range, layout_), path_cache_(path_cache) {}
+  BaselineCompiler(VM& vm, const Proto& p, x64::CodeRange range, uint32_t* path_cache, int64_t* tier_up_budget)
+      : vm_(vm), p_(p), layout_(vm), a_(range, layout_), path_cache_(path_cache), tier_up_budget_(tier_up_budget) {}
 
   bool compile(std::vector<uint32_t>& pc_offsets, std::vector<OutOfLineCode>& out_of_line_offsets);
 
@@ -86,6 +86,9 @@ class BaselineCompiler {
   // ---- entries and exit (baseline_entries.cpp)
   void prologue();
   void unwinder();
+  // auto's tier-up counters (jit/tier_up.h): at the body's entry and on each back-edge.
+  void count_call_for_tier_up();
+  void count_back_edge_for_tier_up(int32_t header_pc);
 
   // ---- out-of-line slow paths (baseline_operands.cpp)
   // Slow paths go after the unit's main code, so hot loops stay dense. `emit` runs later with
@@ -139,6 +142,7 @@ class BaselineCompiler {
   size_t body_offset_ = 0;
   size_t main_end_ = 0, unwinder_begin_ = 0;
   uint32_t* path_cache_ = nullptr;  // one cell per symbol-path site (CompiledCode owns them)
+  int64_t* tier_up_budget_ = nullptr;  // UnitState::tier_up_budget, or null: no tier above
   size_t next_cache_cell_ = 0;
   std::vector<SlowPath> slow_paths_;
   int pc_ = 0;

@@ -4,6 +4,7 @@
 // here is what the interpreter, the helpers and compiled callers rely on.
 #include "jit/baseline/baseline_emitter.h"
 #include "jit/runtime_helpers.h"
+#include "jit/tier_up.h"
 
 namespace gene::jit::baseline {
 
@@ -48,6 +49,7 @@ void BaselineCompiler::prologue() {
   a_.bind(body);
   body_offset_ = a_.size();
   a_.sub(rsp, 8);
+  count_call_for_tier_up();
   // A fresh call clears the slots after the arguments: compiled callers push frames inline,
   // and the collector must never see stale values there. OSR keeps them.
   if (p_.nslots > p_.nparams) {
@@ -66,6 +68,46 @@ void BaselineCompiler::prologue() {
     }
   }
   a_.jmp(target(0));
+}
+
+// The call count: one `dec` on the budget; the helper once it runs out. Inline, not out of
+// line: the body's entry is not loop code, and no bytecode instruction owns it.
+void BaselineCompiler::count_call_for_tier_up() {
+  if (!tier_up_budget_) return;
+  Label still = a_.new_label();
+  a_.mov_imm64(rax, reinterpret_cast<uint64_t>(tier_up_budget_));
+  a_.dec(qword_ptr(rax, 0));
+  a_.jcc(Cond::NS, still);
+  a_.mov(rdi, kVm);
+  a_.mov(rsi, kFrame);
+  a_.call(jit_tier_up_at_call);
+  a_.bind(still);
+}
+
+// On a back-edge everything is in the frame's memory (the header is a jump target), so spec
+// code can take the frame over at the header as it would from the interpreter: its native
+// entry runs the frame to completion, and its result (or unwound error) is this body's.
+void BaselineCompiler::count_back_edge_for_tier_up(int32_t header_pc) {
+  if (!tier_up_budget_ || header_pc == 0) return;  // pc 0 is the fresh-call entry, not OSR
+  Label spent = a_.new_label(), resume = a_.new_label();
+  a_.mov_imm64(rax, reinterpret_cast<uint64_t>(tier_up_budget_));
+  a_.dec(qword_ptr(rax, 0));
+  a_.jcc(Cond::S, spent);
+  a_.bind(resume);
+  out_of_line(spent, resume, [=, this] {
+    a_.mov(rdi, kVm);
+    a_.mov(rsi, kFrame);
+    a_.mov(edx, header_pc);
+    a_.call(jit_tier_up_at_loop);
+    a_.test(rax, rax);
+    a_.jcc(Cond::E, resume);
+    a_.mov(rdi, kVm);
+    a_.mov(rsi, kBase);
+    a_.mov(rdx, kFrame);
+    a_.mov(ecx, header_pc);
+    a_.call(rax);
+    a_.jmp(epilogue_);
+  });
 }
 
 // A helper returned false: find a handler in this unit or leave with the error (eax = 0).

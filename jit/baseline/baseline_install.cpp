@@ -10,7 +10,7 @@
 
 namespace gene::jit {
 
-CompileStatus compile_baseline(VM& vm, const Proto& p, CodeCache& cache, CompiledCode& out) {
+CompileStatus compile_baseline(VM& vm, const Proto& p, CodeCache& cache, CompiledCode& out, int64_t* tier_up_budget) {
   auto t0 = std::chrono::steady_clock::now();
   // The cache cells of symbol-path sites live as long as the code (CompiledCode owns them);
   // sized before emitting, so their addresses are fixed.
@@ -19,7 +19,7 @@ CompileStatus compile_baseline(VM& vm, const Proto& p, CodeCache& cache, Compile
     if ((in.op == Op::GET_PATH || in.op == Op::SET_PATH) && is_obj_type(p.consts[size_t(in.x)], ObjType::Symbol))
       sites++;
   out.path_cache.assign(sites, 0);
-  baseline::BaselineCompiler c(vm, p, code_range(cache), out.path_cache.data());
+  baseline::BaselineCompiler c(vm, p, code_range(cache), out.path_cache.data(), tier_up_budget);
   if (!c.compile(out.pc_offsets, out.out_of_line)) return CompileStatus::EncoderError;
   out.main_end = uint32_t(c.main_end());
   out.unwinder_begin = uint32_t(c.unwinder_begin());
