@@ -329,7 +329,10 @@ class Generator {
         case 7: if (nest) return for_range(depth); break;
         case 8: if (nest) return for_array(depth); break;
         case 9: if (nest) return counted_loop(depth); break;
-        case 10: if (nest) return type_change_loop(depth); break;
+        case 10:
+          if (nest && loop_depth_ == 0 && !in_function_ && rng_.chance(50)) return unstable_call_site();
+          if (nest) return type_change_loop(depth);
+          break;
         case 11: if (nest) return try_stmt(depth); break;
         case 12: if (auto s = collection_op()) return *s; break;
         case 13: if (loop_depth_ > 0) return list({atom("if"), bool_expr(1), list({atom(rng_.chance(50) ? "break" : "continue")})}); break;
@@ -472,6 +475,31 @@ class Generator {
                       body_op});
     Node body = list({atom("do"), list({atom("var"), atom(t), int_lit()}), loop, list({atom("println"), atom(t)})});
     return rng_.chance(60) ? list({atom("try"), body, atom("catch"), atom("e"), list({atom("println"), str_lit("caught"), atom("e")})}) : body;
+  }
+
+  // A call site that sees one kind for a warm-up (long enough for the default thresholds now and
+  // then) and then something else: a float, an int that overflows, nil reaching arithmetic, a
+  // string. The speculating tiers compile the closure on the ints and must deoptimize.
+  Node unstable_call_site() {
+    std::string u = fresh("u"), s = fresh("s"), i = fresh("i");
+    static const std::vector<const char*> ops = {"+", "-", "*", "<", "%"};
+    const char* op = rng_.pick(ops);
+    int warm = rng_.chance(30) ? rng_.range(100, 140) : rng_.range(3, 40);
+    Node fn = list({atom("fn"), Node::Vec({atom("a"), atom("b")}), infix(atom("a"), op, atom("b"))});
+    Node step = std::string(op) == "<" ? list({atom("if"), list({atom(u), atom(i), atom("7")}), list({atom(s), atom("+="), atom("1")})})
+                                       : list({atom(s), atom("="), list({atom(u), atom(i), atom(std::to_string(rng_.range(1, 9)))})});
+    Node loop = list({atom("for"), atom(i), atom("in"), list({atom("range"), atom("0"), atom(std::to_string(warm))}), step});
+    std::vector<std::pair<std::string, std::string>> odd = {
+        {"2.5", "1"}, {"140737488355327", "1"}, {"-140737488355328", "140737488355327"}, {"nil", "1"},
+        {"\"ab\"", "3"}, {"7", "0"}, {"3", "0.5"}};
+    Node d = list({atom("do"), list({atom("var"), atom(u), fn}), list({atom("var"), atom(s), atom("0")}), loop});
+    for (int k = rng_.range(1, 2); k > 0; --k) {
+      auto [x, y] = rng_.pick(odd);
+      d.items.push_back(list({atom("println"), atom(s), list({atom("try"), list({atom(u), atom(x), atom(y)}), atom("catch"), atom("e"),
+                                                            atom("e/kind")})}));
+    }
+    d.items.push_back(list({atom("println"), list({atom(u), atom(std::to_string(rng_.range(0, 20))), atom("3")})}));
+    return d;
   }
 
   Node try_stmt(int depth) {

@@ -219,6 +219,7 @@ void TierManager::on_deopt(VM& vm, Frame& frame, CompiledCode& code, spec::Deopt
     u.active = b;
     u.entry = u.code[b]->entry;
     u.body = u.code[b]->body();
+    if (u.spec_versions >= kMaxSpecVersions) drop_tier_up_counters(vm, p);
   } else {
     u.active = -1;
     u.entry = nullptr;
@@ -237,11 +238,32 @@ bool TierManager::resume_in_interpreter(VM& vm, Frame& frame) {
 
 NativeEntry TierManager::tier_up(VM& vm, Proto& p, bool osr) {
   UnitState& u = unit(p);
-  u.tier_up_budget = INT64_MAX;  // one attempt per budget: on_deopt re-arms it
-  compile(vm, p, Tier::Spec);
-  if (u.active != int(Tier::Spec)) return nullptr;
+  if (u.active != int(Tier::Spec)) compile(vm, p, Tier::Spec);
+  bool on_spec = u.active == int(Tier::Spec);
+  // One attempt per budget (on_deopt re-arms it). A call that moved the unit up runs on in
+  // baseline code, so its next back-edge may still take the frame over into the spec code: a
+  // unit called a few times around a long loop would otherwise spend a whole call in baseline.
+  u.tier_up_budget = on_spec && !osr ? 0 : INT64_MAX;
+  if (!on_spec) {
+    drop_tier_up_counters(vm, p);
+    return nullptr;
+  }
   if (osr) stats_.osr_entries++;
   return u.entry;
+}
+
+// A unit that will never run spec code again keeps the baseline code it has only while a frame
+// runs it: its replacement has no counters (a `dec` per back-edge and call, forever, is what
+// auto would otherwise pay over baseline on units that stay there).
+void TierManager::drop_tier_up_counters(VM& vm, Proto& p) {
+  UnitState& u = unit(p);
+  int b = int(Tier::Baseline);
+  if (!policy_.staged || !u.code[b] || u.active != b) return;
+  retired_.push_back({&p, std::move(u.code[b])});
+  u.active = -1;
+  u.entry = nullptr;
+  u.body = nullptr;
+  compile(vm, p, Tier::Baseline);  // may_tier_up is false now: no counters
 }
 
 extern "C" void jit_tier_up_at_call(VM* vm, Frame* frame) {

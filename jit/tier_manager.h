@@ -93,6 +93,7 @@ class TierManager {
   static NativeEntry on_call(VM& vm, Proto* p);
   static NativeEntry on_loop(VM& vm, Proto* p, int32_t header_pc);
   void release_retired(VM& vm);
+  void drop_tier_up_counters(VM& vm, Proto& p);
 
   CodeCache cache_;
   TierPolicy policy_;
