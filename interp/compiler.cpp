@@ -6,6 +6,7 @@
 #include "interp/compiler.h"
 
 #include <set>
+#include <unordered_map>
 #include <unordered_set>
 
 #include "interp/vm.h"
@@ -61,6 +62,9 @@ struct Local {
 struct Scope {
   std::vector<Local> locals;
   int first_slot;
+  // name -> its latest declaration in this scope: lookups stay O(1) per scope however many
+  // locals a function declares (a linear scan made compiling a unit quadratic in its locals).
+  std::unordered_map<std::string, size_t> latest = {};
 };
 
 struct LoopCtx {
@@ -228,20 +232,19 @@ class Compiler {
       err_ = {key->line, key->col, "too many local variables in one function (at most 65535)"};
     Scope& sc = fs_->scopes.back();
     sc.locals.push_back({name, alloc_slot(), captured_.count(key) > 0, key});
+    sc.latest[name] = sc.locals.size() - 1;
     return sc.locals.back();
   }
 
   Local* find_in_current_scope(const std::string& name) {
-    auto& locals = fs_->scopes.back().locals;
-    for (auto it = locals.rbegin(); it != locals.rend(); ++it)
-      if (it->name == name) return &*it;
-    return nullptr;
+    Scope& sc = fs_->scopes.back();
+    auto it = sc.latest.find(name);
+    return it == sc.latest.end() ? nullptr : &sc.locals[it->second];
   }
 
   static Local* find_local(FnState& fs, const std::string& name) {
     for (auto s = fs.scopes.rbegin(); s != fs.scopes.rend(); ++s)
-      for (auto it = s->locals.rbegin(); it != s->locals.rend(); ++it)
-        if (it->name == name) return &*it;
+      if (auto it = s->latest.find(name); it != s->latest.end()) return &s->locals[it->second];
     return nullptr;
   }
 

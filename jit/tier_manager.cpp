@@ -33,7 +33,8 @@ const TierCompiler kTierCompilers[kTierCount] = {
     {"baseline",
      [](const CompileRequest& r, CompiledCode& out) {
        // auto: count towards spec unless the unit can no longer get there.
-       bool may_tier_up = r.policy.staged && !r.unit.failed[int(Tier::Spec)] && r.unit.spec_versions < kMaxSpecVersions;
+       bool may_tier_up = r.policy.staged && !r.unit.failed[int(Tier::Spec)] && r.unit.spec_versions < kMaxSpecVersions &&
+                          spec::within_spec_budget(r.p);
        if (may_tier_up) r.unit.tier_up_budget = r.policy.spec_budget;
        return compile_baseline(r.vm, r.p, r.cache, out, may_tier_up ? &r.unit.tier_up_budget : nullptr);
      },

@@ -826,7 +826,7 @@ std::vector<std::vector<uint8_t>> local_liveness(const Proto& p, const ControlFl
 }  // namespace
 
 bool build_graph(const VM& vm, const Proto& p, const SpecHints& hints, Graph& g, std::string& why) {
-  if (int32_t(p.code.size()) > kMaxSpecInstructions || p.nslots > kMaxSpecSlots) {
+  if (!within_spec_budget(p)) {
     why = "beyond the spec tier's budget (" + std::to_string(p.code.size()) + " instructions, " +
           std::to_string(p.nslots) + " slots)";
     return false;

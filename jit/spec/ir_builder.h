@@ -23,6 +23,9 @@ struct SpecHints {
 // builder's liveness and the allocator are linear in code size times live slots.
 constexpr int32_t kMaxSpecInstructions = 6000;
 constexpr int32_t kMaxSpecSlots = 400;
+inline bool within_spec_budget(const Proto& p) {
+  return int32_t(p.code.size()) <= kMaxSpecInstructions && p.nslots <= kMaxSpecSlots;
+}
 
 // false (with `why`) if the unit is beyond the tier's budget.
 bool build_graph(const VM& vm, const Proto& p, const SpecHints& hints, Graph& g, std::string& why);
