@@ -15,12 +15,10 @@ namespace gene {
 inline bool feedback_on(const VM* vm) {
   return vm->opts.type_feedback && !vm->frames.back().closure->proto->feedback_settled;
 }
-// The slow paths' record, behind `if (vm->opts.type_feedback)` so the kinds are computed only
-// when recording: the site's byte is tested first, so a site that has seen these kinds costs a
-// load and a branch, not the walk to the running unit's Proto (feedback_settled) every time.
-inline void record_site_feedback(VM* vm, const Instr* ip, uint8_t kinds) {
-  if ((ip->feedback & kinds) == kinds) return;
-  if (!vm->frames.back().closure->proto->feedback_settled) const_cast<Instr*>(ip)->feedback |= kinds;
+// The slow paths' record, behind `if (feedback_on(vm))` so the kinds are computed only when
+// recording (units settled at baseline skip it); the byte is written only when it changes.
+inline void record_site_feedback(const Instr* ip, uint8_t kinds) {
+  if ((ip->feedback & kinds) != kinds) const_cast<Instr*>(ip)->feedback |= kinds;
 }
 
 // A call site's callee feedback (type_feedback.h); the frame on top is the caller's.
@@ -29,7 +27,7 @@ inline void record_call_feedback(VM* vm, const Instr* ip, Value callee) {
   const void* who = is_obj_type(callee, ObjType::Closure) ? static_cast<const void*>(as_closure(callee)->proto)
                                                           : static_cast<const void*>(callee.as_obj());
   if (!is_obj_type(callee, ObjType::Closure) && !is_obj_type(callee, ObjType::Builtin)) {
-    if (vm->opts.type_feedback) record_site_feedback(vm, ip, feedback_kind(callee));  // not callable: its kind, no callee
+    if (feedback_on(vm)) record_site_feedback(ip, feedback_kind(callee));  // not callable: its kind, no callee
     return;
   }
   Proto* site = vm->frames.back().closure->proto;
@@ -66,7 +64,7 @@ inline bool note_failure(VM* vm, const Instr* ip) {
 template <BinaryFn fn>
 inline bool binary(VM* vm, Value* sp, const Instr* ip) {
   sync(vm, sp, ip);
-  if (vm->opts.type_feedback) record_site_feedback(vm, ip, feedback_kind(sp[-2]) | feedback_kind(sp[-1]));
+  if (feedback_on(vm)) record_site_feedback(ip, feedback_kind(sp[-2]) | feedback_kind(sp[-1]));
   Value r;
   if (!fn(*vm, sp[-2], sp[-1], r)) return note_failure(vm, ip);
   sp[-2] = r;
@@ -77,7 +75,7 @@ inline bool binary(VM* vm, Value* sp, const Instr* ip) {
 template <BinaryFn fn>
 inline bool binary_imm(VM* vm, Value* sp, const Instr* ip) {
   sync(vm, sp, ip);
-  if (vm->opts.type_feedback) record_site_feedback(vm, ip, feedback_kind(sp[-1]));
+  if (feedback_on(vm)) record_site_feedback(ip, feedback_kind(sp[-1]));
   Value r;
   if (!fn(*vm, sp[-1], Value::integer(ip->x), r)) return note_failure(vm, ip);
   sp[-1] = r;
@@ -87,7 +85,7 @@ inline bool binary_imm(VM* vm, Value* sp, const Instr* ip) {
 template <bool (*fn)(VM&, Value, Value&)>
 inline bool unary(VM* vm, Value* sp, const Instr* ip) {
   sync(vm, sp, ip);
-  if (vm->opts.type_feedback) record_site_feedback(vm, ip, feedback_kind(sp[-1]));
+  if (feedback_on(vm)) record_site_feedback(ip, feedback_kind(sp[-1]));
   Value r;
   if (!fn(*vm, sp[-1], r)) return note_failure(vm, ip);
   sp[-1] = r;
@@ -96,7 +94,7 @@ inline bool unary(VM* vm, Value* sp, const Instr* ip) {
 
 template <bool kNegate>
 bool equality(VM* vm, Value* sp, const Instr* ip) {
-  if (vm->opts.type_feedback) record_site_feedback(vm, ip, feedback_kind(sp[-2]) | feedback_kind(sp[-1]));
+  if (feedback_on(vm)) record_site_feedback(ip, feedback_kind(sp[-2]) | feedback_kind(sp[-1]));
   sp[-2] = Value::boolean(values_equal(sp[-2], sp[-1]) != kNegate);
   return true;
 }
@@ -105,7 +103,7 @@ bool equality(VM* vm, Value* sp, const Instr* ip) {
 template <BinaryFn fn>
 [[gnu::always_inline]] inline int compare_branch(VM* vm, Value* sp, const Instr* ip) {
   sync(vm, sp, ip);
-  if (vm->opts.type_feedback) record_site_feedback(vm, ip, feedback_kind(sp[-2]) | feedback_kind(sp[-1]));
+  if (feedback_on(vm)) record_site_feedback(ip, feedback_kind(sp[-2]) | feedback_kind(sp[-1]));
   Value r;
   if (!fn(*vm, sp[-2], sp[-1], r)) return -1;
   return r.truthy() ? 0 : 1;
@@ -113,13 +111,13 @@ template <BinaryFn fn>
 
 template <bool kUnlessNe>
 int equality_branch(VM* vm, Value* sp, const Instr* ip) {
-  if (vm->opts.type_feedback) record_site_feedback(vm, ip, feedback_kind(sp[-2]) | feedback_kind(sp[-1]));
+  if (feedback_on(vm)) record_site_feedback(ip, feedback_kind(sp[-2]) | feedback_kind(sp[-1]));
   return values_equal(sp[-2], sp[-1]) == kUnlessNe ? 1 : 0;
 }
 
 inline bool inc_local(VM* vm, Value* sp, const Instr* ip) {
   Value* slot = sync(vm, sp, ip).base + ip->y;
-  if (vm->opts.type_feedback) record_site_feedback(vm, ip, feedback_kind(*slot));
+  if (feedback_on(vm)) record_site_feedback(ip, feedback_kind(*slot));
   Value r;
   if (!op_add(*vm, *slot, Value::integer(ip->x), r)) return note_failure(vm, ip);
   *slot = r;
@@ -209,7 +207,7 @@ inline bool call_method_with(VM* vm, Value* sp, const Instr* ip, const Value* co
 }
 
 inline bool call_method_op(VM* vm, Value* sp, const Instr* ip) {
-  if (vm->opts.type_feedback) record_site_feedback(vm, ip, feedback_kind(sp[-1 - ip->y]));
+  if (feedback_on(vm)) record_site_feedback(ip, feedback_kind(sp[-1 - ip->y]));
   return call_method_with(vm, sp, ip, sync(vm, sp, ip).closure->proto->consts.data());
 }
 
@@ -254,7 +252,7 @@ inline bool get_path_with(VM* vm, Value* sp, const Instr* ip, const Value* const
 }
 
 inline bool get_path(VM* vm, Value* sp, const Instr* ip) {
-  if (vm->opts.type_feedback) record_site_feedback(vm, ip, feedback_kind(sp[-1]));
+  if (feedback_on(vm)) record_site_feedback(ip, feedback_kind(sp[-1]));
   return get_path_with(vm, sp, ip, sync(vm, sp, ip).closure->proto->consts.data());
 }
 
@@ -265,13 +263,13 @@ inline bool set_path_with(VM* vm, Value* sp, const Instr* ip, const Value* const
 }
 
 inline bool set_path(VM* vm, Value* sp, const Instr* ip) {
-  if (vm->opts.type_feedback) record_site_feedback(vm, ip, feedback_kind(sp[-2]));
+  if (feedback_on(vm)) record_site_feedback(ip, feedback_kind(sp[-2]));
   return set_path_with(vm, sp, ip, sync(vm, sp, ip).closure->proto->consts.data());
 }
 
 inline bool for_prep(VM* vm, Value* sp, const Instr* ip) {
   Frame& f = sync(vm, sp, ip);
-  if (vm->opts.type_feedback) record_site_feedback(vm, ip, feedback_kind(sp[-1]));
+  if (feedback_on(vm)) record_site_feedback(ip, feedback_kind(sp[-1]));
   if (!check_sequence(*vm, sp[-1])) return false;
   f.base[ip->x] = sp[-1];
   f.base[ip->x + 1] = Value::integer(0);
@@ -285,7 +283,7 @@ inline bool range_prep(VM* vm, Value* sp, const Instr* ip) {
   Frame& f = sync(vm, sp, ip);
   if (!count_step(vm)) return false;
   Value callee = sp[-3], a = sp[-2], b = sp[-1];
-  if (vm->opts.type_feedback) record_site_feedback(vm, ip, feedback_kind(a) | feedback_kind(b));
+  if (feedback_on(vm)) record_site_feedback(ip, feedback_kind(a) | feedback_kind(b));
   if (callee == vm->range_builtin) {
     if (!a.is_int() || !b.is_int()) return vm->raise(ErrorKind::TypeError, "range expects two ints");
     f.base[ip->x] = a;
