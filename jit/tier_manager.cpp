@@ -93,7 +93,7 @@ NativeEntry TierManager::on_call(VM& vm, Proto* p) {
   UnitState& u = self->unit(*p);
   if (u.entry) return u.entry;
   if (++u.call_count < self->policy_.call_threshold) return nullptr;
-  return self->compile(vm, *p, self->policy_.staged ? Tier::Baseline : self->policy_.highest);
+  return self->compile(vm, *p, self->first_tier());
 }
 
 NativeEntry TierManager::on_loop(VM& vm, Proto* p, int32_t header_pc) {
@@ -101,7 +101,7 @@ NativeEntry TierManager::on_loop(VM& vm, Proto* p, int32_t header_pc) {
   UnitState& u = self->unit(*p);
   if (!self->resumed_.empty() && self->resumed_.back() == &vm.frames.back()) return nullptr;
   if (!u.entry && ++u.loop_count < self->policy_.loop_threshold) return nullptr;
-  NativeEntry e = u.entry ? u.entry : self->compile(vm, *p, self->policy_.staged ? Tier::Baseline : self->policy_.highest);
+  NativeEntry e = u.entry ? u.entry : self->compile(vm, *p, self->first_tier());
   // Every tier's code can be entered at any loop header (the NativeEntry contract), so
   // header_pc needs no check here; a tier with fewer OSR entries would look it up.
   (void)header_pc;

@@ -94,6 +94,8 @@ class TierManager {
   static NativeEntry on_loop(VM& vm, Proto* p, int32_t header_pc);
   void release_retired(VM& vm);
   void drop_tier_up_counters(VM& vm, Proto& p);
+  // The tier a unit gets when it first turns hot (auto: baseline, which counts towards spec).
+  Tier first_tier() const { return policy_.staged ? Tier::Baseline : policy_.highest; }
 
   CodeCache cache_;
   TierPolicy policy_;
