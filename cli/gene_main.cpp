@@ -64,6 +64,8 @@ int main(int argc, char** argv) {
   run->add_flag("--jit-stats", jit.stats, "Print JIT statistics to stderr at exit");
   run->add_flag("--dump-ir", jit.dump_ir, "Print the spec tier's IR of each compiled unit after each pass (stderr)");
   run->add_flag("--trace-deopt", jit.trace_deopt, "One line per deoptimization on stderr: unit, pc, guard, reason");
+  run->add_flag("--trace-inline", jit.trace_inline,
+                "One line per call site the inline tier decided on stderr: site, callee, inlined or why not");
   run->add_option("--deopt-every", jit.deopt_every, "Stress: every guard fails on every Nth evaluation (spec tier)")
       ->check(CLI::Range(int64_t(1), int64_t(1) << 40));
   run->add_option("--deopt-random", jit.deopt_random, "Stress: guards fail at evaluations drawn from SEED (spec tier)")

@@ -55,6 +55,10 @@ class Generator {
       auto f = closure_factory();
       forms.insert(forms.end(), f.begin(), f.end());
     }
+    if (rng_.chance(40)) {
+      auto f = inline_chain();
+      forms.insert(forms.end(), f.begin(), f.end());
+    }
     for (int i = 0; i < opts_.top_statements; ++i) {
       // Catching at the top level lets a program go on after a runtime error, so later forms
       // still get exercised; the caught error (kind and message) is printed and compared. The
@@ -480,6 +484,36 @@ class Generator {
   // A call site that sees one kind for a warm-up (long enough for the default thresholds now and
   // then) and then something else: a float, an int that overflows, nil reaching arithmetic, a
   // string. The speculating tiers compile the closure on the ints and must deoptimize.
+  // Call-heavy code for the inline tier: a chain of small global helpers (h0 a leaf, h1 and h2
+  // calling the one below, h3 catching what they raise), warmed up on ints so h3 inlines three
+  // levels, then reached with an odd value (a guard fails three inlined levels deep and the
+  // error is caught two levels above) and, sometimes, the leaf redefined after warm-up.
+  std::vector<Node> inline_chain() {
+    std::string h0 = fresh("h"), h1 = fresh("h"), h2 = fresh("h"), h3 = fresh("h"), acc = fresh("acc"), i = fresh("i");
+    static const std::vector<const char*> ops = {"+", "-", "*", "%"};
+    auto leaf = [&](const char* op) {
+      return list({atom("fn"), atom(h0), Node::Vec({atom("x")}), infix(atom("x"), op, atom(std::to_string(rng_.range(1, 9))))});
+    };
+    std::vector<Node> f;
+    f.push_back(leaf(rng_.pick(ops)));
+    f.push_back(list({atom("fn"), atom(h1), Node::Vec({atom("x"), atom("y")}),
+                      infix(list({atom(h0), atom("x")}), rng_.pick(ops), atom("y"))}));
+    f.push_back(list({atom("fn"), atom(h2), Node::Vec({atom("x")}), infix(list({atom(h1), atom("x"), atom("3")}), "+", atom("1"))}));
+    f.push_back(list({atom("fn"), atom(h3), Node::Vec({atom("x")}),
+                      list({atom("try"), list({atom(h2), atom("x")}), atom("catch"), atom("e"), atom("e/kind")})}));
+    int warm = rng_.chance(50) ? rng_.range(100, 160) : rng_.range(2, 40);
+    f.push_back(list({atom("var"), atom(acc), atom("0")}));
+    f.push_back(list({atom("for"), atom(i), atom("in"), list({atom("range"), atom("0"), atom(std::to_string(warm))}),
+                      list({atom(acc), atom("="), list({atom(h3), atom(i)})})}));
+    static const std::vector<const char*> odd = {"nil", "2.5", "\"s\"", "140737488355327", "0", "-3"};
+    f.push_back(list({atom("println"), atom(acc), list({atom(h3), atom(rng_.pick(odd))}), list({atom(h3), atom(rng_.pick(odd))})}));
+    if (rng_.chance(50)) f.push_back(leaf(rng_.pick(ops)));  // redefined after warm-up
+    f.push_back(list({atom("for"), atom(i), atom("in"), list({atom("range"), atom("0"), atom(std::to_string(rng_.range(2, 60)))}),
+                      list({atom(acc), atom("="), list({atom(h3), atom(i)})})}));
+    f.push_back(list({atom("println"), atom(acc), list({atom(h3), atom(rng_.pick(odd))})}));
+    return f;
+  }
+
   Node unstable_call_site() {
     std::string u = fresh("u"), s = fresh("s"), i = fresh("i");
     static const std::vector<const char*> ops = {"+", "-", "*", "<", "%"};

@@ -26,8 +26,9 @@ std::vector<Variant> build_variants(const std::vector<std::string>& tiers, bool 
   for (const auto& t : tiers) {
     if (t == "interp") continue;
     plain.push_back({t, false, false, {}});
-    plain.push_back({t, true, false, {}});
-    if (t == "spec")
+    // Eager inline is eager spec: with no feedback yet, no call site names a callee to inline.
+    if (t != "inline") plain.push_back({t, true, false, {}});
+    if (t == "spec" || t == "inline")
       for (const char* n : {"1", "3"}) plain.push_back({t, false, false, {"--jit-threshold", "2", "--deopt-every", n}});
     // auto's baseline -> spec tier-up (at calls and by OSR at back-edges) under deopt stress.
     if (t == "auto") plain.push_back({t, false, false, {"--jit-threshold", "2", "--deopt-every", "3"}});

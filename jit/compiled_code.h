@@ -27,6 +27,7 @@ struct CompiledCode {
   std::vector<uint32_t> path_cache;  // entry position last found, per symbol-path site
   uint64_t compile_ns = 0;
   std::vector<spec::DeoptPoint> deopts;  // speculating tiers: one per guard (deopt.h)
+  uint32_t inlined_sites = 0;            // the inline tier: calls whose callee's body it holds
 
   const void* body() const { return block.start + body_offset; }
 };

@@ -41,7 +41,7 @@ const TierCompiler kTierCompilers[kTierCount] = {
      dump_baseline},
     {"spec",
      [](const CompileRequest& r, CompiledCode& out) {
-       SpecOptions o{r.policy.dump_ir, r.stress};
+       SpecOptions o{r.policy.dump_ir, r.stress, r.policy.inline_calls, r.policy.trace_inline};
        std::string why;
        CompileStatus st = compile_spec(r.vm, r.p, r.unit.spec_hints, o, r.cache, out, why);
        if (st == CompileStatus::Unsupported && r.policy.trace_deopt) {
@@ -139,6 +139,7 @@ NativeEntry TierManager::compile(VM& vm, Proto& p, Tier tier) {
   stats_.functions_compiled++;
   stats_.compiled_by_tier[t]++;
   stats_.code_bytes += code->block.size;
+  stats_.inlined_sites += code->inlined_sites;
   stats_.compile_ns.push_back(code->compile_ns);
   if (policy_.dump_asm) {
     vm.flush();
@@ -191,8 +192,13 @@ void TierManager::on_deopt(VM& vm, Frame& frame, CompiledCode& code, spec::Deopt
   Proto& p = *frame.closure->proto;
   if (policy_.trace_deopt) {
     vm.flush();
-    std::fprintf(stderr, "deopt: %s#%d pc %d (%s) guard %s%s, exit %u\n", unit_name(p).c_str(), p.id, d.pc,
-                 op_info(p.code[size_t(d.pc)].op).name, spec::guard_name(d.kind), stress ? " (stress)" : "", d.exits);
+    // Inside inlined code: the innermost frame's unit and pc, then the compiled unit's call.
+    const Proto& at = d.inlined.empty() ? p : *d.inlined.back().proto;
+    int32_t pc = d.inlined.empty() ? d.pc : d.inlined.back().pc;
+    std::string in = d.inlined.empty() ? "" : " inlined at " + unit_name(p) + "#" + std::to_string(p.id) + " pc " + std::to_string(d.pc);
+    std::fprintf(stderr, "deopt: %s#%d pc %d (%s)%s guard %s%s, exit %u\n", unit_name(at).c_str(), at.id, pc,
+                 op_info(at.code[size_t(pc)].op).name, in.c_str(), spec::guard_name(d.kind), stress ? " (stress)" : "",
+                 d.exits);
   }
   if (stress) {
     stress_.rearm();
@@ -204,11 +210,18 @@ void TierManager::on_deopt(VM& vm, Frame& frame, CompiledCode& code, spec::Deopt
   // This guard keeps failing: what it speculated on is learnt (the interpreter re-running the
   // instruction widens its feedback; a loop-phi check becomes a hint), and the unit goes back
   // to baseline code, or to the interpreter until it is hot again.
-  if (d.phi_slot >= 0) u.spec_hints.tagged_phis.push_back({d.pc, d.phi_slot});
-  switch (d.kind) {
-    case spec::GuardKind::NotArray: case spec::GuardKind::Bounds: case spec::GuardKind::NotMap:
-    case spec::GuardKind::MapShape: u.spec_hints.generic_pcs.push_back(d.pc); break;
-    default: break;
+  // An inlined call whose guards or inlined code keep failing: the next version calls that
+  // callee instead (the interpreter re-running it has widened the callee's own feedback).
+  bool inlined_site = !d.inlined.empty() || d.kind == spec::GuardKind::WrongCallee || d.kind == spec::GuardKind::CallDepth;
+  if (inlined_site) {
+    u.spec_hints.no_inline_pcs.push_back(d.pc);
+  } else {
+    if (d.phi_slot >= 0) u.spec_hints.tagged_phis.push_back({d.pc, d.phi_slot});
+    switch (d.kind) {
+      case spec::GuardKind::NotArray: case spec::GuardKind::Bounds: case spec::GuardKind::NotMap:
+      case spec::GuardKind::MapShape: u.spec_hints.generic_pcs.push_back(d.pc); break;
+      default: break;
+    }
   }
   stats_.invalidations++;
   retired_.push_back({&p, std::move(u.code[s])});
@@ -283,11 +296,13 @@ std::string TierManager::stats_text() const {
   double median_us = ns.empty() ? 0 : double(ns[ns.size() / 2]) / 1000.0;
   char buf[512];
   std::snprintf(buf, sizeof buf,
-                "jit: functions compiled %llu (baseline %llu, spec %llu), code bytes %llu, compile time total %.1f us "
-                "(median %.1f us), osr entries %llu, compile failures %llu, deopts %llu, invalidations %llu\n",
+                "jit: functions compiled %llu (baseline %llu, spec %llu), inlined sites %llu, code bytes %llu, compile "
+                "time total %.1f us (median %.1f us), osr entries %llu, compile failures %llu, deopts %llu, "
+                "invalidations %llu\n",
                 (unsigned long long)stats_.functions_compiled,
                 (unsigned long long)stats_.compiled_by_tier[int(Tier::Baseline)],
-                (unsigned long long)stats_.compiled_by_tier[int(Tier::Spec)], (unsigned long long)stats_.code_bytes,
+                (unsigned long long)stats_.compiled_by_tier[int(Tier::Spec)], (unsigned long long)stats_.inlined_sites,
+                (unsigned long long)stats_.code_bytes,
                 double(total) / 1000.0, median_us, (unsigned long long)stats_.osr_entries,
                 (unsigned long long)stats_.compile_failures, (unsigned long long)stats_.deopts,
                 (unsigned long long)stats_.invalidations);

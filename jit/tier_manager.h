@@ -29,6 +29,7 @@ struct JitStats {
   uint64_t code_bytes = 0;
   uint64_t compile_failures = 0;  // code cache full: those units stay in a lower tier
   uint64_t osr_entries = 0;
+  uint64_t inlined_sites = 0;     // inline tier: call sites whose callee's body was compiled in
   uint64_t invalidations = 0;
   uint64_t deopts = 0;            // exits from speculative code to the interpreter
   std::vector<uint64_t> compile_ns;
@@ -53,6 +54,8 @@ struct TierPolicy {
   bool trace_deopt = false;   // --trace-deopt: one line per deopt on stderr
   int64_t deopt_every = 0;    // --deopt-every N (0: off)
   uint64_t deopt_random = 0;  // --deopt-random SEED (0: off)
+  bool inline_calls = false;  // the inline tier: spec code inlines small monomorphic callees
+  bool trace_inline = false;  // --trace-inline
 };
 
 class TierManager {

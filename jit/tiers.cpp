@@ -16,7 +16,7 @@ void TierSessionDeleter::operator()(TierSession* s) const { delete s; }
 
 const std::vector<std::string>& available_tiers() {
   // Lowest first. "auto" is every tier with its normal thresholds: what a user runs.
-  static const std::vector<std::string> tiers = {"interp", "baseline", "spec", "auto"};
+  static const std::vector<std::string> tiers = {"interp", "baseline", "spec", "inline", "auto"};
   return tiers;
 }
 
@@ -29,13 +29,16 @@ TierSessionPtr configure_tier(const std::string& tier, const JitOptions& jit, Ru
   opts.tier_ctx = s.get();
   if (!is_jit_tier(tier)) return s;
   jit::TierPolicy policy;
-  // "spec" and "auto" both reach spec, with the fall-backs to baseline the tier manager applies
+  // "spec", "inline" and "auto" reach spec code (inline's with callees inlined), with the fall-backs to baseline the tier manager applies
   // (budget, deopts).
   policy.highest = tier == "baseline" ? jit::Tier::Baseline : jit::Tier::Spec;
   // The speculating tier plans with type feedback: the interpreter records it.
   if (policy.highest == jit::Tier::Spec) opts.vm.type_feedback = true;
   policy.dump_ir = jit.dump_ir;
   policy.trace_deopt = jit.trace_deopt;
+  // "inline" is spec with inlining; "auto" runs everything, inlining included.
+  policy.inline_calls = tier == "inline" || tier == "auto";
+  policy.trace_inline = jit.trace_inline;
   policy.deopt_every = jit.deopt_every;
   policy.deopt_random = jit.deopt_random;
   // "auto" is staged: baseline first, spec once the unit stays hot (tier_up.h).
@@ -59,6 +62,7 @@ TierSessionPtr configure_tier(const std::string& tier, const JitOptions& jit, Ru
     out.emplace_back("code_bytes", double(st.code_bytes));
     out.emplace_back("compile_us", double(total) / 1000.0);
     out.emplace_back("osr_entries", double(st.osr_entries));
+    out.emplace_back("inlined_sites", double(st.inlined_sites));
     out.emplace_back("deopts", double(st.deopts));
   };
   return s;

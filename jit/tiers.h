@@ -18,6 +18,7 @@ struct JitOptions {
   bool stats = false;
   bool dump_ir = false;       // --dump-ir: the spec tier's IR after each pass
   bool trace_deopt = false;   // --trace-deopt
+  bool trace_inline = false;  // --trace-inline: one line per call site the inline tier decided
   int64_t deopt_every = 0;    // --deopt-every N: every guard fails on every Nth evaluation
   uint64_t deopt_random = 0;  // --deopt-random SEED: guards fail at random (seeded) evaluations
 };

@@ -57,6 +57,14 @@ extern "C" bool spec_deopt(uint64_t* saved, uint32_t index, CompiledCode* code) 
     if (d.values[i].loc.kind != Loc::None) base[i] = rebox(d.values[i], saved, spill);
   frame->pc = p.code.data() + d.pc;
   vm->sp = base + p.nslots + d.depth;
+  // Inlined code: the frames its calls did not push, each from the closure in its callee slot
+  // (checked by the inlined call's guard); the interpreter resumes in the innermost, and each
+  // RETURN continues its caller after its CALL, as if every call had been made.
+  for (const InlinedFrame& f : d.inlined) {
+    Closure* c = as_closure(base[f.base - 1]);
+    vm->frames.push_back({c, c->proto->code.data() + f.pc, base + f.base, false});
+    vm->sp = base + f.base + f.proto->nslots + f.depth;
+  }
   auto* manager = static_cast<TierManager*>(vm->hooks.ctx);
   manager->on_deopt(*vm, *frame, *code, d, stress);
   return manager->resume_in_interpreter(*vm, *frame);

@@ -8,6 +8,10 @@
 // the frame until it returns, whose result is the spec code's result. The interpreter thus
 // re-executes the guarded instruction itself, so output, error kind and line are its own.
 //
+// Inside inlined code (the inline tier) the point also lists the frames the inlined calls did not
+// push; their values follow the unit's own in `values`, where those calls would have put them,
+// and spec_deopt pushes their frame records before resuming the innermost.
+//
 // Errors raised by helpers called from spec code take spec_error_exit() instead: the frame was
 // already flushed before the call, so the interpreter's unwinder runs from there.
 #pragma once
@@ -35,7 +39,10 @@ struct DeoptPoint {
   int32_t depth = 0;             // operand-stack entries
   GuardKind kind = GuardKind::NotInt;
   int32_t phi_slot = -1;         // a check on a loop-header phi input: the slot (SpecHints)
-  std::vector<DeoptValue> values;  // nslots + depth
+  std::vector<DeoptValue> values;  // nslots + depth, then each inlined frame's slots and operands
+  // Inside inlined code (M3): pc and depth are the compiled unit's frame at its CALL, and
+  // these the frames the interpreter gets pushed above it, innermost last.
+  std::vector<InlinedFrame> inlined;
   uint32_t exits = 0;
 };
 

@@ -35,6 +35,8 @@ enum class GuardKind : uint8_t {
   NotMap,       // a symbol-path site speculated on a map saw something else
   MapShape,     // the map is hashed, or a store's key is missing (it would insert)
   Undefined,    // a global read before its definition
+  WrongCallee,  // an inlined call site reached another unit (or a non-closure)
+  CallDepth,    // an inlined call would pass --max-depth or the value stack's end
   Stress,       // --deopt-every / --deopt-random made it fail
 };
 const char* guard_name(GuardKind k);
@@ -81,6 +83,8 @@ const char* guard_name(GuardKind k);
   X(ArrayNext, Tagged)  /* a Tagged array, b Int index below its size (a for loop's item) */ \
   X(MapGet, Tagged)     /* a Tagged map, imm the symbol key; guards NotMap, MapShape */ \
   X(MapSet, None)       /* a Tagged map, b Tagged value, imm the symbol key; same guards */ \
+  X(CheckCallee, None)  /* a Tagged callee, imm its Proto*: an inlined call's guard WrongCallee */ \
+  X(CallCheck, None)    /* imm: inline level << 32 | value-stack words from base; guard CallDepth */ \
   X(Generic, Tagged)    /* the opcode at pc through its helper, on the flushed frame */ \
   X(Call, Tagged)       /* the call at pc on the flushed frame */                   \
   X(GenericBranch, Bool) /* jump_unless_* at pc through its helper: true = jump */  \
@@ -119,12 +123,26 @@ struct Node {
   int32_t c = -1;                       // a third input (ArraySet's value)
 };
 
+// A frame the inline tier did not push: a callee whose body is inlined (M3). Its slots follow
+// its caller's stack in `values`, exactly where the interpreter's call would have put them.
+struct InlinedFrame {
+  const Proto* proto;
+  int32_t pc;     // the instruction executing (for a caller of another inlined frame: its CALL)
+  int32_t base;   // its slot 0 as an index into the state's values (its callee slot is base - 1)
+  int32_t depth;  // its operands
+  bool operator==(const InlinedFrame&) const = default;
+};
+
 // The interpreter's view of the frame at a bytecode pc: the node each slot (locals first,
 // then the operand stack) holds, -1 for a dead local (its memory slot is left as it is).
+// Inside inlined code pc and depth are the compiled unit's frame at the outermost inlined CALL
+// (its operands up to that call's callee slot) and `inlined` lists the frames above it,
+// innermost last; values then covers every one of them.
 struct FrameState {
   int32_t pc;
   int32_t depth;                // operands above the locals
-  std::vector<int32_t> values;  // nslots + depth
+  std::vector<int32_t> values;  // nslots + depth (+ each inlined frame's slots and operands)
+  std::vector<InlinedFrame> inlined;
 };
 
 struct Block {
@@ -134,6 +152,7 @@ struct Block {
   bool loop_header = false;
   int32_t osr_pc = -1;       // an OSR entry block: the loop header pc it enters
   int32_t edge_of = -1;      // an edge block: the block it leaves (laid out after it)
+  int32_t inline_level = 0;  // > 0: a block of an inlined callee (pc is the callee's)
 };
 
 struct Graph {
@@ -142,6 +161,8 @@ struct Graph {
   std::vector<Block> blocks;
   std::vector<int32_t> order;  // layout: entry, OSR entries, then code order (edge blocks after their source)
   std::vector<FrameState> states;
+  int32_t inlined_sites = 0;             // calls whose callee's body is in this graph
+  std::vector<std::string> inline_log;   // --trace-inline: one line per call site decided
   int32_t add(Node n) {
     nodes.push_back(std::move(n));
     return int32_t(nodes.size() - 1);

@@ -15,6 +15,8 @@
 
 #include <algorithm>
 #include <map>
+#include <memory>
+#include <set>
 
 #include "interp/control_flow.h"
 #include "interp/object.h"
@@ -23,6 +25,31 @@
 namespace gene::jit::spec {
 
 namespace {
+
+// What inlining at one call site needs of its callee, computed once per callee.
+struct CalleeFlow {
+  ControlFlow cf;
+  std::vector<std::vector<uint8_t>> live;
+};
+
+// Across the builder's attempts: call sites of the compiled unit (pcs) not to inline, with why
+// (deopts kept failing in the inlined code, or the callee turned out to need a helper, which
+// runs on a real frame).
+struct InlinePlan {
+  std::map<int32_t, std::string> refused;
+  std::map<const Proto*, std::unique_ptr<CalleeFlow>> flows;  // null: not analysable
+  std::set<const void*> units;  // the program's units (a site's callee may be a builtin)
+};
+
+// Thrown while walking an inlined callee that needs something only a real frame has; the
+// compiled unit's site `pc` is then refused and the graph built again.
+struct InlineBailout {
+  int32_t pc;
+  std::string why;
+};
+
+std::vector<std::vector<uint8_t>> local_liveness(const Proto& p, const ControlFlow& cf,
+                                                 const std::vector<std::vector<int32_t>>& extra_reads);
 
 struct Incoming {
   int32_t from;   // IR block
@@ -33,69 +60,64 @@ struct Incoming {
 class Builder {
  public:
   Builder(const VM& vm, const Proto& p, Graph& g, const ControlFlow& cf, const std::vector<std::vector<uint8_t>>& live,
-          std::map<std::pair<int32_t, int32_t>, Rep>& hints, const std::vector<int32_t>& generic_pcs)
-      : vm_(vm), p_(p), g_(g), cf_(cf), live_(live), hints_(hints), generic_pcs_(generic_pcs), nslots_(p.nslots) {}
+          std::map<std::pair<int32_t, int32_t>, Rep>& hints, const std::vector<int32_t>& generic_pcs,
+          InlinePlan* inlining)
+      : vm_(vm), p_(&p), g_(g), cf_(&cf), live_(&live), hints_(hints), generic_pcs_(&generic_pcs), nslots_(p.nslots),
+        plan_(inlining) {}
 
   bool retry = false;
 
   void build() {
-    g_.proto = &p_;
-    block_ir_.assign(cf_.blocks.size(), -1);
-    incoming_.assign(cf_.blocks.size(), {});
+    g_.proto = p_;
+    block_ir_.assign(cf_->blocks.size(), -1);
+    incoming_.assign(cf_->blocks.size(), {});
     nil_ = -1;
     // The entry: parameters from the frame, the other slots nil (the body clears them).
     cur_ = new_block();
     nil_ = emit(IrOp::Const, Rep::Tagged, -1, -1, int64_t(Value::nil().bits));
     S_.assign(size_t(nslots_), nil_);
-    for (int i = 0; i < p_.nparams; i++) S_[size_t(i)] = emit(IrOp::LoadSlot, Rep::Tagged, -1, -1, i);
+    for (int i = 0; i < p_->nparams; i++) S_[size_t(i)] = emit(IrOp::LoadSlot, Rep::Tagged, -1, -1, i);
     jump_to(0);
     // One OSR entry per loop header: every live slot and operand from the interpreter frame.
-    for (size_t pc = 0; pc < p_.code.size(); pc++) {
-      if (!cf_.is_loop_header(int32_t(pc)) || !cf_.reachable(int32_t(pc))) continue;
+    for (size_t pc = 0; pc < p_->code.size(); pc++) {
+      if (!cf_->is_loop_header(int32_t(pc)) || !cf_->reachable(int32_t(pc))) continue;
       cur_ = new_block();
       pc_ = int32_t(pc);
       g_.blocks[size_t(cur_)].osr_pc = int32_t(pc);
-      int32_t n = nslots_ + cf_.depth[pc];
+      int32_t n = nslots_ + cf_->depth[pc];
       S_.assign(size_t(n), nil_);
       for (int32_t i = 0; i < n; i++)
-        if (i >= nslots_ || live_[pc][size_t(i)]) S_[size_t(i)] = emit(IrOp::LoadSlot, Rep::Tagged, -1, -1, i);
+        if (i >= nslots_ || (*live_)[pc][size_t(i)]) S_[size_t(i)] = emit(IrOp::LoadSlot, Rep::Tagged, -1, -1, i);
       jump_to(int32_t(pc));
     }
-    for (size_t b = 0; b < cf_.blocks.size(); b++) {
-      if (incoming_[b].empty() && block_ir_[b] < 0) continue;  // unreachable, or only through a handler
-      start_block(b);
-      const FlowBlock& blk = cf_.blocks[b];
-      bool open = true;
-      for (int32_t pc = blk.start; pc < blk.end && open; pc++) {
-        pc_ = pc;
-        if (vm_.op_counts) emit(IrOp::CountOp, Rep::None, -1, -1, int64_t(p_.code[size_t(pc)].op));
-        open = step(p_.code[size_t(pc)]);
-      }
-      if (open) {
-        pc_ = blk.end;
-        jump_to(blk.end);
-      }
-    }
+    walk_blocks();
+    // Layout: the entries, then the blocks in the order they were walked (an inlined callee's
+    // blocks inside its caller's, where its code runs), each followed by its edge blocks.
     g_.order.clear();
-    for (size_t i = 0; i < g_.blocks.size(); i++)
-      if (g_.blocks[i].pc < 0 && g_.blocks[i].edge_of < 0) g_.order.push_back(int32_t(i));
-    for (size_t b = 0; b < cf_.blocks.size(); b++) {
-      if (block_ir_[b] < 0) continue;
-      g_.order.push_back(block_ir_[b]);
-      for (size_t i = 0; i < g_.blocks.size(); i++)
-        if (g_.blocks[i].edge_of == block_ir_[b]) g_.order.push_back(int32_t(i));
+    std::vector<std::vector<int32_t>> edges(g_.blocks.size());
+    for (size_t i = 0; i < g_.blocks.size(); i++) {
+      const Block& blk = g_.blocks[i];
+      if (blk.edge_of >= 0) edges[size_t(blk.edge_of)].push_back(int32_t(i));
+      else if (blk.pc < 0) g_.order.push_back(int32_t(i));
+    }
+    for (int32_t b : walked_) {
+      g_.order.push_back(b);
+      for (int32_t e : edges[size_t(b)]) g_.order.push_back(e);
     }
   }
 
  private:
   const VM& vm_;
-  const Proto& p_;
+  // The unit whose bytecode is being walked: the compiled one, or an inlined callee
+  // (inline_call swaps these and the per-unit state below, and restores them).
+  const Proto* p_;
   Graph& g_;
-  const ControlFlow& cf_;
-  const std::vector<std::vector<uint8_t>>& live_;
+  const ControlFlow* cf_;
+  const std::vector<std::vector<uint8_t>>* live_;
   std::map<std::pair<int32_t, int32_t>, Rep>& hints_;
-  const std::vector<int32_t>& generic_pcs_;
+  const std::vector<int32_t>* generic_pcs_;
   int32_t nslots_;
+  InlinePlan* plan_;  // null: no inlining
   std::vector<int32_t> block_ir_;
   std::vector<std::vector<Incoming>> incoming_;
   std::vector<int32_t> S_;  // slots, then the operand stack
@@ -103,6 +125,40 @@ class Builder {
   int32_t pc_ = 0;
   int32_t nil_ = -1;
   int32_t insert_block_ = -1;  // conversions on an edge: before that block's terminator
+  std::vector<int32_t> walked_;  // IR blocks in the order they were started (the layout)
+
+  // Inlining state. In an inlined callee: level_ > 0, prefix_ the stack below its slots (every
+  // caller's slots and operands up to its callee slot, as FrameState values) and chain_ the
+  // inlined frames, the callee's own last; outer_pc_/outer_depth_ the compiled unit's CALL.
+  int32_t level_ = 0;
+  int32_t key_base_ = 0;  // phi-hint keys of this callee's pcs: pc + key_base_
+  int32_t inlined_count_ = 0;
+  int32_t inlined_instructions_ = 0;
+  std::vector<int32_t> prefix_;
+  std::vector<InlinedFrame> chain_;
+  int32_t outer_pc_ = -1, outer_depth_ = 0;
+  int32_t ret_block_ = -1, ret_value_ = -1;  // the callee's RETURN: its block and value
+  const std::vector<int32_t> no_generic_pcs_;
+
+  // Every reachable block of the unit being walked, in code order.
+  void walk_blocks() {
+    for (size_t b = 0; b < cf_->blocks.size(); b++) {
+      if (incoming_[b].empty() && block_ir_[b] < 0) continue;  // unreachable, or only through a handler
+      start_block(b);
+      walked_.push_back(cur_);
+      const FlowBlock& blk = cf_->blocks[b];
+      bool open = true;
+      for (int32_t pc = blk.start; pc < blk.end && open; pc++) {
+        pc_ = pc;
+        if (vm_.op_counts) emit(IrOp::CountOp, Rep::None, -1, -1, int64_t(p_->code[size_t(pc)].op));
+        open = step(p_->code[size_t(pc)]);
+      }
+      if (open) {
+        pc_ = blk.end;
+        jump_to(blk.end);
+      }
+    }
+  }
 
   // ---------------------------------------------------------------- nodes and blocks
   int32_t new_block() {
@@ -110,14 +166,16 @@ class Builder {
     return int32_t(g_.blocks.size() - 1);
   }
   int32_t ir_block(int32_t pc) {
-    size_t b = size_t(cf_.block_of[size_t(pc)]);
+    size_t b = size_t(cf_->block_of[size_t(pc)]);
     if (block_ir_[b] < 0) {
       block_ir_[b] = new_block();
-      g_.blocks[size_t(block_ir_[b])].pc = cf_.blocks[b].start;
+      g_.blocks[size_t(block_ir_[b])].pc = cf_->blocks[b].start;
+      g_.blocks[size_t(block_ir_[b])].inline_level = level_;
     }
     return block_ir_[b];
   }
   int32_t emit(IrOp op, Rep rep, int32_t a = -1, int32_t b = -1, int64_t imm = 0, int32_t fs = -1) {
+    if (level_ > 0) refuse_in_callee(op);
     Node n{op, rep, a, b, imm, pc_, fs, -1, GuardKind::NotInt, {}, false};
     int32_t blk = insert_block_ >= 0 ? insert_block_ : cur_;
     n.block = blk;
@@ -130,12 +188,24 @@ class Builder {
   Node& node(int32_t id) { return g_.nodes[size_t(id)]; }
   Rep rep(int32_t id) { return g_.nodes[size_t(id)].rep; }
 
-  // The interpreter's frame at `pc` holding `values` (dead locals left out).
+  // The interpreter's frame at `pc` holding `values` (dead locals left out), and in inlined
+  // code every frame below it.
   int32_t state(int32_t pc, const std::vector<int32_t>& values) {
-    FrameState fs{pc, int32_t(values.size()) - nslots_, values};
+    FrameState fs{pc, int32_t(values.size()) - nslots_, values, {}};
+    // A dead local of the compiled unit keeps what its frame holds; an inlined frame's memory
+    // held nothing yet, so its dead locals are written as nil (the collector scans them).
     for (int32_t i = 0; i < nslots_; i++)
-      if (!live_[size_t(pc)][size_t(i)]) fs.values[size_t(i)] = -1;
-    if (!g_.states.empty() && g_.states.back().pc == fs.pc && g_.states.back().values == fs.values)
+      if (!(*live_)[size_t(pc)][size_t(i)]) fs.values[size_t(i)] = level_ > 0 ? nil_ : -1;
+    if (level_ > 0) {
+      fs.inlined = chain_;
+      fs.inlined.back().pc = pc;
+      fs.inlined.back().depth = fs.depth;
+      fs.values.insert(fs.values.begin(), prefix_.begin(), prefix_.end());
+      fs.pc = outer_pc_;
+      fs.depth = outer_depth_;
+    }
+    if (!g_.states.empty() && g_.states.back().pc == fs.pc && g_.states.back().values == fs.values &&
+        g_.states.back().inlined == fs.inlined)
       return int32_t(g_.states.size() - 1);
     g_.states.push_back(std::move(fs));
     return int32_t(g_.states.size() - 1);
@@ -237,7 +307,7 @@ class Builder {
     add_edge(f_pc, cur_, 1, f_state);
   }
   void add_edge(int32_t pc, int32_t from, int32_t index, const std::vector<int32_t>& st) {
-    size_t b = size_t(cf_.block_of[size_t(pc)]);
+    size_t b = size_t(cf_->block_of[size_t(pc)]);
     Block& t = g_.blocks[size_t(block_ir_[b])];
     if (!t.nodes.empty() || t.loop_header) {  // started already: a back edge into a loop header
       connect(int32_t(b), {from, index, st}, true);
@@ -272,7 +342,7 @@ class Builder {
       if (node(id).op == IrOp::Phi) needs_site = true;
     int32_t site = needs_site ? edge_site(in.from, in.index) : -1;
     g_.blocks[size_t(tid)].preds.push_back(site >= 0 ? site : in.from);
-    int32_t entry_pc = cf_.blocks[size_t(b)].start;
+    int32_t entry_pc = cf_->blocks[size_t(b)].start;
     int32_t saved_pc = pc_;
     pc_ = entry_pc;
     insert_block_ = site;
@@ -283,7 +353,7 @@ class Builder {
       int32_t slot = int32_t(node(id).imm);
       int32_t v = st[size_t(slot)];
       Rep want = node(id).rep, have = rep(v);
-      auto key = std::make_pair(entry_pc, slot);
+      auto key = std::make_pair(entry_pc + key_base_, slot);
       if (have != want) {
         if (want == Rep::Tagged) {
           // A loop that keeps the slot unboxed: speculate on it from the start, unless the
@@ -331,15 +401,15 @@ class Builder {
     return -1;
   }
   void start_block(size_t b) {
-    cur_ = block_ir_[b] >= 0 ? block_ir_[b] : ir_block(cf_.blocks[b].start);
-    int32_t pc = cf_.blocks[b].start;
+    cur_ = block_ir_[b] >= 0 ? block_ir_[b] : ir_block(cf_->blocks[b].start);
+    int32_t pc = cf_->blocks[b].start;
     pc_ = pc;
     Block& blk = g_.blocks[size_t(cur_)];
     std::vector<Incoming> ins = std::move(incoming_[b]);
     incoming_[b].clear();
-    bool header = cf_.is_loop_header(pc);
+    bool header = cf_->is_loop_header(pc);
     blk.loop_header = header;
-    size_t n = size_t(nslots_ + cf_.depth[size_t(pc)]);
+    size_t n = size_t(nslots_ + cf_->depth[size_t(pc)]);
     if (!header && ins.size() == 1) {
       S_ = ins[0].state;
       blk.preds.push_back(ins[0].from);
@@ -347,7 +417,7 @@ class Builder {
     }
     S_.assign(n, nil_);
     for (size_t i = 0; i < n; i++) {
-      bool live = i >= size_t(nslots_) || live_[size_t(pc)][i];
+      bool live = i >= size_t(nslots_) || (*live_)[size_t(pc)][i];
       if (!live) continue;
       bool same = !header;
       for (const Incoming& in : ins) same = same && in.state[i] == ins[0].state[i];
@@ -364,7 +434,7 @@ class Builder {
         else if (r != ri) agree = false;
       }
       if (!agree || r == Rep::None) r = Rep::Tagged;
-      auto h = hints_.find({pc, int32_t(i)});
+      auto h = hints_.find({pc + key_base_, int32_t(i)});
       if (h != hints_.end()) r = h->second;
       Node phi{IrOp::Phi, r, -1, -1, int64_t(i), pc, -1, cur_, GuardKind::NotInt, {}, false};
       int32_t id = g_.add(std::move(phi));
@@ -383,7 +453,7 @@ class Builder {
     const uint8_t fb = in.feedback;
     switch (in.op) {
       case Op::CONST: {
-        Value c = p_.consts[size_t(in.x)];
+        Value c = p_->consts[size_t(in.x)];
         if (c.is_int()) push(emit(IrOp::ConstInt, Rep::Int, -1, -1, c.as_int()));
         else if (c.is_double()) push(emit(IrOp::ConstFloat, Rep::Float, -1, -1, int64_t(c.bits)));
         else push(emit(IrOp::Const, Rep::Tagged, -1, -1, int64_t(c.bits)));
@@ -536,12 +606,18 @@ class Builder {
         return false;
       }
       case Op::CALL: {
+        if (plan_ && inline_call(in)) return true;
         int32_t r = emit(IrOp::Call, Rep::Tagged, -1, -1, in.x, here());
         S_.resize(S_.size() - size_t(in.x) - 1);
         push(r);
         return true;
       }
       case Op::RETURN:
+        if (level_ > 0) {  // an inlined callee's only RETURN: its caller goes on from this block
+          ret_block_ = cur_;
+          ret_value_ = pop();
+          return false;
+        }
         emit(IrOp::Return, Rep::None, tagged(pop()));
         return false;
       case Op::FOR_NEXT: return for_next(in);
@@ -554,6 +630,171 @@ class Builder {
         return false;
       default: return generic(in);
     }
+  }
+
+  // ---------------------------------------------------------------- inlining (M3)
+  // Operations that need a real frame (a helper reads and writes it, a call pushes on it, the
+  // running closure's upvalues) end inlining at this site: the unit is built again without it.
+  void refuse_in_callee(IrOp op) {
+    const char* why = nullptr;
+    switch (op) {
+      case IrOp::Generic: case IrOp::GenericBranch: why = "needs a helper"; break;
+      case IrOp::Call: why = "makes a call that is not inlined"; break;
+      case IrOp::LoadUpval: case IrOp::StoreUpval: why = "reads upvalues"; break;
+      case IrOp::LoadSlot: case IrOp::Return: case IrOp::Deopt: why = "needs its frame"; break;
+      default: return;
+    }
+    throw InlineBailout{outer_pc_, std::string("the callee ") + why + " (" + op_info(p_->code[size_t(pc_)].op).name +
+                                       " at " + unit_name(*p_) + " pc " + std::to_string(pc_) + ")"};
+  }
+  int recursion(const Proto* c) const {
+    int n = c == g_.proto ? 1 : 0;
+    for (const InlinedFrame& f : chain_) n += f.proto == c;
+    return n;
+  }
+  // Why the callee cannot be inlined here, or "".
+  std::string inline_blocker(const Proto& c, int32_t argc) {
+    if (c.nparams != argc) return "arity differs";
+    if (!c.upvals.empty()) return "a closure with upvalues";
+    if (!c.handlers.empty()) return "has try/catch";
+    if (int32_t(c.code.size()) > kMaxInlineInstructions)
+      return "too large (" + std::to_string(c.code.size()) + " instructions > " + std::to_string(kMaxInlineInstructions) + ")";
+    if (inlined_instructions_ + int32_t(c.code.size()) > kInlineBudget) return "unit's inline budget spent";
+    if (level_ + 1 > kMaxInlineDepth) return "too deep";
+    if (recursion(&c) > kMaxInlineRecursion) return "recursion limit";
+    int returns = 0;
+    for (const Instr& i : c.code) {
+      if (i.op == Op::LOOP) return "has a loop";
+      if (i.op == Op::CLOSURE) return "makes closures";
+      returns += i.op == Op::RETURN;
+    }
+    if (returns != 1) return "more than one return";
+    auto& flow = plan_->flows[&c];
+    if (!flow) {
+      auto f = std::make_unique<CalleeFlow>();
+      VerifyError err;
+      if (!analyze_flow(c, f->cf, err)) return "control flow: " + err.message;
+      f->live = local_liveness(c, f->cf, std::vector<std::vector<int32_t>>(c.code.size()));
+      flow = std::move(f);
+    }
+    return "";
+  }
+  void log_inline(const Proto* c, const std::string& what) {
+    std::string site = unit_name(*g_.proto) + "#" + std::to_string(g_.proto->id) + " pc " + std::to_string(level_ ? outer_pc_ : pc_);
+    if (level_ > 0) site += " > " + unit_name(*p_) + "#" + std::to_string(p_->id) + " pc " + std::to_string(pc_);
+    g_.inline_log.push_back(site + " -> " + (c ? unit_name(*c) + "#" + std::to_string(c->id) : std::string("?")) + ": " + what);
+  }
+
+  // A CALL whose feedback names one callee that fits: guards (callee identity, --max-depth
+  // and stack room, the call's --max-steps step), then the callee's body walked in place with
+  // its arguments as its parameters; its RETURN's value replaces the callee and arguments.
+  bool inline_call(const Instr& in) {
+    int32_t argc = in.x;
+    const void* seen = size_t(pc_) < p_->callees.size() ? p_->callees[size_t(pc_)] : nullptr;
+    if (!seen || seen == kMegamorphic) {
+      log_inline(nullptr, seen ? "not inlined: megamorphic" : "not inlined: no callee seen");
+      return false;
+    }
+    if (!plan_->units.count(seen)) {
+      if (level_ > 0) throw InlineBailout{outer_pc_, "its callee " + unit_name(*p_) + " calls a builtin"};
+      log_inline(nullptr, "not inlined: a builtin");
+      return false;
+    }
+    const Proto* c = static_cast<const Proto*>(seen);
+    if (level_ == 0) {
+      auto r = plan_->refused.find(pc_);
+      if (r != plan_->refused.end()) {
+        log_inline(c, "not inlined: " + r->second);
+        return false;
+      }
+    }
+    std::string why = inline_blocker(*c, argc);
+    if (!why.empty()) {
+      if (level_ > 0) throw InlineBailout{outer_pc_, "its callee " + unit_name(*p_) + " calls " + unit_name(*c) + ", which is not inlinable: " + why};
+      log_inline(c, "not inlined: " + why);
+      return false;
+    }
+    const CalleeFlow& flow = *plan_->flows[c];
+    int32_t ci = int32_t(S_.size()) - argc - 1;  // the callee slot
+    int32_t fn = tagged(S_[size_t(ci)]);
+    S_[size_t(ci)] = fn;
+    int32_t base = (level_ > 0 ? chain_.back().base : 0) + ci + 1;  // the callee's slot 0
+    int32_t words = base + c->nslots + c->max_stack + 1;
+    // The interpreter's CALL checks in this order; a failed guard lets it run the call itself.
+    int32_t g1 = emit(IrOp::CheckCallee, Rep::None, fn, -1, int64_t(reinterpret_cast<intptr_t>(c)), here());
+    node(g1).guard = GuardKind::WrongCallee;
+    int32_t g2 = emit(IrOp::CallCheck, Rep::None, -1, -1, (int64_t(level_) << 32) | words, here());
+    node(g2).guard = GuardKind::CallDepth;
+    if (vm_.counts_steps()) emit(IrOp::LoopCheck, Rep::None, -1, -1, 0, here());  // after the last guard
+    log_inline(c, "inlined (level " + std::to_string(level_ + 1) + ", " + std::to_string(c->code.size()) + " instructions)");
+
+    // Into the callee.
+    struct Saved {
+      const Proto* p;
+      const ControlFlow* cf;
+      const std::vector<std::vector<uint8_t>>* live;
+      const std::vector<int32_t>* generic_pcs;
+      int32_t nslots, pc, key_base, ret_block, ret_value, outer_pc, outer_depth;
+      std::vector<int32_t> block_ir, S, prefix;
+      std::vector<std::vector<Incoming>> incoming;
+      std::vector<InlinedFrame> chain;
+    } saved{p_, cf_, live_, generic_pcs_, nslots_, pc_, key_base_, ret_block_, ret_value_, outer_pc_, outer_depth_,
+            std::move(block_ir_), S_, prefix_, std::move(incoming_), chain_};
+    for (int32_t i = 0; i <= ci; i++) {
+      int32_t v = S_[size_t(i)];
+      if (i < nslots_ && !(*live_)[size_t(pc_)][size_t(i)]) v = level_ > 0 ? nil_ : -1;
+      prefix_.push_back(v);
+    }
+    if (level_ == 0) {
+      outer_pc_ = pc_;
+      outer_depth_ = ci + 1 - nslots_;
+    } else {
+      chain_.back().pc = pc_;
+      chain_.back().depth = ci + 1 - nslots_;
+    }
+    chain_.push_back({c, 0, base, 0});
+    std::vector<int32_t> callee_slots(S_.begin() + ci + 1, S_.end());
+    callee_slots.resize(size_t(c->nslots), nil_);
+    p_ = c;
+    cf_ = &flow.cf;
+    live_ = &flow.live;
+    generic_pcs_ = &no_generic_pcs_;
+    nslots_ = c->nslots;
+    key_base_ = ++inlined_count_ << 20;
+    inlined_instructions_ += int32_t(c->code.size());
+    ret_block_ = ret_value_ = -1;
+    block_ir_.assign(cf_->blocks.size(), -1);
+    incoming_.assign(cf_->blocks.size(), {});
+    level_++;
+    S_ = std::move(callee_slots);
+    jump_to(0);
+    walk_blocks();
+    if (ret_block_ < 0) throw InlineBailout{outer_pc_, "the callee " + unit_name(*c) + " never returns"};
+    int32_t result = ret_value_, result_block = ret_block_;
+
+    // Back in the caller, in the block where the callee returned.
+    level_--;
+    p_ = saved.p;
+    cf_ = saved.cf;
+    live_ = saved.live;
+    generic_pcs_ = saved.generic_pcs;
+    nslots_ = saved.nslots;
+    pc_ = saved.pc;
+    key_base_ = saved.key_base;
+    ret_block_ = saved.ret_block;
+    ret_value_ = saved.ret_value;
+    outer_pc_ = saved.outer_pc;
+    outer_depth_ = saved.outer_depth;
+    block_ir_ = std::move(saved.block_ir);
+    incoming_ = std::move(saved.incoming);
+    prefix_ = std::move(saved.prefix);
+    chain_ = std::move(saved.chain);
+    S_ = std::move(saved.S);
+    S_.resize(size_t(ci));
+    push(result);
+    cur_ = result_block;
+    g_.inlined_sites++;
+    return true;
   }
 
   // Speculative int or float arithmetic; -1 to use the helper.
@@ -623,18 +864,18 @@ class Builder {
     // Which prep fills the pair: the one just before the loop header (what the compiler emits),
     // else any in the unit if all agree. A wrong guess only costs exits: both modes are guarded.
     bool range = false, array = false;
-    const Instr* prev = pc_ > 0 ? &p_.code[size_t(pc_ - 1)] : nullptr;
+    const Instr* prev = pc_ > 0 ? &p_->code[size_t(pc_ - 1)] : nullptr;
     if (prev && prev->x == in.y && (prev->op == Op::RANGE_PREP || prev->op == Op::FOR_PREP)) {
       range = prev->op == Op::RANGE_PREP;
       array = !range;
     } else {
-      for (const Instr& i : p_.code) {
+      for (const Instr& i : p_->code) {
         range = range || (i.op == Op::RANGE_PREP && i.x == in.y);
         array = array || (i.op == Op::FOR_PREP && i.x == in.y);
       }
       if (range && array) range = array = false;
     }
-    if (std::find(generic_pcs_.begin(), generic_pcs_.end(), pc_) != generic_pcs_.end()) array = false;
+    if (std::find(generic_pcs_->begin(), generic_pcs_->end(), pc_) != generic_pcs_->end()) array = false;
     if (range && rep(S_[cur]) != Rep::Float && rep(S_[end]) != Rep::Float) {
       int32_t c = as_int(S_[cur]);
       int32_t e = c >= 0 ? as_int(S_[end]) : -1;
@@ -687,8 +928,8 @@ class Builder {
   // interpreter, which does what the language says). false: the helper instead.
   bool array_method(const Instr& in) {
     if (in.feedback != kSeenArray) return false;
-    if (std::find(generic_pcs_.begin(), generic_pcs_.end(), pc_) != generic_pcs_.end()) return false;
-    const Symbol* name = as_symbol(p_.consts[size_t(in.x)]);
+    if (std::find(generic_pcs_->begin(), generic_pcs_->end(), pc_) != generic_pcs_->end()) return false;
+    const Symbol* name = as_symbol(p_->consts[size_t(in.x)]);
     const auto& n = vm_.names;
     int argc = in.y;
     bool get = name == n.get && argc == 1, set = name == n.set && argc == 2, size = name == n.size && argc == 0;
@@ -715,8 +956,8 @@ class Builder {
   // The kind a path site speculates on: kSeenMap for a symbol key, kSeenArray for an int key
   // 0 <= k < 2^27 (the baseline's inline range), 0 for the helper.
   uint8_t path_kind(const Instr& in) {
-    if (std::find(generic_pcs_.begin(), generic_pcs_.end(), pc_) != generic_pcs_.end()) return 0;
-    Value key = p_.consts[size_t(in.x)];
+    if (std::find(generic_pcs_->begin(), generic_pcs_->end(), pc_) != generic_pcs_->end()) return 0;
+    Value key = p_->consts[size_t(in.x)];
     if (is_obj_type(key, ObjType::Symbol)) return in.feedback == kSeenMap ? kSeenMap : 0;
     if (key.is_int() && key.as_int() >= 0 && key.as_int() < (1 << 27)) return in.feedback == kSeenArray ? kSeenArray : 0;
     return 0;
@@ -724,7 +965,7 @@ class Builder {
   bool get_path(const Instr& in) {
     uint8_t kind = path_kind(in);
     if (!kind) return false;
-    Value key = p_.consts[size_t(in.x)];
+    Value key = p_->consts[size_t(in.x)];
     int32_t c = tagged(top(0)), r;
     if (kind == kSeenMap) {
       r = emit(IrOp::MapGet, Rep::Tagged, c, -1, int64_t(key.bits), here());
@@ -741,7 +982,7 @@ class Builder {
   bool set_path(const Instr& in) {
     uint8_t kind = path_kind(in);
     if (!kind) return false;
-    Value key = p_.consts[size_t(in.x)];
+    Value key = p_->consts[size_t(in.x)];
     int32_t v0 = top(0);
     int32_t v = tagged(v0), c = tagged(top(1)), r;
     if (kind == kSeenMap) {
@@ -825,7 +1066,7 @@ std::vector<std::vector<uint8_t>> local_liveness(const Proto& p, const ControlFl
 
 }  // namespace
 
-bool build_graph(const VM& vm, const Proto& p, const SpecHints& hints, Graph& g, std::string& why) {
+bool build_graph(const VM& vm, const Proto& p, const SpecHints& hints, bool inline_calls, Graph& g, std::string& why) {
   if (!within_spec_budget(p)) {
     why = "beyond the spec tier's budget (" + std::to_string(p.code.size()) + " instructions, " +
           std::to_string(p.nslots) + " slots)";
@@ -852,10 +1093,21 @@ bool build_graph(const VM& vm, const Proto& p, const SpecHints& hints, Graph& g,
   std::vector<std::vector<uint8_t>> live = local_liveness(p, cf, closure_reads);
   std::map<std::pair<int32_t, int32_t>, Rep> h;
   for (auto [pc, slot] : hints.tagged_phis) h[{pc, slot}] = Rep::Tagged;
-  for (int attempt = 0; attempt < 64; attempt++) {
+  InlinePlan plan;
+  for (int32_t pc : hints.no_inline_pcs) plan.refused[pc] = "its inlined code deoptimized too often";
+  if (inline_calls && vm.program)
+    for (const auto& u : vm.program->protos) plan.units.insert(u.get());
+  // Phi settling takes a few attempts; each inlined site refused later takes one more.
+  int attempts = 64 + int(std::count_if(p.code.begin(), p.code.end(), [](const Instr& i) { return i.op == Op::CALL; }));
+  for (int attempt = 0; attempt < attempts; attempt++) {
     g = Graph{};
-    Builder b(vm, p, g, cf, live, h, hints.generic_pcs);
-    b.build();
+    Builder b(vm, p, g, cf, live, h, hints.generic_pcs, inline_calls && vm.program ? &plan : nullptr);
+    try {
+      b.build();
+    } catch (const InlineBailout& bail) {
+      plan.refused[bail.pc] = bail.why;  // and again without inlining that site
+      continue;
+    }
     if (!b.retry) return true;
   }
   why = "loop phi representations did not settle";

@@ -17,7 +17,17 @@ namespace gene::jit::spec {
 struct SpecHints {
   std::vector<std::pair<int32_t, int32_t>> tagged_phis;  // (header pc, slot)
   std::vector<int32_t> generic_pcs;
+  std::vector<int32_t> no_inline_pcs;  // call sites whose inlined code kept deoptimizing
 };
+
+// The inline tier (Milestone 3) inlines a call site's callee when its feedback names one unit
+// and the callee fits these (docs/architecture.md, "Inlining"; V8 and HotSpot use similar
+// sizes): its bytecode, all inlined bytecode in one unit, the nesting depth, and how many
+// times a unit may appear in its own inlining chain.
+constexpr int32_t kMaxInlineInstructions = 60;
+constexpr int32_t kInlineBudget = 400;
+constexpr int32_t kMaxInlineDepth = 4;
+constexpr int32_t kMaxInlineRecursion = 1;
 
 // Units above these stay at the tier below (docs/architecture.md, "Compile budgets"): the
 // builder's liveness and the allocator are linear in code size times live slots.
@@ -28,7 +38,8 @@ inline bool within_spec_budget(const Proto& p) {
 }
 
 // false (with `why`) if the unit is beyond the tier's budget.
-bool build_graph(const VM& vm, const Proto& p, const SpecHints& hints, Graph& g, std::string& why);
+// inline_calls: the inline tier (monomorphic calls to small leaf units get the callee's body).
+bool build_graph(const VM& vm, const Proto& p, const SpecHints& hints, bool inline_calls, Graph& g, std::string& why);
 
 // Feedback facts the compiler's policy and the code generator both act on, kept in one place:
 // `a .push v` at a site that has only seen arrays (an inline fast path before its helper);

@@ -14,7 +14,7 @@ const char* rep_name(Rep r) {
 const char* guard_name(GuardKind k) {
   static const char* const kNames[] = {"not_int", "not_float", "overflow", "div_by_zero",
                                        "not_array", "bounds", "not_map", "map_shape",
-                                       "undefined", "stress"};
+                                       "undefined", "wrong_callee", "call_depth", "stress"};
   return kNames[int(k)];
 }
 
@@ -47,6 +47,7 @@ std::string print_graph(const Graph& g, const char* title) {
     if (b.osr_pc >= 0) out += " osr-entry " + std::to_string(b.osr_pc);
     if (b.edge_of >= 0) out += " edge";
     if (b.loop_header) out += " loop-header";
+    if (b.inline_level > 0) out += " inlined " + std::to_string(b.inline_level);
     out += " preds [";
     for (size_t i = 0; i < b.preds.size(); i++) out += (i ? " B" : "B") + std::to_string(b.preds[i]);
     out += "]\n";
@@ -67,6 +68,8 @@ std::string print_graph(const Graph& g, const char* title) {
           out += " #" + std::to_string(n.imm);
           break;
         case IrOp::Phi: out += " slot " + std::to_string(n.imm); break;
+        case IrOp::CheckCallee: out += " " + unit_name(*reinterpret_cast<const Proto*>(n.imm)); break;
+        case IrOp::CallCheck: out += " level " + std::to_string(n.imm >> 32) + " words " + std::to_string(n.imm & 0xffffffff); break;
         default: break;
       }
       if (n.op == IrOp::Jump || n.op == IrOp::Branch) {
@@ -83,6 +86,8 @@ std::string print_graph(const Graph& g, const char* title) {
           first = false;
         }
         out += "]";
+        for (const InlinedFrame& f : s.inlined)
+          out += " < " + unit_name(*f.proto) + " @pc " + std::to_string(f.pc) + " base " + std::to_string(f.base);
       }
       out += "\n";
     }

@@ -269,6 +269,7 @@ class Codegen {
     d.depth = s.depth;
     d.kind = kind;
     d.phi_slot = (n.op == IrOp::CheckInt || n.op == IrOp::CheckFloat) && n.imm > 0 ? int32_t(n.imm - 1) : -1;
+    d.inlined = s.inlined;
     for (int32_t v : s.values) {
       DeoptValue dv;
       if (v >= 0) {
@@ -306,7 +307,7 @@ class Codegen {
     mem_.clear();
     if (blk.preds.size() == 1 && mem_done_[size_t(blk.preds[0])]) mem_ = mem_out_[size_t(blk.preds[0])];
     else if (entry_) mem_ = (*entry_)[size_t(b)];
-    if (blk.pc >= 0 && size_t(blk.pc) < code_.pc_offsets.size()) code_.pc_offsets[size_t(blk.pc)] = uint32_t(a_.size());
+    if (blk.pc >= 0 && blk.inline_level == 0 && size_t(blk.pc) < code_.pc_offsets.size()) code_.pc_offsets[size_t(blk.pc)] = uint32_t(a_.size());
     for (size_t i = 0; i < blk.nodes.size(); i++) {
       int32_t id = blk.nodes[i];
       bool fused = false;
@@ -519,6 +520,37 @@ class Codegen {
         a_.cmp(rax, rcx);
         a_.jcc(Cond::E, exit);
         finish(id, rax);
+        break;
+      }
+      case IrOp::CheckCallee: {
+        // An inlined call's callee: a closure of the inlined unit (which has no upvalues, so
+        // every closure of it runs the same code; its arity was checked when inlining).
+        Label exit = exit_for(id, GuardKind::WrongCallee);
+        move(rax, gpr(n.a, rax));
+        a_.mov(rdx, rax);
+        a_.shr(rdx, uint8_t(48));
+        a_.cmp(edx, int32_t(Tag::Object));
+        a_.jcc(Cond::NE, exit);
+        a_.clear_tag(rax);
+        a_.cmp(byte_ptr(rax, L.obj_type), int8_t(ObjType::Closure));
+        a_.jcc(Cond::NE, exit);
+        a_.mov_imm64(rcx, uint64_t(n.imm));
+        a_.cmp(rcx, qword_ptr(rax, L.closure_proto));
+        a_.jcc(Cond::NE, exit);
+        break;
+      }
+      case IrOp::CallCheck: {
+        // The interpreter's call checks for a frame it does not push: --max-depth counting the
+        // inlined frames already entered, and room on the value stack.
+        Label exit = exit_for(id, GuardKind::CallDepth);
+        int32_t level = int32_t(n.imm >> 32), words = int32_t(n.imm & 0xffffffff);
+        a_.mov(rax, qword_ptr(kVm, L.vm_frames_top));
+        if (level > 0) a_.add(rax, int32_t(level * int32_t(sizeof(Frame))));
+        a_.cmp(rax, qword_ptr(kVm, L.vm_frames_limit));
+        a_.jcc(Cond::AE, exit);
+        a_.lea(rax, qword_ptr(kBase, words * 8));
+        a_.cmp(rax, qword_ptr(kVm, L.vm_stack_end));
+        a_.jcc(Cond::A, exit);
         break;
       }
       case IrOp::Generic: generic(id); break;

@@ -27,7 +27,12 @@ CompileStatus compile_spec(VM& vm, const Proto& p, const SpecHints& hints, const
                            CompiledCode& out, std::string& why) {
   auto t0 = std::chrono::steady_clock::now();
   Graph g;
-  if (!build_graph(vm, p, hints, g, why)) return CompileStatus::Unsupported;
+  if (!build_graph(vm, p, hints, opts.inline_calls, g, why)) return CompileStatus::Unsupported;
+  if (opts.trace_inline && !g.inline_log.empty()) {
+    vm.flush();
+    for (const std::string& line : g.inline_log) std::fprintf(stderr, "inline: %s\n", line.c_str());
+  }
+  out.inlined_sites = uint32_t(g.inlined_sites);
   // Methods and paths the IR does not have reach the spec tier only as helper calls on a
   // flushed frame, which the baseline beats with its inline fast paths: such units stay at
   // baseline (measured on corpus/bench). `.push` on arrays has an inline fast path in front of

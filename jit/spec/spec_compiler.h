@@ -15,6 +15,8 @@ namespace gene::jit {
 struct SpecOptions {
   bool dump_ir = false;           // --dump-ir: the IR after each pass, on stderr
   spec::DeoptStress* stress = nullptr;  // --deopt-every / --deopt-random, or null
+  bool inline_calls = false;      // the inline tier (M3)
+  bool trace_inline = false;      // --trace-inline: each call site's decision, on stderr
 };
 
 CompileStatus compile_spec(VM& vm, const Proto& p, const spec::SpecHints& hints, const SpecOptions& opts,

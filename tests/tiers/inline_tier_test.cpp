@@ -1,0 +1,120 @@
+// The inline tier (Milestone 3): spec code with small monomorphic callees compiled into their
+// callers. Each test runs the interpreter beside it: inlining must never change what a user
+// sees, and exits from inlined code must rebuild every frame the inlined calls did not push.
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "jit/tier_manager.h"
+#include "tests/tiers/tier_run.h"
+
+namespace {
+
+using gene::tier_test::expect_same;
+using gene::tier_test::run;
+using gene::tier_test::stat;
+
+gene::RunOutcome run_with(const std::string& src, const std::string& tier, int max_depth, int64_t max_steps,
+                          gene::JitOptions jit = {}) {
+  gene::RunOptions opts;
+  gene::TierSessionPtr session = gene::configure_tier(tier, jit, opts);
+  opts.vm.max_depth = max_depth;
+  opts.vm.max_steps = max_steps;
+  return gene::run_source("t.gene", src, opts, nullptr);
+}
+
+const char* kLeafCalls =
+    "(fn sq [x] (x * x))\n(fn norm [a b] ((sq a) + (sq b)))\n(var t 0)\n"
+    "(for i in (range 0 5000) (t += (norm i 3)))\nt";
+
+TEST(InlineTier, InlinesMonomorphicLeafCallsTwoLevelsDeep) {
+  auto o = run(kLeafCalls, "inline");
+  expect_same(run(kLeafCalls, "interp"), o);
+  // norm's two sq calls inside norm; norm and its two sq calls inside the top level.
+  EXPECT_EQ(stat(o, "inlined_sites"), 5);
+  EXPECT_EQ(stat(o, "deopts"), 0);
+}
+
+TEST(InlineTier, SpecDoesNotInline) {
+  auto o = run(kLeafCalls, "spec");
+  EXPECT_EQ(stat(o, "inlined_sites"), 0);
+}
+
+TEST(InlineTier, AutoInlinesToo) {
+  auto o = run(kLeafCalls, "auto");
+  expect_same(run(kLeafCalls, "interp"), o);
+  EXPECT_GT(stat(o, "inlined_sites"), 0);
+}
+
+// A kind change inside the innermost of three inlined levels: the interpreter resumes in that
+// frame and the error is caught by the try in the compiled unit, two levels above.
+TEST(InlineTier, AnErrorThreeInlinedLevelsDeepIsCaughtByTheCompiledUnit) {
+  const char* src =
+      "(fn f3 [x] (x + 1))\n(fn f2 [x] ((f3 x) * 2))\n(fn f1 [x] ((f2 x) - 3))\n"
+      "(fn g [x] (try (f1 x) catch e e/kind))\n(var t 0)\n(for i in (range 0 3000) (t += (g i)))\n"
+      "[t (g nil) (g 1.5)]";
+  auto o = run(src, "inline");
+  expect_same(run(src, "interp"), o);
+  EXPECT_GE(stat(o, "inlined_sites"), 3);
+  EXPECT_GE(stat(o, "deopts"), 1);
+}
+
+// Redefining an inlined global: the callee guard exits (the stale body never runs), and after
+// kExitsBeforeRecompile exits the unit is compiled again calling the site instead.
+TEST(InlineTier, ARedefinedCalleeLeavesTheInlinedBodyAndIsRecompiledWithoutIt) {
+  const char* src =
+      "(fn step [x] (x + 1))\n(fn drive [n] ((step n) + 1))\n(var t 0)\n"
+      "(for i in (range 0 3000) (t += (drive i)))\n(fn step [x] (x * 3))\n"
+      "(for i in (range 0 3000) (t += (drive i)))\nt";
+  auto o = run(src, "inline");
+  expect_same(run(src, "interp"), o);
+  EXPECT_EQ(stat(o, "deopts"), double(gene::jit::kExitsBeforeRecompile));
+}
+
+// --max-depth counts inlined calls as real ones: the overflow is raised at the same call (the
+// helper's line) as on the interpreter, whatever the depth limit.
+TEST(InlineTier, MaxDepthCountsInlinedFrames) {
+  const char* src =
+      "(fn leaf [x] (x + 1))\n(fn down [n]\n (if (n == 0) 0 else\n  (do (var a\n   (leaf n))\n"
+      "  (a + (down (n - 1))))))\n(for i in (range 0 300) (down 20))\n(down 100000)";
+  for (int depth : {50, 51, 1000}) {
+    SCOPED_TRACE(depth);
+    auto i = run_with(src, "interp", depth, -1);
+    auto o = run_with(src, "inline", depth, -1);
+    expect_same(i, o);
+    EXPECT_EQ(o.error_kind, "stack_overflow");
+  }
+}
+
+// --max-steps counts an inlined call's step exactly once: the step_limit error comes at the
+// same point for every budget around where it runs out.
+TEST(InlineTier, MaxStepsCountsEachInlinedCallOnce) {
+  const char* src =
+      "(fn inc [x] (x + 1))\n(fn spin [] (var t 0)\n (while true (t = (inc t)) (if ((t % 7) == 0) (println t))))\n"
+      "(spin)";
+  for (int64_t steps : {400, 401, 1501, 1502}) {
+    SCOPED_TRACE(steps);
+    gene::JitOptions j;
+    j.threshold = 2;
+    auto i = run_with(src, "interp", 10000, steps);
+    auto o = run_with(src, "inline", 10000, steps, j);
+    expect_same(i, o);
+    EXPECT_EQ(o.error_kind, "step_limit");
+    EXPECT_EQ(stat(o, "inlined_sites"), 1);
+  }
+}
+
+TEST(InlineTier, AgreesWithTheInterpreterUnderDeoptStress) {
+  const char* src =
+      "(fn f3 [x] (x + 1))\n(fn f2 [x] ((f3 x) * 2))\n(fn f1 [x] ((f2 x) - 3))\n(var t 0)\n"
+      "(for i in (range 0 3000) (t += (f1 i)))\n(println (try (f1 nil) catch e e/kind))\nt";
+  for (int every : {1, 2, 3, 5}) {
+    gene::JitOptions j;
+    j.threshold = 2;
+    j.deopt_every = every;
+    SCOPED_TRACE(every);
+    expect_same(run(src, "interp"), run(src, "inline", j));
+  }
+}
+
+}  // namespace
