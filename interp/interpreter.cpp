@@ -454,7 +454,7 @@ L_CALL: {
     sp = vm.sp;
     DISPATCH();
   }
-  if constexpr (kFeedback) record_call_feedback(&vm, ip, callee);
+  if constexpr (kFeedback) record_call_feedback(&vm, ip, callee, callee_slot);
   if (!sem_impl::call_non_closure(&vm, callee_slot, argc)) goto error;
   sp = callee_slot + 1;
   NEXT();

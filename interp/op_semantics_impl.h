@@ -22,8 +22,11 @@ inline void record_site_feedback(const Instr* ip, uint8_t kinds) {
 }
 
 // A call site's callee feedback (type_feedback.h); the frame on top is the caller's.
-inline void record_call_feedback(VM* vm, const Instr* ip, Value callee) {
+// A call site's callee; at a builtin's site also its first argument's kind (the inline tier
+// compiles `sqrt`/`abs` of a number it knows as IR).
+inline void record_call_feedback(VM* vm, const Instr* ip, Value callee, const Value* callee_slot) {
   if (!feedback_on(vm)) return;
+  if (ip->x >= 1 && is_obj_type(callee, ObjType::Builtin)) record_site_feedback(ip, feedback_kind(callee_slot[1]));
   const void* who = is_obj_type(callee, ObjType::Closure) ? static_cast<const void*>(as_closure(callee)->proto)
                                                           : static_cast<const void*>(callee.as_obj());
   if (!is_obj_type(callee, ObjType::Closure) && !is_obj_type(callee, ObjType::Builtin)) {
@@ -184,7 +187,7 @@ inline bool call(VM* vm, Value* sp, const Instr* ip) {
   int argc = ip->x;
   Value* slot = sp - argc - 1;
   Value callee = *slot;
-  record_call_feedback(vm, ip, callee);
+  record_call_feedback(vm, ip, callee, slot);
   if (is_obj_type(callee, ObjType::Closure)) {
     Closure* c = as_closure(callee);
     NativeEntry code = vm->hooks.on_call ? vm->hooks.on_call(*vm, c->proto) : nullptr;

@@ -67,6 +67,9 @@ const char* guard_name(GuardKind k);
   X(MulFloat, Float)                                                                \
   X(DivFloat, Float)                                                                \
   X(NegFloat, Float)                                                                \
+  X(SqrtFloat, Float)   /* the sqrt builtin inlined (M3) */                         \
+  X(AbsFloat, Float)    /* the abs builtin on a float */                            \
+  X(AbsInt, Int)        /* the abs builtin on an int; guard Overflow (the minimum) */ \
   X(CmpInt, Bool)       /* imm: the comparison (Cmp) */                             \
   X(CmpFloat, Bool)                                                                 \
   X(CmpBits, Bool)      /* a, b Tagged: == / != as identity (one side is nil or a bool) */ \
@@ -84,6 +87,7 @@ const char* guard_name(GuardKind k);
   X(MapGet, Tagged)     /* a Tagged map, imm the symbol key; guards NotMap, MapShape */ \
   X(MapSet, None)       /* a Tagged map, b Tagged value, imm the symbol key; same guards */ \
   X(CheckCallee, None)  /* a Tagged callee, imm its Proto*: an inlined call's guard WrongCallee */ \
+  X(CheckValue, None)   /* a Tagged callee, imm the builtin's Value bits; guard WrongCallee */ \
   X(CallCheck, None)    /* imm: inline level << 32 | value-stack words from base; guard CallDepth */ \
   X(Generic, Tagged)    /* the opcode at pc through its helper, on the flushed frame */ \
   X(Call, Tagged)       /* the call at pc on the flushed frame */                   \

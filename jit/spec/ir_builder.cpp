@@ -17,6 +17,7 @@
 #include <map>
 #include <memory>
 #include <set>
+#include <cstring>
 
 #include "interp/control_flow.h"
 #include "interp/object.h"
@@ -606,7 +607,7 @@ class Builder {
         return false;
       }
       case Op::CALL: {
-        if (plan_ && inline_call(in)) return true;
+        if (plan_ && (inline_builtin(in) || inline_call(in))) return true;
         int32_t r = emit(IrOp::Call, Rep::Tagged, -1, -1, in.x, here());
         S_.resize(S_.size() - size_t(in.x) - 1);
         push(r);
@@ -683,6 +684,46 @@ class Builder {
     std::string site = unit_name(*g_.proto) + "#" + std::to_string(g_.proto->id) + " pc " + std::to_string(level_ ? outer_pc_ : pc_);
     if (level_ > 0) site += " > " + unit_name(*p_) + "#" + std::to_string(p_->id) + " pc " + std::to_string(pc_);
     g_.inline_log.push_back(site + " -> " + (c ? unit_name(*c) + "#" + std::to_string(c->id) : std::string("?")) + ": " + what);
+  }
+
+  // `(sqrt x)` and `(abs x)` where the site has only called that builtin and x is a number in
+  // the IR: a guard that the callee is still the builtin, then the operation itself.
+  bool inline_builtin(const Instr& in) {
+    const void* seen = size_t(pc_) < p_->callees.size() ? p_->callees[size_t(pc_)] : nullptr;
+    if (in.x != 1 || !seen || seen == kMegamorphic || plan_->units.count(seen)) return false;
+    const auto* b = static_cast<const Builtin*>(seen);
+    bool sqrt = std::strcmp(b->name, "sqrt") == 0, abs = std::strcmp(b->name, "abs") == 0;
+    if (!sqrt && !abs) return false;
+    int32_t arg = top(0);
+    Rep r = rep(arg);
+    if (r == Rep::Bool || node(arg).op == IrOp::Const) return false;  // not a number: the call raises
+    // A Tagged argument: the site's feedback (its first argument's kinds) says what to check.
+    if (abs && r == Rep::Tagged) {
+      if (in.feedback == kSeenInt) r = Rep::Int;
+      else if (in.feedback == kSeenFloat) r = Rep::Float;
+      else return false;
+    }
+    int32_t fn = tagged(top(1));
+    int32_t g = emit(IrOp::CheckValue, Rep::None, fn, -1, int64_t(Value::object(const_cast<Builtin*>(b)).bits), here());
+    node(g).guard = GuardKind::WrongCallee;
+    // A Tagged argument is checked (sqrt: a number; abs: the kind its site saw).
+    int32_t x = sqrt ? numeric_float(arg) : r == Rep::Int ? as_int(arg) : as_float(arg, false);
+    if (x < 0) return false;  // (the callee check above stays: harmless)
+    if (vm_.counts_steps()) emit(IrOp::LoopCheck, Rep::None, -1, -1, 0, here());
+    int32_t result;
+    if (sqrt) {
+      result = emit(IrOp::SqrtFloat, Rep::Float, x);
+    } else if (r == Rep::Float) {
+      result = emit(IrOp::AbsFloat, Rep::Float, x);
+    } else {
+      result = emit(IrOp::AbsInt, Rep::Int, x, -1, 0, here());
+      node(result).guard = GuardKind::Overflow;
+    }
+    g_.inline_log.push_back(unit_name(*p_) + "#" + std::to_string(p_->id) + " pc " + std::to_string(pc_) + " -> " + b->name +
+                            ": builtin as IR");
+    S_.resize(S_.size() - 2);
+    push(result);
+    return true;
   }
 
   // A CALL whose feedback names one callee that fits: guards (callee identity, --max-depth

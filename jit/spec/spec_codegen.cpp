@@ -522,6 +522,41 @@ class Codegen {
         finish(id, rax);
         break;
       }
+      case IrOp::SqrtFloat: {
+        Xmm x = xmm(n.a, xmm0);
+        a_.sqrtsd(xmm0, x);
+        finish(id, xmm0);
+        break;
+      }
+      case IrOp::AbsFloat: {
+        Xmm x = xmm(n.a, xmm0);
+        if (x != xmm0) a_.movapd(xmm0, x);
+        a_.mov_imm64(r11, ~(uint64_t(1) << 63));
+        a_.movq(xmm1, r11);
+        a_.andpd(xmm0, xmm1);
+        finish(id, xmm0);
+        break;
+      }
+      case IrOp::AbsInt: {
+        // The shifted payload's negation overflows exactly for the 48-bit minimum, where the
+        // builtin raises integer_overflow (the interpreter does, re-running the call).
+        Label exit = exit_for(id, GuardKind::Overflow);
+        move(rax, gpr(n.a, rax));
+        a_.mov(rcx, rax);
+        a_.neg(rcx);
+        a_.jcc(Cond::O, exit);
+        a_.cmovcc(Cond::S, rcx, rax);  // rcx = -x; if that is negative, x was the positive one
+        finish(id, rcx);
+        break;
+      }
+      case IrOp::CheckValue: {
+        Label exit = exit_for(id, GuardKind::WrongCallee);
+        move(rax, gpr(n.a, rax));
+        a_.mov_imm64(rcx, uint64_t(n.imm));
+        a_.cmp(rax, rcx);
+        a_.jcc(Cond::NE, exit);
+        break;
+      }
       case IrOp::CheckCallee: {
         // An inlined call's callee: a closure of the inlined unit (which has no upvalues, so
         // every closure of it runs the same code; its arity was checked when inlining).
