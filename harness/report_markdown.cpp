@@ -110,18 +110,20 @@ std::string report_to_markdown(const Report& r, const std::string& svg_file) {
     s += "\n## Rows\n\nTimes are the median wall time of one whole run (compile and execute) in ms; spread is the "
          "coefficient of variation over the repetitions (each a separate child process).\n\n";
     s += "| program | tier | mode | status | median ms | spread | speedup | peak heap KiB | peak RSS KiB | compile ms | "
-         "code bytes | functions | deopts |\n|---|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n";
+         "code bytes | functions | deopts | inlined |\n|---|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n";
     for (const auto& row : r.rows) {
       std::optional<double> heap_kib, rss_kib;
       if (row.peak_heap_bytes) heap_kib = *row.peak_heap_bytes / 1024;
       if (row.peak_rss_bytes) rss_kib = *row.peak_rss_bytes / 1024;
       std::optional<double> cv_pct;
       if (row.time_cv) cv_pct = *row.time_cv * 100;
+      std::optional<double> inlined;  // the inline tier's (and auto's) inlined call sites
+      if (auto it = row.engine_stats.find("inlined_sites"); it != row.engine_stats.end()) inlined = it->second;
       s += "| " + cell(short_name(row.program)) + " | " + row.tier + " | " + row.mode + (row.gc_stress ? " gc-stress" : "") +
            " | " + row.status + " | " + fmt(row.time_median_ms, "%.3f") + " | " + fmt(cv_pct, "%.1f%%") + " | " +
            fmt(row.speedup, "%.2f×") + " | " + fmt(heap_kib, "%.0f") + " | " + fmt(rss_kib, "%.0f") + " | " +
            fmt(row.compile_time_ms, "%.3f") + " | " + fmt(row.code_bytes, "%.0f") + " | " +
-           fmt(row.functions_compiled, "%.0f") + " | " + fmt(row.deopts, "%.0f") + " |\n";
+           fmt(row.functions_compiled, "%.0f") + " | " + fmt(row.deopts, "%.0f") + " | " + fmt(inlined, "%.0f") + " |\n";
     }
   }
 
