@@ -142,11 +142,15 @@ L_LOAD_GLOBAL: {
   NEXT();
 }
 L_STORE_GLOBAL:
-  if (globals[ip->x].is_undefined()) SLOW_PATH(STORE_GLOBAL);  // raises
-  globals[ip->x] = *--sp;
+  // Undefined: raises. Watched: stores and tells the JIT.
+  if (globals[ip->x].is_undefined() || vm.global_watch[ip->x]) SLOW_PATH(STORE_GLOBAL);
+  else globals[ip->x] = sp[-1];
+  --sp;
   NEXT();
 L_DEFINE_GLOBAL:
-  globals[ip->x] = *--sp;
+  if (vm.global_watch[ip->x]) SLOW_PATH(DEFINE_GLOBAL);
+  else globals[ip->x] = sp[-1];
+  --sp;
   NEXT();
 
 // Arithmetic: int and float fast paths inline, everything else through the opcode's semantics.

@@ -141,7 +141,18 @@ inline bool store_global(VM* vm, Value* sp, const Instr* ip) {
   if (vm->globals[size_t(ip->x)].is_undefined())
     return vm->raise(ErrorKind::UndefinedVariable,
                      "assignment to '" + vm->global_name(ip->x) + "' before its declaration ran");
+  Value old = vm->globals[size_t(ip->x)];
   vm->globals[size_t(ip->x)] = sp[-1];
+  if (vm->global_watch[ip->x]) vm->global_stored(ip->x, old);
+  return true;
+}
+
+// The engines store inline unless the slot is watched (VM::global_watch): then here.
+inline bool define_global(VM* vm, Value* sp, const Instr* ip) {
+  sync(vm, sp, ip);
+  Value old = vm->globals[size_t(ip->x)];
+  vm->globals[size_t(ip->x)] = sp[-1];
+  if (vm->global_watch[ip->x]) vm->global_stored(ip->x, old);
   return true;
 }
 
@@ -316,7 +327,7 @@ inline constexpr OpSemantics CONST = nullptr, INT = nullptr, NIL = nullptr, TRUE
 inline constexpr OpSemantics POP = nullptr, POPN = nullptr, UNWIND = nullptr, DUP = nullptr;
 inline constexpr OpSemantics LOAD_LOCAL = nullptr, STORE_LOCAL = nullptr, LOAD_CELL = nullptr, STORE_CELL = nullptr;
 inline constexpr OpSemantics MAKE_CELL = make_cell, LOAD_UPVAL = load_upval, STORE_UPVAL = store_upval;
-inline constexpr OpSemantics LOAD_GLOBAL = load_global, STORE_GLOBAL = store_global, DEFINE_GLOBAL = nullptr;
+inline constexpr OpSemantics LOAD_GLOBAL = load_global, STORE_GLOBAL = store_global, DEFINE_GLOBAL = define_global;
 inline constexpr OpSemantics ADD = binary<op_add>, SUB = binary<op_sub>, MUL = binary<op_mul>, DIV = binary<op_div>,
                       MOD = binary<op_mod>;
 inline constexpr OpSemantics NEG = unary<op_neg>, POS = unary<op_pos>, NOT = nullptr;

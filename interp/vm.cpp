@@ -62,6 +62,8 @@ int VM::global_slot(const std::string& name) {
   if (it != global_index_.end()) return it->second;
   int slot = int(globals.size());
   globals.push_back(Value::undefined());
+  global_watch_flags_.push_back(0);
+  global_watch = global_watch_flags_.data();
   global_names_.push_back(name);
   global_index_.emplace(name, slot);
   return slot;

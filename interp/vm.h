@@ -77,6 +77,9 @@ struct TierHooks {
   // On each loop back-edge taken in the interpreter: returns code to continue the frame in at
   // header_pc (OSR), or nullptr to keep interpreting.
   NativeEntry (*on_loop)(VM& vm, Proto* p, int32_t header_pc) = nullptr;
+  // After a store to a watched global (VM::watch_global) changed it; `old_value` is what it
+  // held. The JIT drops code that assumed the old value.
+  void (*on_global_store)(VM& vm, int32_t slot, Value old_value) = nullptr;
   void* ctx = nullptr;
 };
 
@@ -92,6 +95,14 @@ class VM {
   int find_global(const std::string& name) const;
   const std::string& global_name(int slot) const { return global_names_[slot]; }
   std::vector<Value> globals;
+  // One flag per global slot: non-zero while compiled code assumes the slot's value (an inlined
+  // callee). Every engine's store checks it and, when set, stores through its slow path, which
+  // calls global_stored. Compiled code reads the array through this pointer.
+  uint8_t* global_watch = nullptr;
+  void watch_global(int slot, bool on) { global_watch[slot] = on ? 1 : 0; }
+  void global_stored(int slot, Value old_value) {
+    if (hooks.on_global_store && globals[size_t(slot)].bits != old_value.bits) hooks.on_global_store(*this, slot, old_value);
+  }
 
   // --- errors ---------------------------------------------------------------------------
   // Raise helpers return false so natives can `return vm.raise(...)`.
@@ -151,6 +162,7 @@ class VM {
  private:
   void mark_roots(Heap& h);
   std::vector<std::string> global_names_;
+  std::vector<uint8_t> global_watch_flags_;
   std::unordered_map<std::string, int> global_index_;
   size_t stack_bytes_ = 0;
 };

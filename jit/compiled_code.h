@@ -28,6 +28,7 @@ struct CompiledCode {
   uint64_t compile_ns = 0;
   std::vector<spec::DeoptPoint> deopts;  // speculating tiers: one per guard (deopt.h)
   uint32_t inlined_sites = 0;            // the inline tier: calls whose callee's body it holds
+  std::vector<spec::GlobalAssumption> assumptions;  // globals whose callee it inlined (ir.h)
 
   const void* body() const { return block.start + body_offset; }
 };

@@ -73,6 +73,7 @@ bool TierManager::enable_perf_map() { return perf_map_.open(); }
 void TierManager::attach(VM& vm) {
   vm.hooks.on_call = &TierManager::on_call;
   vm.hooks.on_loop = &TierManager::on_loop;
+  vm.hooks.on_global_store = &TierManager::on_global_store;
   vm.hooks.ctx = this;
 }
 
@@ -154,6 +155,10 @@ NativeEntry TierManager::compile(VM& vm, Proto& p, Tier tier) {
     perf_map_.add(base + code->main_end, code->unwinder_begin - code->main_end, name + " slow paths");
     perf_map_.add(base + code->unwinder_begin, code->block.size - code->unwinder_begin, name + " exit");
   }
+  for (const spec::GlobalAssumption& a : code->assumptions) {
+    watches_.push_back({a, &p, code.get()});
+    vm.watch_global(a.slot, true);
+  }
   if (u.code[t]) retired_.push_back({&p, std::move(u.code[t])});
   u.code[t] = std::move(code);
   u.active = t;
@@ -223,6 +228,14 @@ void TierManager::on_deopt(VM& vm, Frame& frame, CompiledCode& code, spec::Deopt
       default: break;
     }
   }
+  leave_spec_code(vm, p);
+}
+
+// The unit's spec code is retired: its baseline code (if any) runs it, and counts towards the
+// next spec version with what was learnt; without baseline code the interpreter does.
+void TierManager::leave_spec_code(VM& vm, Proto& p) {
+  UnitState& u = unit(p);
+  int s = int(Tier::Spec);
   stats_.invalidations++;
   retired_.push_back({&p, std::move(u.code[s])});
   u.call_count = u.loop_count = 0;
@@ -239,6 +252,39 @@ void TierManager::on_deopt(VM& vm, Frame& frame, CompiledCode& code, spec::Deopt
     u.entry = nullptr;
     u.body = nullptr;
   }
+}
+
+// A watched global changed (VM::global_watch): every unit whose current spec code inlined the
+// callee it held leaves that code now, so no new call enters it. Frames already running it
+// meet the inlined site's CheckCallee guard, which sends them to the interpreter. Watches of
+// code retired since are dropped here, and a slot nobody watches any more stores inline again.
+void TierManager::on_global_store(VM& vm, int32_t slot, Value) {
+  auto* self = static_cast<TierManager*>(vm.hooks.ctx);
+  Value now = vm.globals[size_t(slot)];
+  const Proto* now_proto = now.is_object() && now.as_obj()->type == ObjType::Closure
+                               ? static_cast<Closure*>(now.as_obj())->proto : nullptr;
+  bool still_watched = false;
+  std::erase_if(self->watches_, [&](const Watch& w) {
+    if (w.assumption.slot != slot) return false;
+    UnitState& u = self->unit(*w.unit);
+    if (u.code[int(Tier::Spec)].get() != w.code) return true;  // that code is gone already
+    if (now_proto == w.assumption.callee) {  // another closure of the same body: still right
+      still_watched = true;
+      return false;
+    }
+    if (self->policy_.trace_deopt) {
+      vm.flush();
+      std::fprintf(stderr, "invalidate: %s#%d (inlined %s at pc %d; global %s redefined)\n", unit_name(*w.unit).c_str(),
+                   w.unit->id, unit_name(*w.assumption.callee).c_str(), w.assumption.pc, vm.global_name(slot).c_str());
+    }
+    if (u.active == int(Tier::Spec)) self->leave_spec_code(vm, *w.unit);
+    else {
+      self->retired_.push_back({w.unit, std::move(u.code[int(Tier::Spec)])});
+      self->stats_.invalidations++;
+    }
+    return true;
+  });
+  vm.watch_global(slot, still_watched);
 }
 
 bool TierManager::resume_in_interpreter(VM& vm, Frame& frame) {

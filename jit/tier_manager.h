@@ -95,6 +95,8 @@ class TierManager {
  private:
   static NativeEntry on_call(VM& vm, Proto* p);
   static NativeEntry on_loop(VM& vm, Proto* p, int32_t header_pc);
+  static void on_global_store(VM& vm, int32_t slot, Value old_value);
+  void leave_spec_code(VM& vm, Proto& p);
   void release_retired(VM& vm);
   void drop_tier_up_counters(VM& vm, Proto& p);
   // The tier a unit gets when it first turns hot (auto: baseline, which counts towards spec).
@@ -110,6 +112,12 @@ class TierManager {
     std::unique_ptr<CompiledCode> code;
   };
   std::vector<Retired> retired_;
+  struct Watch {
+    spec::GlobalAssumption assumption;
+    Proto* unit;               // whose spec code assumes it
+    const CompiledCode* code;  // that code (the watch is stale once the unit's code differs)
+  };
+  std::vector<Watch> watches_;
   std::vector<const Frame*> resumed_;  // frames the interpreter runs after a deopt
   spec::DeoptStress stress_;
 };

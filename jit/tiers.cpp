@@ -64,6 +64,7 @@ TierSessionPtr configure_tier(const std::string& tier, const JitOptions& jit, Ru
     out.emplace_back("osr_entries", double(st.osr_entries));
     out.emplace_back("inlined_sites", double(st.inlined_sites));
     out.emplace_back("deopts", double(st.deopts));
+    out.emplace_back("invalidations", double(st.invalidations));
   };
   return s;
 }

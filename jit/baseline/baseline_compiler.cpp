@@ -160,12 +160,20 @@ void BaselineCompiler::emit_LOAD_GLOBAL(const Instr& in) {
   });
   a_.bind(done);
 }
+// A store checks the slot's watch flag (VM::global_watch): a watched slot stores through the
+// helper, which tells the JIT that code assuming the old value must go.
+void BaselineCompiler::jump_if_global_watched(int32_t slot, Label target) {
+  a_.mov(rax, qword_ptr(kVm, layout_.vm_global_watch));
+  a_.cmp(byte_ptr(rax, slot), int8_t(0));
+  a_.jcc(Cond::NE, target);
+}
 void BaselineCompiler::emit_STORE_GLOBAL(const Instr& in) {
   Label slow = a_.new_label(), done = a_.new_label();
   a_.mov(rax, qword_ptr(kGlobals, in.x * 8));
   a_.mov_imm64(rcx, Value::undefined().bits);
   a_.cmp(rax, rcx);
-  a_.jcc(Cond::E, slow);
+  a_.jcc(Cond::E, slow);  // raises
+  jump_if_global_watched(in.x, slow);
   load_top(rax, 0);
   a_.mov(qword_ptr(kGlobals, in.x * 8), rax);
   out_of_line(slow, done, [=, this] {
@@ -174,8 +182,14 @@ void BaselineCompiler::emit_STORE_GLOBAL(const Instr& in) {
   a_.bind(done);
 }
 void BaselineCompiler::emit_DEFINE_GLOBAL(const Instr& in) {
+  Label slow = a_.new_label(), done = a_.new_label();
+  jump_if_global_watched(in.x, slow);
   load_top(rax, 0);
   a_.mov(qword_ptr(kGlobals, in.x * 8), rax);
+  out_of_line(slow, done, [=, this] {
+    generic();
+  });
+  a_.bind(done);
 }
 
 // ------------------------------------------------------------------ arithmetic

@@ -82,6 +82,8 @@ class BaselineCompiler {
   }
   // The current instruction's full semantics through its C++ helper (slow paths, rare ops).
   void generic();
+  // Jumps to `target` when global `slot` is watched (VM::global_watch); clobbers rax.
+  void jump_if_global_watched(int32_t slot, x64::Label target);
 
   // ---- entries and exit (baseline_entries.cpp)
   void prologue();

@@ -37,6 +37,7 @@ enum class GuardKind : uint8_t {
   Undefined,    // a global read before its definition
   WrongCallee,  // an inlined call site reached another unit (or a non-closure)
   CallDepth,    // an inlined call would pass --max-depth or the value stack's end
+  Watched,      // a store to a global that compiled code assumes (VM::global_watch)
   Stress,       // --deopt-every / --deopt-random made it fail
 };
 const char* guard_name(GuardKind k);
@@ -159,6 +160,15 @@ struct Block {
   int32_t inline_level = 0;  // > 0: a block of an inlined callee (pc is the callee's)
 };
 
+// An inlined call whose callee came from a global: the code holds that callee's body, so a
+// store of anything else to the slot drops the code (the tier manager watches the slot; the
+// site's CheckCallee guard stops frames already running it).
+struct GlobalAssumption {
+  int32_t slot;
+  const Proto* callee;
+  int32_t pc;  // the compiled unit's call instruction that inlined it
+};
+
 struct Graph {
   const Proto* proto = nullptr;
   std::vector<Node> nodes;
@@ -166,6 +176,7 @@ struct Graph {
   std::vector<int32_t> order;  // layout: entry, OSR entries, then code order (edge blocks after their source)
   std::vector<FrameState> states;
   int32_t inlined_sites = 0;             // calls whose callee's body is in this graph
+  std::vector<GlobalAssumption> assumptions;
   std::vector<std::string> inline_log;   // --trace-inline: one line per call site decided
   int32_t add(Node n) {
     nodes.push_back(std::move(n));

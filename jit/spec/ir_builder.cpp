@@ -481,7 +481,12 @@ class Builder {
         push(v);
         return true;
       }
-      case Op::DEFINE_GLOBAL: emit(IrOp::StoreGlobal, Rep::None, tagged(pop()), -1, in.x); return true;
+      case Op::DEFINE_GLOBAL: {
+        int32_t v = emit(IrOp::StoreGlobal, Rep::None, tagged(top()), -1, in.x, here());
+        node(v).guard = GuardKind::Watched;
+        pop();
+        return true;
+      }
       case Op::STORE_GLOBAL: {  // an assignment: the global must have been declared
         int32_t v = emit(IrOp::AssignGlobal, Rep::None, tagged(top()), -1, in.x, here());
         node(v).guard = GuardKind::Undefined;
@@ -762,6 +767,7 @@ class Builder {
     int32_t base = (level_ > 0 ? chain_.back().base : 0) + ci + 1;  // the callee's slot 0
     int32_t words = base + c->nslots + c->max_stack + 1;
     // The interpreter's CALL checks in this order; a failed guard lets it run the call itself.
+    if (node(fn).op == IrOp::LoadGlobal) g_.assumptions.push_back({int32_t(node(fn).imm), c, level_ > 0 ? outer_pc_ : pc_});
     int32_t g1 = emit(IrOp::CheckCallee, Rep::None, fn, -1, int64_t(reinterpret_cast<intptr_t>(c)), here());
     node(g1).guard = GuardKind::WrongCallee;
     int32_t g2 = emit(IrOp::CallCheck, Rep::None, -1, -1, (int64_t(level_) << 32) | words, here());

@@ -261,6 +261,16 @@ class Codegen {
   }
 
   // The deopt point of guard node `id` (its frame state), with an exit stub.
+  // A store to a watched global (VM::global_watch) leaves to the interpreter, which stores it
+  // and tells the tier manager: redefinitions are rare, and this keeps the JIT's bookkeeping
+  // out of compiled code.
+  void exit_if_watched(int32_t id) {
+    Label exit = exit_for(id, GuardKind::Watched);
+    a_.mov(rax, qword_ptr(kVm, L.vm_global_watch));
+    a_.cmp(byte_ptr(rax, int32_t(node(id).imm)), int8_t(0));
+    a_.jcc(Cond::NE, exit);
+  }
+
   Label exit_for(int32_t id, GuardKind kind) {
     const Node& n = node(id);
     const FrameState& s = g_.states[size_t(n.fs)];
@@ -633,11 +643,13 @@ class Codegen {
         a_.load_imm(rcx, Value::undefined());
         a_.cmp(rax, rcx);
         a_.jcc(Cond::E, exit);
+        exit_if_watched(id);
         boxed(n.a);
         a_.mov(qword_ptr(kGlobals, int32_t(n.imm * 8)), rax);
         break;
       }
       case IrOp::StoreGlobal:
+        exit_if_watched(id);
         boxed(n.a);
         a_.mov(qword_ptr(kGlobals, int32_t(n.imm * 8)), rax);
         break;

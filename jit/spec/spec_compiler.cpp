@@ -33,6 +33,7 @@ CompileStatus compile_spec(VM& vm, const Proto& p, const SpecHints& hints, const
     for (const std::string& line : g.inline_log) std::fprintf(stderr, "inline: %s\n", line.c_str());
   }
   out.inlined_sites = uint32_t(g.inlined_sites);
+  out.assumptions = g.assumptions;
   // Methods and paths the IR does not have reach the spec tier only as helper calls on a
   // flushed frame, which the baseline beats with its inline fast paths: such units stay at
   // baseline (measured on corpus/bench). `.push` on arrays has an inline fast path in front of

@@ -59,16 +59,46 @@ TEST(InlineTier, AnErrorThreeInlinedLevelsDeepIsCaughtByTheCompiledUnit) {
   EXPECT_GE(stat(o, "deopts"), 1);
 }
 
-// Redefining an inlined global: the callee guard exits (the stale body never runs), and after
-// kExitsBeforeRecompile exits the unit is compiled again calling the site instead.
-TEST(InlineTier, ARedefinedCalleeLeavesTheInlinedBodyAndIsRecompiledWithoutIt) {
+// Redefining an inlined global drops every unit whose code inlined it, at the store: the next
+// call of drive does not enter the stale code, so no guard has to fail.
+TEST(InlineTier, RedefiningAnInlinedCalleeInvalidatesTheUnitAtTheStore) {
   const char* src =
       "(fn step [x] (x + 1))\n(fn drive [n] ((step n) + 1))\n(var t 0)\n"
       "(for i in (range 0 3000) (t += (drive i)))\n(fn step [x] (x * 3))\n"
       "(for i in (range 0 3000) (t += (drive i)))\nt";
   auto o = run(src, "inline");
   expect_same(run(src, "interp"), o);
-  EXPECT_EQ(stat(o, "deopts"), double(gene::jit::kExitsBeforeRecompile));
+  EXPECT_EQ(stat(o, "deopts"), 0);
+  EXPECT_EQ(stat(o, "invalidations"), 1);
+}
+
+// Storing another closure of the same function is no redefinition: the code stays.
+TEST(InlineTier, StoringAnotherClosureOfTheSameCalleeKeepsTheCode) {
+  const char* src =
+      "(fn step [x] (x + 1))\n(var f step)\n(fn drive [n] ((f n) + 1))\n(var t 0)\n"
+      "(for i in (range 0 3000) (t += (drive i)))\n(f = step)\n"
+      "(for i in (range 0 3000) (t += (drive i)))\nt";
+  auto o = run(src, "inline");
+  expect_same(run(src, "interp"), o);
+  EXPECT_EQ(stat(o, "invalidations"), 0);
+  EXPECT_GE(stat(o, "inlined_sites"), 1);
+}
+
+// The redefinition happens while the unit runs (in a call it makes, then in the inlined body
+// itself): the store invalidates it, and the running frame leaves at the inlined site's guard
+// or at the store, so the new function runs from the next call on, as in the interpreter.
+TEST(InlineTier, ARunningFrameNeverRunsTheStaleBody) {
+  const char* src =
+      "(fn triple [x] (x * 3))\n(fn scale [x] (x + 1))\n"
+      "(fn redefine [i] (var j 0) (while (j < 2) (j = (j + 1))) (if (i == 700) (scale = triple)) i)\n"
+      "(fn run [n] (var acc 0) (var i 0) (while (i < n) (acc = (acc + (scale i))) (redefine i) (i = (i + 1))) acc)\n"
+      "(fn bump [x] (if (x == 900) (g = triple)) (x + 2))\n(var g bump)\n"
+      "(fn drive [n] (var acc 0) (var i 0) (while (i < n) (acc = (acc + (g i))) (i = (i + 1))) acc)\n"
+      "[(run 1500) (drive 2000)]";
+  auto o = run(src, "inline");
+  expect_same(run(src, "interp"), o);
+  EXPECT_EQ(stat(o, "invalidations"), 2);
+  EXPECT_GE(stat(o, "deopts"), 2);
 }
 
 // --max-depth counts inlined calls as real ones: the overflow is raised at the same call (the
