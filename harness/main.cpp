@@ -20,6 +20,7 @@
 #include "harness/coverage.h"
 #include "harness/exit_codes.h"
 #include "harness/fuzz.h"
+#include "harness/history.h"
 #include "harness/merge.h"
 #include "harness/report_output.h"
 #include "harness/runner.h"
@@ -219,6 +220,14 @@ int main(int argc, char** argv) try {
   cv->add_option("paths", coverage_paths, "Programs or directories")->required();
   cv->add_option("--tier", coverage.tiers, "Only these tiers (repeatable; interp is always included)");
 
+  // --- history ----------------------------------------------------------------------------
+  std::vector<std::string> history_reports;
+  std::string history_file = "reports/history.jsonl", history_svg_path = "reports/history.svg";
+  auto* hs = app.add_subcommand("history", "Append bench reports' summaries to the history file and redraw its trend SVG");
+  hs->add_option("reports", history_reports, "Bench reports (.json) to append (none: only redraw)");
+  hs->add_option("--file", history_file, "History file (JSON Lines)")->capture_default_str();
+  hs->add_option("--svg", history_svg_path, "Trend chart to write (empty: none)")->capture_default_str();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -243,6 +252,7 @@ int main(int argc, char** argv) try {
   if (*rp) return report_command(report_json, report_dir);
   if (*fz) return run_fuzz(fuzz, std::cout, std::cerr);
   if (*cv) return run_coverage(coverage_paths, coverage, std::cout, std::cerr);
+  if (*hs) return run_history(history_reports, history_file, history_svg_path, std::cout, std::cerr);
   return kUsage;
 } catch (const std::exception& e) {
   std::cerr << "gene-harness: internal error: " << e.what() << "\n";
