@@ -25,6 +25,7 @@
 #include "harness/peers.h"
 #include "harness/process.h"
 #include "harness/progress.h"
+#include "harness/statistics.h"
 #include "harness/report_output.h"
 #include "harness/runner.h"
 #include "harness/temp_dir.h"
@@ -560,6 +561,12 @@ int run_bench(const std::vector<std::string>& paths, const BenchOptions& opts, s
       row.repetitions = int(s.size());
       row.iterations = item->iterations;
       row.time_median_ms = median(s);
+      row.time_samples_ms = s;
+      if (s.size() >= 2) {
+        auto [lo, hi] = bootstrap_median_ci(s);
+        row.time_ci_low_ms = lo;
+        row.time_ci_high_ms = hi;
+      }
       row.time_mean_ms = mean;
       row.time_min_ms = *std::min_element(s.begin(), s.end());
       row.time_max_ms = *std::max_element(s.begin(), s.end());

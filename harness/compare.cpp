@@ -6,6 +6,7 @@
 #include <ostream>
 
 #include "harness/exit_codes.h"
+#include "harness/statistics.h"
 #include "harness/text_table.h"
 
 namespace gene::harness {
@@ -35,6 +36,23 @@ std::optional<double> instruction_value(const Row& r, const CompareOptions& opts
     return r.instructions_vs_interp;
   }
   return r.instructions;
+}
+
+// Per-execution speedups of `row`: its interp row's median over each of its samples. Empty
+// when either has fewer than two samples (reports before schema 3, or one repetition).
+std::vector<double> execution_speedups(const Row& row, const std::map<std::string, const Row*>& rows) {
+  Row key;
+  key.program = row.program;
+  key.tier = "interp";
+  key.gc_stress = row.gc_stress;
+  auto it = rows.find(key.key());
+  std::vector<double> out;
+  if (it == rows.end() || !it->second->time_median_ms || row.time_samples_ms.size() < 2 ||
+      it->second->time_samples_ms.size() < 2)
+    return out;
+  for (double t : row.time_samples_ms)
+    if (t > 0) out.push_back(*it->second->time_median_ms / t);
+  return out;
 }
 
 std::string append_change(const std::string& change, const std::string& what) {
@@ -112,12 +130,23 @@ CompareSummary compare_reports(const Report& base, const Report& now, const Comp
     // The interpreter's own speedup is 1 by definition: nothing to compare.
     if (r.tier != "interp" && b.speedup && r.speedup && *b.speedup > 0) {
       ratio = *r.speedup / *b.speedup;
-      if (*ratio < 1 - opts.tolerance) {
+      // Beyond the tolerance is a change only if the executions say so too (Mann-Whitney U on
+      // the per-execution speedups, when both reports have samples): otherwise inconclusive.
+      std::vector<double> sb = execution_speedups(b, base_rows), sn = execution_speedups(r, new_rows);
+      bool tested = !sb.empty() && !sn.empty();
+      double p = tested ? mann_whitney_p(sb, sn) : 0;
+      bool significant = !tested || p < opts.significance;
+      char pv[32];
+      std::snprintf(pv, sizeof pv, " (p=%.3f)", p);
+      if (*ratio < 1 - opts.tolerance && significant) {
         ++s.regressions;
-        change = append_change(change, opts.time_gate ? "REGRESSION" : "slower (not gated)");
-      } else if (*ratio > 1 + opts.tolerance && change.empty()) {
+        change = append_change(change, std::string(opts.time_gate ? "REGRESSION" : "slower (not gated)") + (tested ? pv : ""));
+      } else if (*ratio > 1 + opts.tolerance && significant && change.empty()) {
         ++s.improvements;
-        change = "faster";
+        change = std::string("faster") + (tested ? pv : "");
+      } else if ((*ratio < 1 - opts.tolerance || *ratio > 1 + opts.tolerance) && change.empty()) {
+        ++s.inconclusive;
+        change = std::string("inconclusive") + pv;
       }
     }
     // Instructions: more is worse (the inverse sense of a speedup).
@@ -243,7 +272,7 @@ int run_compare(const std::string& base_path, const std::string& new_path, const
   out << "compare: " << s.compared << " rows compared, " << s.correctness_changes << " correctness changes, "
       << s.regressions << " speedup regressions beyond " << tol << ", " << s.tier_regressions
       << " tier geomean regressions" << (opts.time_gate ? "" : " (wall time not gated)") << ", " << s.improvements
-      << " improvements, " << s.added << " new, " << s.missing << " missing\n";
+      << " improvements, " << s.inconclusive << " inconclusive, " << s.added << " new, " << s.missing << " missing\n";
   if (s.instructions_compared > 0) {
     char itol[64];
     std::snprintf(itol, sizeof itol, "%.1f%% per row, %.1f%% per tier geomean", opts.instructions_tolerance * 100,

@@ -23,6 +23,11 @@ struct CompareOptions {
   // false (--no-time-gate): speedup regressions are listed but do not fail the comparison
   // (wall time as information); correctness changes still fail.
   bool time_gate = true;
+  // A speedup change beyond the tolerance counts only if the Mann-Whitney U test of the two
+  // reports' per-execution speedups gives p below this (when both have samples); otherwise it
+  // is "inconclusive". With 3 executions per side the smallest two-sided p is 0.1: give 5 or
+  // more (--repetitions) for a time gate that can fire.
+  double significance = 0.05;
 
   // Rows with instruction counts in both reports: a row may execute up to (1 + x) times its base
   // instructions, a tier's geometric mean of the per-row ratios up to (1 + g).
@@ -41,6 +46,7 @@ struct CompareSummary {
   int regressions = 0;          // speedup ratio below 1 - tolerance
   int tier_regressions = 0;     // tier geomean ratio below 1 - geomean_tolerance
   int improvements = 0;         // speedup ratio above 1 + tolerance
+  int inconclusive = 0;         // beyond the tolerance, but not significant (Mann-Whitney U)
   int instructions_compared = 0;          // rows with instruction counts in both reports
   int instruction_regressions = 0;        // instruction ratio above 1 + instructions_tolerance
   int instruction_tier_regressions = 0;   // tier geomean ratio above 1 + instructions_geomean_tolerance

@@ -162,6 +162,11 @@ int main(int argc, char** argv) try {
                  "Also fail when a tier's geometric-mean speedup drops by more than this fraction")
       ->check(CLI::Range(0.0, 0.999));
   cm->add_flag("--all", cmp.all_rows, "List unchanged rows too");
+  cm->add_option("--significance", cmp.significance,
+                 "Speedup changes beyond the tolerance count only when the Mann-Whitney U test of the "
+                 "per-execution speedups gives p below this (reports with samples); else inconclusive")
+      ->check(CLI::Range(0.0, 1.0))
+      ->capture_default_str();
   bool no_time_gate = false;
   cm->add_flag("--no-time-gate", no_time_gate,
                "Report speedup regressions without failing (wall time as information; correctness and instruction "

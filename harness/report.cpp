@@ -5,6 +5,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "harness/statistics.h"
+
 namespace gene::harness {
 
 using nlohmann::json;
@@ -27,6 +29,10 @@ const NumberField kNumberFields[] = {
     {"time_stddev_ms", &Row::time_stddev_ms},
     {"time_cv", &Row::time_cv},
     {"speedup", &Row::speedup},
+    {"time_ci_low_ms", &Row::time_ci_low_ms},
+    {"time_ci_high_ms", &Row::time_ci_high_ms},
+    {"speedup_ci_low", &Row::speedup_ci_low},
+    {"speedup_ci_high", &Row::speedup_ci_high},
     {"instructions", &Row::instructions},
     {"instructions_vs_interp", &Row::instructions_vs_interp},
     {"instructions_jit", &Row::instructions_jit},
@@ -69,6 +75,7 @@ json row_to_json(const Row& r) {
   for (const auto& [k, v] : r.engine_stats)
     if (std::isfinite(v)) j["engine_stats"][k] = v;
   j["detail"] = r.detail;
+  j["time_samples_ms"] = r.time_samples_ms.empty() ? json(nullptr) : json(r.time_samples_ms);
   return j;
 }
 
@@ -174,6 +181,13 @@ bool row_from_json(const json& j, Row& r, Reader& rd, const std::string& where) 
     }
   }
   if (j.contains("detail") && j["detail"].is_string()) r.detail = j["detail"].get<std::string>();
+  if (j.contains("time_samples_ms") && !j["time_samples_ms"].is_null()) {  // version 3
+    if (!j["time_samples_ms"].is_array()) return rd.fail(where, "'time_samples_ms' must be an array");
+    for (const auto& x : j["time_samples_ms"]) {
+      if (!x.is_number()) return rd.fail(where, "'time_samples_ms' must hold numbers");
+      r.time_samples_ms.push_back(x.get<double>());
+    }
+  }
   return true;
 }
 
@@ -297,16 +311,25 @@ bool save_text(const std::string& path, const std::string& text, std::string& er
 }
 
 void compute_speedups(Report& r) {
-  std::map<std::string, double> interp;  // program|gc -> interp median
+  std::map<std::string, const Row*> interp;  // program|gc -> interp row
   auto base_key = [](const Row& row) { return row.program + (row.gc_stress ? "|gc" : ""); };
   for (const auto& row : r.rows)
-    if (row.tier == "interp" && row.time_median_ms && *row.time_median_ms > 0) interp[base_key(row)] = *row.time_median_ms;
+    if (row.tier == "interp" && row.time_median_ms && *row.time_median_ms > 0) interp[base_key(row)] = &row;
   for (auto& row : r.rows) {
     auto it = interp.find(base_key(row));
-    if (it != interp.end() && row.time_median_ms && *row.time_median_ms > 0)
-      row.speedup = it->second / *row.time_median_ms;
-    else
+    row.speedup_ci_low.reset();
+    row.speedup_ci_high.reset();
+    if (it != interp.end() && row.time_median_ms && *row.time_median_ms > 0) {
+      row.speedup = *it->second->time_median_ms / *row.time_median_ms;
+      const auto& num = it->second->time_samples_ms;
+      if (&row != it->second && num.size() >= 2 && row.time_samples_ms.size() >= 2) {
+        auto [lo, hi] = bootstrap_ratio_ci(num, row.time_samples_ms);
+        row.speedup_ci_low = lo;
+        row.speedup_ci_high = hi;
+      }
+    } else {
       row.speedup.reset();
+    }
   }
 }
 

@@ -14,7 +14,9 @@ namespace gene::harness {
 
 // Version 2 added instruction counts, the crash/timeout statuses, `signal`, `peak_rss_bytes` and
 // the split of instructions; version 1 reports are still read (their new fields are null).
-inline constexpr int kReportSchemaVersion = 2;
+// Version 3 added the per-execution samples (`time_samples_ms`) and the 95% bootstrap
+// intervals of each median time and speedup; older reports read with those empty.
+inline constexpr int kReportSchemaVersion = 3;
 inline constexpr int kOldestReadableSchemaVersion = 1;
 inline constexpr const char* kReportSchemaName = "gene-harness-report";
 
@@ -39,6 +41,10 @@ struct Row {
   std::optional<double> time_median_ms, time_mean_ms, time_min_ms, time_max_ms, time_stddev_ms;
   std::optional<double> time_cv;     // stddev / mean: the spread, comparable across programs
   std::optional<double> speedup;     // interp median / this median, same program, same run
+  // One time per execution (child process); the 95% bootstrap intervals of the median time and
+  // of the speedup (both resampling executions: statistics.h).
+  std::vector<double> time_samples_ms;
+  std::optional<double> time_ci_low_ms, time_ci_high_ms, speedup_ci_low, speedup_ci_high;
 
   // Instruction counts (bench --metric instructions): instructions executed by the whole
   // `gene run` process under cachegrind, its split by where they ran (generated code, the

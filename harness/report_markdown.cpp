@@ -108,7 +108,8 @@ std::string report_to_markdown(const Report& r, const std::string& svg_file) {
            fmt(pct(row.instructions_runtime, row.instructions), "%.1f%%") + " |\n";
   } else if (r.kind == "bench") {
     s += "\n## Rows\n\nTimes are the median wall time of one whole run (compile and execute) in ms; spread is the "
-         "coefficient of variation over the repetitions (each a separate child process).\n\n";
+         "coefficient of variation over the repetitions (each a separate child process); brackets give the "
+         "95% bootstrap interval of the speedup, resampling those executions.\n\n";
     s += "| program | tier | mode | status | median ms | spread | speedup | peak heap KiB | peak RSS KiB | compile ms | "
          "code bytes | functions | deopts | inlined |\n|---|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n";
     for (const auto& row : r.rows) {
@@ -121,7 +122,11 @@ std::string report_to_markdown(const Report& r, const std::string& svg_file) {
       if (auto it = row.engine_stats.find("inlined_sites"); it != row.engine_stats.end()) inlined = it->second;
       s += "| " + cell(short_name(row.program)) + " | " + row.tier + " | " + row.mode + (row.gc_stress ? " gc-stress" : "") +
            " | " + row.status + " | " + fmt(row.time_median_ms, "%.3f") + " | " + fmt(cv_pct, "%.1f%%") + " | " +
-           fmt(row.speedup, "%.2f×") + " | " + fmt(heap_kib, "%.0f") + " | " + fmt(rss_kib, "%.0f") + " | " +
+           fmt(row.speedup, "%.2f×") +
+           (row.speedup_ci_low && row.speedup_ci_high
+                ? " [" + fmt(row.speedup_ci_low, "%.2f") + "–" + fmt(row.speedup_ci_high, "%.2f") + "]"
+                : std::string()) +
+           " | " + fmt(heap_kib, "%.0f") + " | " + fmt(rss_kib, "%.0f") + " | " +
            fmt(row.compile_time_ms, "%.3f") + " | " + fmt(row.code_bytes, "%.0f") + " | " +
            fmt(row.functions_compiled, "%.0f") + " | " + fmt(row.deopts, "%.0f") + " | " + fmt(inlined, "%.0f") + " |\n";
     }

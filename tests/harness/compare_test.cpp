@@ -4,6 +4,7 @@
 
 #include "harness/compare.h"
 #include "harness/exit_codes.h"
+#include "harness/statistics.h"
 #include "report_fixtures.h"
 #include "test_util.h"
 
@@ -187,6 +188,71 @@ TEST(Compare, TierGeomeanRegression) {
   EXPECT_TRUE(s.failed());
   EXPECT_EQ(s.tier_regressions, 1);
   EXPECT_EQ(s.regressions, 0);
+}
+
+}  // namespace
+}  // namespace gene::harness
+
+// Statistics (schema 3): a change beyond the tolerance is a regression only when the
+// executions' speedups differ significantly (Mann-Whitney U); otherwise "inconclusive".
+namespace gene::harness {
+namespace {
+
+Report sampled_report(const std::vector<double>& interp_ms, const std::vector<double>& baseline_ms) {
+  Report r = test::bench_report(50, 50);
+  r.rows.resize(2);  // fib only
+  auto fill = [](Row& row, const std::vector<double>& s) {
+    row.time_samples_ms = s;
+    row.time_median_ms = sample_median(s);
+  };
+  fill(r.rows[0], interp_ms);
+  fill(r.rows[1], baseline_ms);
+  compute_speedups(r);
+  return r;
+}
+
+TEST(CompareStatistics, MannWhitneyExactPValues) {
+  // Complete separation of 5 and 5: p = 2 / C(10, 5) = 2/252.
+  EXPECT_NEAR(mann_whitney_p({1, 2, 3, 4, 5}, {6, 7, 8, 9, 10}), 2.0 / 252, 1e-12);
+  EXPECT_NEAR(mann_whitney_p({1, 2, 3}, {4, 5, 6}), 0.1, 1e-12);
+  EXPECT_NEAR(mann_whitney_p({1, 3, 5}, {2, 4, 6}), 0.7, 1e-12);
+}
+
+TEST(CompareStatistics, SpeedupIntervalsSurroundTheSpeedup) {
+  Report r = sampled_report({100, 102, 98, 101, 99}, {50, 52, 48, 51, 49});
+  const Row& b = r.rows[1];
+  ASSERT_TRUE(b.speedup_ci_low && b.speedup_ci_high);
+  EXPECT_LE(*b.speedup_ci_low, *b.speedup);
+  EXPECT_GE(*b.speedup_ci_high, *b.speedup);
+  EXPECT_GT(*b.speedup_ci_low, 1.8);
+  EXPECT_LT(*b.speedup_ci_high, 2.2);
+}
+
+TEST(CompareStatistics, ASignificantSlowdownIsARegression) {
+  Report base = sampled_report({100, 101, 99, 100, 100}, {50, 51, 49, 50, 50});
+  Report now = sampled_report({100, 101, 99, 100, 100}, {70, 71, 69, 70, 70});
+  CompareSummary s = compare_reports(base, now, CompareOptions{});
+  EXPECT_EQ(s.regressions, 1);
+  EXPECT_TRUE(s.failed());
+}
+
+TEST(CompareStatistics, ANoisySlowdownIsInconclusive) {
+  // Medians 50 -> 60 (beyond 10%), but the executions overlap: not significant.
+  Report base = sampled_report({100, 100, 100, 100, 100}, {30, 50, 80, 45, 65});
+  Report now = sampled_report({100, 100, 100, 100, 100}, {35, 60, 85, 40, 70});
+  CompareSummary s = compare_reports(base, now, CompareOptions{});
+  EXPECT_EQ(s.regressions, 0);
+  EXPECT_EQ(s.inconclusive, 1);
+  EXPECT_FALSE(s.failed());
+}
+
+TEST(CompareStatistics, SamplesSurviveTheJsonRoundTrip) {
+  Report r = sampled_report({100, 101, 99}, {50, 51, 49});
+  Report back;
+  std::string error;
+  ASSERT_TRUE(report_from_json(report_to_json(r), back, error)) << error;
+  EXPECT_EQ(back.rows[1].time_samples_ms, (std::vector<double>{50, 51, 49}));
+  EXPECT_EQ(back.rows[1].speedup_ci_low, r.rows[1].speedup_ci_low);
 }
 
 }  // namespace

@@ -58,7 +58,7 @@ TEST(Report, RejectsWrongVersionAndCorruptFiles) {
   EXPECT_FALSE(load_report(dir.file("missing.json"), out, error));
 }
 
-TEST(Report, Version2FieldsRoundTripAndVersion1StillReads) {
+TEST(Report, NewFieldsRoundTripAndVersions1And2StillRead) {
   Report r = test::bench_report(25, 50);
   r.rows[1].status = "crash";
   r.rows[1].signal = 11;
@@ -75,7 +75,7 @@ TEST(Report, Version2FieldsRoundTripAndVersion1StillReads) {
   EXPECT_EQ(back.rows[1].signal_name, "SIGSEGV");
   EXPECT_EQ(back.rows[2].status, "timeout");
   EXPECT_EQ(back.rows[3].instructions, 1e9);
-  EXPECT_EQ(back.schema_version, 2);
+  EXPECT_EQ(back.schema_version, kReportSchemaVersion);
 
   // A version 1 report (written before these fields existed) reads with them null.
   nlohmann::json v1 = report_to_json(test::bench_report(25, 50));
@@ -89,6 +89,15 @@ TEST(Report, Version2FieldsRoundTripAndVersion1StillReads) {
   EXPECT_FALSE(back.rows[0].signal);
   EXPECT_FALSE(back.rows[0].instructions);
   EXPECT_FALSE(back.rows[0].peak_rss_bytes);
+  // A version 2 report (before per-execution samples) reads with no samples or intervals.
+  nlohmann::json v2 = report_to_json(test::bench_report(25, 50));
+  v2["schema_version"] = 2;
+  for (auto& row : v2["rows"])
+    for (const char* k : {"time_samples_ms", "time_ci_low_ms", "time_ci_high_ms", "speedup_ci_low", "speedup_ci_high"})
+      row.erase(k);
+  ASSERT_TRUE(report_from_json(v2, back, error)) << error;
+  EXPECT_TRUE(back.rows[1].time_samples_ms.empty());
+  EXPECT_FALSE(back.rows[1].speedup_ci_low);
   // The committed version 1 baseline still loads.
   EXPECT_TRUE(load_report(std::string(GENE_SOURCE_DIR) + "/reports/baseline.json", back, error)) << error;
 }
