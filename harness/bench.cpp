@@ -116,12 +116,6 @@ class CollectingReporter : public benchmark::BenchmarkReporter {
   Item& item_;
 };
 
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  size_t n = v.size();
-  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
-
 // A program's output is arbitrary bytes, and JSON strings must be UTF-8: the child passes the
 // observation's strings to the parent hex-encoded, so they arrive byte for byte.
 std::string hex(const std::string& bytes) {
@@ -560,7 +554,7 @@ int run_bench(const std::vector<std::string>& paths, const BenchOptions& opts, s
       double stddev = s.size() > 1 ? std::sqrt(var / double(s.size() - 1)) : 0;
       row.repetitions = int(s.size());
       row.iterations = item->iterations;
-      row.time_median_ms = median(s);
+      row.time_median_ms = sample_median(s);
       row.time_samples_ms = s;
       if (s.size() >= 2) {
         auto [lo, hi] = bootstrap_median_ci(s);

@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "harness/process.h"
+#include "harness/statistics.h"
 #include "harness/temp_dir.h"
 #include "interp/run.h"
 
@@ -69,12 +70,6 @@ std::string stdout_difference(const std::string& want, const std::string& got) {
   return "stdout differs from the expected stdout at line " + std::to_string(line) + ": expected `" +
          first_line(want.substr(std::min(line_start, want.size()))) + "`, got `" +
          first_line(got.substr(std::min(line_start, got.size()))) + "`";
-}
-
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  size_t n = v.size();
-  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
 std::string join(const std::vector<std::string>& v) {
@@ -148,7 +143,7 @@ void run_peers(const std::vector<PeerProgram>& programs, const PeerOptions& opts
       }
       if (!samples.empty()) {
         row.repetitions = int(samples.size());
-        row.time_median_ms = median(samples);
+        row.time_median_ms = sample_median(samples);
         row.time_min_ms = *std::min_element(samples.begin(), samples.end());
       }
       rep.peers.push_back(std::move(row));
