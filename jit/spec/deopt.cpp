@@ -70,13 +70,19 @@ extern "C" bool spec_deopt(uint64_t* saved, uint32_t index, CompiledCode* code) 
   return manager->resume_in_interpreter(*vm, *frame);
 }
 
-extern "C" bool spec_error_exit(VM* vm) {
-  Frame& f = vm->frames.back();
-  bool entry = false;
-  int32_t target = unwind_frame(*vm, &entry);
-  if (target < 0) return false;  // popped: the error goes to our caller
-  f.pc = f.closure->proto->code.data() + target;
-  return static_cast<TierManager*>(vm->hooks.ctx)->resume_in_interpreter(*vm, f);
+extern "C" bool spec_error_exit(VM* vm, Frame* frame) {
+  // Frames above ours are the records of inlined frames that a call from inlined code pushed:
+  // the error passes through them (an inlined callee has no handlers) as through real frames.
+  for (;;) {
+    Frame& f = vm->frames.back();
+    bool entry = false;
+    int32_t target = unwind_frame(*vm, &entry);
+    if (target >= 0) {
+      f.pc = f.closure->proto->code.data() + target;
+      return static_cast<TierManager*>(vm->hooks.ctx)->resume_in_interpreter(*vm, *frame);
+    }
+    if (&f == frame) return false;  // popped: the error goes to our caller
+  }
 }
 
 }  // namespace gene::jit::spec

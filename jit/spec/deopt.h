@@ -13,7 +13,8 @@
 // and spec_deopt pushes their frame records before resuming the innermost.
 //
 // Errors raised by helpers called from spec code take spec_error_exit() instead: the frame was
-// already flushed before the call, so the interpreter's unwinder runs from there.
+// already flushed before the call, so the interpreter's unwinder runs from there (from the
+// innermost record when a call from inlined code had pushed the inlined frames' records).
 #pragma once
 #include <cstdint>
 #include <vector>
@@ -53,7 +54,7 @@ constexpr int kSavedWords = 32;
 // Called by the trampoline; `index` has kStressExit set when a stress mode forced the exit.
 constexpr uint32_t kStressExit = 0x80000000u;
 extern "C" bool spec_deopt(uint64_t* saved, uint32_t index, CompiledCode* code);
-extern "C" bool spec_error_exit(VM* vm);
+extern "C" bool spec_error_exit(VM* vm, Frame* frame);
 
 // --deopt-every / --deopt-random: the countdown every guard decrements before its check.
 struct DeoptStress {

@@ -639,13 +639,13 @@ class Builder {
   }
 
   // ---------------------------------------------------------------- inlining (M3)
-  // Operations that need a real frame (a helper reads and writes it, a call pushes on it, the
-  // running closure's upvalues) end inlining at this site: the unit is built again without it.
+  // Operations that need a real frame (a helper reads and writes it, the running closure's
+  // upvalues) end inlining at this site: the unit is built again without it. A call is made
+  // from inlined code with the inlined frames' records pushed for its duration (codegen).
   void refuse_in_callee(IrOp op) {
     const char* why = nullptr;
     switch (op) {
       case IrOp::Generic: case IrOp::GenericBranch: why = "needs a helper"; break;
-      case IrOp::Call: why = "makes a call that is not inlined"; break;
       case IrOp::LoadUpval: case IrOp::StoreUpval: why = "reads upvalues"; break;
       case IrOp::LoadSlot: case IrOp::Return: case IrOp::Deopt: why = "needs its frame"; break;
       default: return;
@@ -742,7 +742,6 @@ class Builder {
       return false;
     }
     if (!plan_->units.count(seen)) {
-      if (level_ > 0) throw InlineBailout{outer_pc_, "its callee " + unit_name(*p_) + " calls a builtin"};
       log_inline(nullptr, "not inlined: a builtin");
       return false;
     }
@@ -756,7 +755,6 @@ class Builder {
     }
     std::string why = inline_blocker(*c, argc);
     if (!why.empty()) {
-      if (level_ > 0) throw InlineBailout{outer_pc_, "its callee " + unit_name(*p_) + " calls " + unit_name(*c) + ", which is not inlinable: " + why};
       log_inline(c, "not inlined: " + why);
       return false;
     }
@@ -1166,12 +1164,21 @@ bool is_array_push_site(const VM& vm, const Proto& p, const Instr& in) {
          as_symbol(p.consts[size_t(in.x)]) == vm.names.push;
 }
 
-int32_t monomorphic_global_callee(const Graph& g, const Proto& p, const Node& call) {
+CallFrame call_frame(const Graph& g, const Node& call) {
   const FrameState& s = g.states[size_t(call.fs)];
-  int32_t at = p.nslots + s.depth - int32_t(call.imm) - 1;
-  int32_t v = at >= 0 && size_t(at) < s.values.size() ? s.values[size_t(at)] : -1;
+  int32_t argc = int32_t(call.imm);
+  if (s.inlined.empty()) return {g.proto, s.pc, 0, g.proto->nslots + s.depth - argc - 1};
+  const InlinedFrame& f = s.inlined.back();
+  return {f.proto, f.pc, f.base, f.base + f.proto->nslots + f.depth - argc - 1};
+}
+
+int32_t monomorphic_global_callee(const Graph& g, const Node& call) {
+  const FrameState& s = g.states[size_t(call.fs)];
+  CallFrame cf = call_frame(g, call);
+  int32_t v = cf.at >= 0 && size_t(cf.at) < s.values.size() ? s.values[size_t(cf.at)] : -1;
   if (v < 0 || g.nodes[size_t(v)].op != IrOp::LoadGlobal) return -1;
-  size_t pc = size_t(s.pc);
+  size_t pc = size_t(cf.pc);
+  const Proto& p = *cf.proto;
   bool mono = pc < p.callees.size() && p.callees[pc] && p.callees[pc] != kMegamorphic;
   return mono ? v : -1;
 }

@@ -44,8 +44,17 @@ bool build_graph(const VM& vm, const Proto& p, const SpecHints& hints, bool inli
 // Feedback facts the compiler's policy and the code generator both act on, kept in one place:
 // `a .push v` at a site that has only seen arrays (an inline fast path before its helper);
 bool is_array_push_site(const VM& vm, const Proto& p, const Instr& in);
+// The frame that makes a Call: the compiled unit's, or in inlined code the innermost inlined
+// frame (whose record the code pushes for the call's duration).
+struct CallFrame {
+  const Proto* proto;
+  int32_t pc;    // the CALL in proto
+  int32_t base;  // the frame's slot 0 as an index into the state's values
+  int32_t at;    // the callee slot, as an index into the state's values
+};
+CallFrame call_frame(const Graph& g, const Node& call);
 // and, for a Call node, the LoadGlobal node its callee came from when the site has only ever
 // called one unit (the callee identity check's candidate), else -1.
-int32_t monomorphic_global_callee(const Graph& g, const Proto& p, const Node& call);
+int32_t monomorphic_global_callee(const Graph& g, const Node& call);
 
 }  // namespace gene::jit::spec

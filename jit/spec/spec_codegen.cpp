@@ -1032,31 +1032,59 @@ class Codegen {
   }
   // The closure a call site always reached, when the callee value comes from a global that
   // holds it now and its unit is known to the JIT with the call's arity; else null.
-  const Closure* known_callee(const Node& call, int32_t argc, const Instr* ip) {
-    int32_t v = monomorphic_global_callee(g_, p_, call);
+  const Closure* known_callee(const Node& call, int32_t argc, const CallFrame& cf) {
+    int32_t v = monomorphic_global_callee(g_, call);
     if (v < 0) return nullptr;
     Value g = vm_.globals[size_t(node(v).imm)];
     if (!is_obj_type(g, ObjType::Closure)) return nullptr;
     const Closure* c = as_closure(g);
-    if (static_cast<const void*>(c->proto) != p_.callees[size_t(ip - p_.code.data())] || !c->proto->jit_unit)
-      return nullptr;
+    if (static_cast<const void*>(c->proto) != cf.proto->callees[size_t(cf.pc)] || !c->proto->jit_unit) return nullptr;
     if (static_cast<const UnitState*>(c->proto->jit_unit)->nparams != argc) return nullptr;
     // Both emissions of a unit (and later versions) ask: one root per closure is enough.
     if (std::find(vm_.jit_roots.begin(), vm_.jit_roots.end(), g) == vm_.jit_roots.end()) vm_.jit_roots.push_back(g);
     return c;
   }
+  // A call made from inlined code runs with the records of the inlined frames pushed above
+  // ours (as deopt would write them), so the callee, its errors and --max-depth see the
+  // interpreter's frame chain; kFrame is the innermost record for the call's duration.
+  // Their slots are in the value stack already (the flush).
+  void push_inlined_frames(const FrameState& s) {
+    const int32_t rec = int32_t(sizeof(Frame));
+    a_.mov_imm64(r9, reinterpret_cast<uint64_t>(&p_.code[size_t(s.pc)]));
+    a_.mov(qword_ptr(kFrame, int32_t(offsetof(Frame, pc))), r9);
+    for (size_t j = 0; j < s.inlined.size(); j++) {
+      const InlinedFrame& f = s.inlined[j];
+      int32_t at = int32_t(j + 1) * rec;
+      a_.mov(rax, frame_slot(f.base - 1));  // its closure (the inlined call's guard checked it)
+      a_.clear_tag(rax);
+      a_.mov(qword_ptr(kFrame, at + int32_t(offsetof(Frame, closure))), rax);
+      a_.mov_imm64(r9, reinterpret_cast<uint64_t>(&f.proto->code[size_t(f.pc)]));
+      a_.mov(qword_ptr(kFrame, at + int32_t(offsetof(Frame, pc))), r9);
+      a_.lea(r9, qword_ptr(kBase, f.base * 8));
+      a_.mov(qword_ptr(kFrame, at + int32_t(offsetof(Frame, base))), r9);
+      a_.mov(byte_ptr(kFrame, at + int32_t(offsetof(Frame, entry))), int8_t(0));
+    }
+    int32_t k = int32_t(s.inlined.size());
+    a_.lea(r9, qword_ptr(kFrame, (k + 1) * rec));
+    a_.mov(qword_ptr(kVm, L.vm_frames_top), r9);
+    a_.lea(kFrame, qword_ptr(kFrame, k * rec));
+  }
   void call(int32_t id) {
     const Node& n = node(id);
     const FrameState& s = g_.states[size_t(n.fs)];
-    const Instr* ip = &p_.code[size_t(s.pc)];
+    const CallFrame cf = call_frame(g_, n);
+    const Instr* ip = &cf.proto->code[size_t(cf.pc)];
+    const int32_t k = int32_t(s.inlined.size());
     flush(n.fs);
     int32_t argc = int32_t(n.imm);
-    int32_t at = p_.nslots + s.depth - argc - 1;
+    int32_t at = cf.at;
+    if (k > 0) push_inlined_frames(s);
     // A compiled callee with the right arity and room for its frame: push its frame record
     // and call its body (the calling convention of jit/codegen/register_roles.h, as the
     // baseline's call); anything else through h_call.
     Label slow = a_.new_label(), done = a_.new_label();
-    const Closure* known = known_callee(n, argc, ip);
+    Label failed = k > 0 ? a_.new_label() : error_;
+    const Closure* known = known_callee(n, argc, cf);
     a_.mov(rax, frame_slot(at));
     if (known) {
       // The callee identity guard: the one closure the site has called, which the global it
@@ -1079,12 +1107,26 @@ class Codegen {
     }
     a_.enter_compiled_callee(ip, vm_.counts_steps(), slow);
     a_.test(al, al);
-    a_.jcc(Cond::E, error_);
+    a_.jcc(Cond::E, failed);
     a_.jmp(done);
     a_.bind(slow);
-    a_.call_checked(h_call, sp_offset(s), ip, error_);
+    a_.call_checked(h_call, (at + argc + 1) * 8, ip, failed);
     a_.bind(done);
-    after_call(s, ip);
+    if (k > 0) {
+      // Back in our own frame: the inlined records go (the callee has popped its own). On an
+      // error they stay for the unwinder, which starts in the innermost of them.
+      const int32_t rec = int32_t(sizeof(Frame));
+      a_.lea(kFrame, qword_ptr(kFrame, -k * rec));
+      a_.lea(r9, qword_ptr(kFrame, rec));
+      a_.mov(qword_ptr(kVm, L.vm_frames_top), r9);
+      Label over = a_.new_label();
+      a_.jmp(over);
+      a_.bind(failed);
+      a_.lea(kFrame, qword_ptr(kFrame, -k * rec));
+      a_.jmp(error_);
+      a_.bind(over);
+    }
+    forget_from(at);
     Reg64 r = out_gpr(id, rax);
     a_.mov(r, frame_slot(at));
     finish(id, r);
@@ -1141,6 +1183,7 @@ class Codegen {
     // A helper raised: the interpreter's unwinder takes over the (flushed) frame.
     a_.bind(error_);
     a_.mov(rdi, kVm);
+    a_.mov(rsi, kFrame);
     a_.call(spec_error_exit);
     a_.movzx(eax, al);
     a_.bind(epilogue_);

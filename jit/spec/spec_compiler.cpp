@@ -19,7 +19,7 @@ namespace {
 // A call costs spec code more than baseline code when its callee is unknown: the live values
 // are flushed before it and reloaded after it, and the generic sequence checks the callee.
 // A call through a global that always held one function gets the identity-checked sequence.
-int call_weight(const Graph& g, const Proto& p, const Node& n) { return monomorphic_global_callee(g, p, n) >= 0 ? 1 : 2; }
+int call_weight(const Graph& g, const Node& n) { return monomorphic_global_callee(g, n) >= 0 ? 1 : 2; }
 
 }  // namespace
 
@@ -55,7 +55,7 @@ CompileStatus compile_spec(VM& vm, const Proto& p, const SpecHints& hints, const
   for (const Node& n : g.nodes) {
     if (n.dead) continue;
     if (n.op == IrOp::Generic || n.op == IrOp::GenericBranch) helpers++;
-    else if (n.op == IrOp::Call) helpers += call_weight(g, p, n);
+    else if (n.op == IrOp::Call) helpers += call_weight(g, n);
     else if (is_speculated_op(n.op)) speculated++;
   }
   if (helpers > speculated) {
