@@ -78,8 +78,8 @@ const char* guard_name(GuardKind k);
   X(StoreGlobal, None)  /* imm: global slot; a: Tagged (define_global) */           \
   X(AssignGlobal, None) /* imm: global slot; a: Tagged (store_global); guard Undefined */ \
   X(LoadCell, Tagged)   /* a: the Tagged cell */                                    \
-  X(LoadUpval, Tagged)  /* imm: the running closure's upvalue index */              \
-  X(StoreUpval, None)   /* imm: upvalue index, a: the Tagged value */               \
+  X(LoadUpval, Tagged)  /* imm: upvalue index; a: the Tagged closure (-1: the frame's own) */ \
+  X(StoreUpval, None)   /* imm: upvalue index, a: the Tagged value, b: closure as LoadUpval's a */ \
   X(StoreCell, None)    /* a: the Tagged cell, b: the Tagged value */               \
   X(ArrayGet, Tagged)   /* a Tagged array, b Int index; guards NotArray, Bounds */  \
   X(ArraySet, None)     /* a Tagged array, b Int index, c Tagged value; same guards */ \

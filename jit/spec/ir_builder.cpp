@@ -493,8 +493,12 @@ class Builder {
         pop();
         return true;
       }
-      case Op::LOAD_UPVAL: push(emit(IrOp::LoadUpval, Rep::Tagged, -1, -1, in.x)); return true;
-      case Op::STORE_UPVAL: emit(IrOp::StoreUpval, Rep::None, tagged(pop()), -1, in.x); return true;
+      case Op::LOAD_UPVAL: push(emit(IrOp::LoadUpval, Rep::Tagged, running_closure(), -1, in.x)); return true;
+      case Op::STORE_UPVAL: {
+        int32_t v = tagged(pop());
+        emit(IrOp::StoreUpval, Rep::None, v, running_closure(), in.x);
+        return true;
+      }
       case Op::LOAD_CELL: push(emit(IrOp::LoadCell, Rep::Tagged, tagged(S_[size_t(in.x)]))); return true;
       case Op::STORE_CELL: {
         int32_t v = tagged(pop());
@@ -639,20 +643,22 @@ class Builder {
   }
 
   // ---------------------------------------------------------------- inlining (M3)
-  // Operations that need a real frame (a helper reads and writes it, the running closure's
-  // upvalues) end inlining at this site: the unit is built again without it. A call is made
+  // Operations that need a real frame (a helper reads and writes it) end inlining at this site: the unit is built again without it. A call is made
   // from inlined code with the inlined frames' records pushed for its duration (codegen).
   void refuse_in_callee(IrOp op) {
     const char* why = nullptr;
     switch (op) {
       case IrOp::Generic: case IrOp::GenericBranch: why = "needs a helper"; break;
-      case IrOp::LoadUpval: case IrOp::StoreUpval: why = "reads upvalues"; break;
       case IrOp::LoadSlot: case IrOp::Return: case IrOp::Deopt: why = "needs its frame"; break;
       default: return;
     }
     throw InlineBailout{outer_pc_, std::string("the callee ") + why + " (" + op_info(p_->code[size_t(pc_)].op).name +
                                        " at " + unit_name(*p_) + " pc " + std::to_string(pc_) + ")"};
   }
+  // The closure whose upvalues LOAD_UPVAL and STORE_UPVAL reach: in inlined code the callee
+  // value its call's CheckCallee guarded (the caller's operand below the arguments), at level 0
+  // the frame's own closure (-1: codegen reads the frame's callee slot).
+  int32_t running_closure() const { return level_ > 0 ? prefix_[size_t(chain_.back().base - 1)] : -1; }
   int recursion(const Proto* c) const {
     int n = c == g_.proto ? 1 : 0;
     for (const InlinedFrame& f : chain_) n += f.proto == c;
@@ -661,7 +667,6 @@ class Builder {
   // Why the callee cannot be inlined here, or "".
   std::string inline_blocker(const Proto& c, int32_t argc) {
     if (c.nparams != argc) return "arity differs";
-    if (!c.upvals.empty()) return "a closure with upvalues";
     if (!c.handlers.empty()) return "has try/catch";
     if (int32_t(c.code.size()) > kMaxInlineInstructions)
       return "too large (" + std::to_string(c.code.size()) + " instructions > " + std::to_string(kMaxInlineInstructions) + ")";

@@ -568,8 +568,9 @@ class Codegen {
         break;
       }
       case IrOp::CheckCallee: {
-        // An inlined call's callee: a closure of the inlined unit (which has no upvalues, so
-        // every closure of it runs the same code; its arity was checked when inlining).
+        // An inlined call's callee: a closure of the inlined unit (every closure of it runs the
+        // same code; its upvalues are read through this value; its arity was checked when
+        // inlining).
         Label exit = exit_for(id, GuardKind::WrongCallee);
         move(rax, gpr(n.a, rax));
         a_.mov(rdx, rax);
@@ -662,7 +663,7 @@ class Codegen {
         break;
       }
       case IrOp::LoadUpval: {
-        upval_cell(int32_t(n.imm));
+        upval_cell(int32_t(n.imm), n.a);
         Reg64 r = out_gpr(id, rax);
         a_.mov(r, qword_ptr(rax, L.cell_value));
         finish(id, r);
@@ -671,7 +672,7 @@ class Codegen {
       case IrOp::StoreUpval:
         boxed(n.a);
         a_.mov(rdx, rax);
-        upval_cell(int32_t(n.imm));
+        upval_cell(int32_t(n.imm), n.b);
         a_.mov(qword_ptr(rax, L.cell_value), rdx);
         break;
       case IrOp::StoreCell:
@@ -725,9 +726,12 @@ class Codegen {
   }
 
   // rax <- the cell of upvalue x of the running closure (the callee slot holds it).
-  void upval_cell(int32_t x) {
+  // Cell x of a closure: `closure` (an inlined callee's, guarded by its CheckCallee) or, for
+  // -1, the frame's own (its callee slot). Leaves the cell in rax; rdx is left alone.
+  void upval_cell(int32_t x, int32_t closure) {
     if (!L.vector_layout_ok) unsupported_ = true;  // std::vector's layout was not as probed
-    a_.mov(rax, qword_ptr(kBase, -8));
+    if (closure >= 0) move(rax, gpr(closure, rax));
+    else a_.mov(rax, qword_ptr(kBase, -8));
     a_.clear_tag(rax);
     a_.mov(rax, qword_ptr(rax, L.closure_upvals));  // vector begin
     a_.mov(rax, qword_ptr(rax, x * 8));
