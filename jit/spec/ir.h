@@ -39,6 +39,7 @@ enum class GuardKind : uint8_t {
   CallDepth,    // an inlined call would pass --max-depth or the value stack's end
   Watched,      // a store to a global that compiled code assumes (VM::global_watch)
   Stress,       // --deopt-every / --deopt-random made it fail
+  Throw,        // an inlined callee's throw: the interpreter raises it from the rebuilt frames
 };
 const char* guard_name(GuardKind k);
 
@@ -98,7 +99,7 @@ const char* guard_name(GuardKind k);
   X(LoopCheck, None)    /* a back edge's step (--max-steps) */                      \
   X(CountOp, None)      /* imm: the opcode; coverage runs count what the tier ran */ \
   X(Return, None)       /* a Tagged */                                              \
-  X(Deopt, None)        /* always exits (a site the tier does not speculate on) */
+  X(Deopt, None)        /* always exits; with a frame state: to the interpreter (guard: why) */
 
 enum class IrOp : uint8_t {
 #define GENE_IR_ENUM(name, rep) name,

@@ -635,6 +635,14 @@ class Builder {
       case Op::GET_PATH: return get_path(in) || generic(in);
       case Op::SET_PATH: return set_path(in) || generic(in);
       case Op::THROW:
+        if (level_ > 0) {
+          // An uncommon trap: inlined code leaves for the interpreter at the throw, which
+          // unwinds through every rebuilt frame (a throw that keeps running un-inlines the
+          // site, as any guard that keeps failing in inlined code does).
+          int32_t d = emit(IrOp::Deopt, Rep::None, -1, -1, 0, here());
+          node(d).guard = GuardKind::Throw;
+          return false;
+        }
         generic(in);
         emit(IrOp::Deopt, Rep::None);  // not reached: throw's helper always raises
         return false;
@@ -649,7 +657,7 @@ class Builder {
     const char* why = nullptr;
     switch (op) {
       case IrOp::Generic: case IrOp::GenericBranch: why = "needs a helper"; break;
-      case IrOp::LoadSlot: case IrOp::Return: case IrOp::Deopt: why = "needs its frame"; break;
+      case IrOp::LoadSlot: case IrOp::Return: why = "needs its frame"; break;
       default: return;
     }
     throw InlineBailout{outer_pc_, std::string("the callee ") + why + " (" + op_info(p_->code[size_t(pc_)].op).name +

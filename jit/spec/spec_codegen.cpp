@@ -635,7 +635,7 @@ class Codegen {
         break;
       }
       case IrOp::Deopt:
-        if (n.fs >= 0) a_.jmp(exit_for(id, GuardKind::Stress));
+        if (n.fs >= 0) a_.jmp(exit_for(id, n.guard));
         else a_.ud2();
         break;
       case IrOp::AssignGlobal: {
