@@ -651,13 +651,14 @@ class Builder {
   }
 
   // ---------------------------------------------------------------- inlining (M3)
-  // Operations that need a real frame (a helper reads and writes it) end inlining at this site: the unit is built again without it. A call is made
-  // from inlined code with the inlined frames' records pushed for its duration (codegen).
+  // A Return in inlined code would leave the compiled unit's frame: never emitted there (an
+  // inlined RETURN joins its caller), refused to be sure. Helpers and calls in inlined code run
+  // with the inlined frames' records pushed for their duration (codegen), so they see the
+  // frame the interpreter would have.
   void refuse_in_callee(IrOp op) {
     const char* why = nullptr;
     switch (op) {
-      case IrOp::Generic: case IrOp::GenericBranch: why = "needs a helper"; break;
-      case IrOp::LoadSlot: case IrOp::Return: why = "needs its frame"; break;
+      case IrOp::Return: why = "needs its frame"; break;
       default: return;
     }
     throw InlineBailout{outer_pc_, std::string("the callee ") + why + " (" + op_info(p_->code[size_t(pc_)].op).name +
@@ -667,6 +668,11 @@ class Builder {
   // value its call's CheckCallee guarded (the caller's operand below the arguments), at level 0
   // the frame's own closure (-1: codegen reads the frame's callee slot).
   int32_t running_closure() const { return level_ > 0 ? prefix_[size_t(chain_.back().base - 1)] : -1; }
+  // Frame memory is addressed from the compiled unit's slot 0: an inlined frame's slot i is
+  // slot base + i there (where the interpreter's call would have put it).
+  int32_t slot_base() const { return level_ > 0 ? chain_.back().base : 0; }
+  // What a helper left in slot `slot` of the frame being walked.
+  int32_t load_slot(int32_t slot) { return emit(IrOp::LoadSlot, Rep::Tagged, -1, -1, slot_base() + slot); }
   int recursion(const Proto* c) const {
     int n = c == g_.proto ? 1 : 0;
     for (const InlinedFrame& f : chain_) n += f.proto == c;
@@ -683,7 +689,6 @@ class Builder {
     if (recursion(&c) > kMaxInlineRecursion) return "recursion limit";
     int returns = 0;
     for (const Instr& i : c.code) {
-      if (i.op == Op::LOOP) return "has a loop";
       if (i.op == Op::CLOSURE) return "makes closures";
       returns += i.op == Op::RETURN;
     }
@@ -973,10 +978,10 @@ class Builder {
     S_[end] = tagged(S_[end]);
     int32_t more = emit(IrOp::GenericBranch, Rep::Bool, -1, -1, 0, here());
     std::vector<int32_t> exit = S_;
-    exit[cur] = emit(IrOp::LoadSlot, Rep::Tagged, -1, -1, int64_t(cur));
-    exit[end] = emit(IrOp::LoadSlot, Rep::Tagged, -1, -1, int64_t(end));
+    exit[cur] = load_slot(cur);
+    exit[end] = load_slot(end);
     std::vector<int32_t> body = exit;
-    body.push_back(emit(IrOp::LoadSlot, Rep::Tagged, -1, -1, int64_t(S_.size())));
+    body.push_back(load_slot(int32_t(S_.size())));
     branch(more, pc_ + 1, body, in.x, exit);
     return false;
   }
@@ -1062,20 +1067,20 @@ class Builder {
     const OpInfo& info = op_info(in.op);
     int pops = stack_pops(in);
     int32_t at = int32_t(S_.size()) - pops;  // where the results go
-    int32_t r = emit(IrOp::Generic, info.pushes ? Rep::Tagged : Rep::None, -1, -1, at, here());
+    int32_t r = emit(IrOp::Generic, info.pushes ? Rep::Tagged : Rep::None, -1, -1, slot_base() + at, here());
     S_.resize(S_.size() - size_t(pops));
     if (info.pushes) {
-      for (int i = 0; i < info.pushes - 1; i++) push(emit(IrOp::LoadSlot, Rep::Tagged, -1, -1, at + i));
+      for (int i = 0; i < info.pushes - 1; i++) push(load_slot(at + i));
       push(r);
     }
     int32_t slot = local_operand(in);
     switch (info.slot) {
       case SlotUse::Write: case SlotUse::Update: case SlotUse::MakeCell:
-        S_[size_t(slot)] = emit(IrOp::LoadSlot, Rep::Tagged, -1, -1, slot);
+        S_[size_t(slot)] = load_slot(slot);
         break;
       case SlotUse::LoopPrep: case SlotUse::LoopStep:
-        S_[size_t(slot)] = emit(IrOp::LoadSlot, Rep::Tagged, -1, -1, slot);
-        S_[size_t(slot) + 1] = emit(IrOp::LoadSlot, Rep::Tagged, -1, -1, slot + 1);
+        S_[size_t(slot)] = load_slot(slot);
+        S_[size_t(slot) + 1] = load_slot(slot + 1);
         break;
       default: break;
     }
@@ -1177,12 +1182,15 @@ bool is_array_push_site(const VM& vm, const Proto& p, const Instr& in) {
          as_symbol(p.consts[size_t(in.x)]) == vm.names.push;
 }
 
-CallFrame call_frame(const Graph& g, const Node& call) {
-  const FrameState& s = g.states[size_t(call.fs)];
-  int32_t argc = int32_t(call.imm);
-  if (s.inlined.empty()) return {g.proto, s.pc, 0, g.proto->nslots + s.depth - argc - 1};
+InnerFrame inner_frame(const Graph& g, const FrameState& s) {
+  if (s.inlined.empty()) return {g.proto, s.pc, 0, g.proto->nslots + s.depth};
   const InlinedFrame& f = s.inlined.back();
-  return {f.proto, f.pc, f.base, f.base + f.proto->nslots + f.depth - argc - 1};
+  return {f.proto, f.pc, f.base, f.base + f.proto->nslots + f.depth};
+}
+
+CallFrame call_frame(const Graph& g, const Node& call) {
+  InnerFrame f = inner_frame(g, g.states[size_t(call.fs)]);
+  return {f.proto, f.pc, f.base, f.top - int32_t(call.imm) - 1};
 }
 
 int32_t monomorphic_global_callee(const Graph& g, const Node& call) {

@@ -44,8 +44,17 @@ bool build_graph(const VM& vm, const Proto& p, const SpecHints& hints, bool inli
 // Feedback facts the compiler's policy and the code generator both act on, kept in one place:
 // `a .push v` at a site that has only seen arrays (an inline fast path before its helper);
 bool is_array_push_site(const VM& vm, const Proto& p, const Instr& in);
-// The frame that makes a Call: the compiled unit's, or in inlined code the innermost inlined
-// frame (whose record the code pushes for the call's duration).
+// The frame that runs the instruction of a frame state (a helper or a call): the compiled
+// unit's, or in inlined code the innermost inlined frame, whose record the code pushes for
+// the helper's or the call's duration.
+struct InnerFrame {
+  const Proto* proto;
+  int32_t pc;    // the instruction in proto
+  int32_t base;  // the frame's slot 0 as an index into the state's values
+  int32_t top;   // one past its last operand, as an index into the state's values
+};
+InnerFrame inner_frame(const Graph& g, const FrameState& s);
+// The same for a Call node, with its callee slot.
 struct CallFrame {
   const Proto* proto;
   int32_t pc;    // the CALL in proto

@@ -978,23 +978,25 @@ class Codegen {
 
   // ---------------------------------------------------------------- helper calls
   // sp for the helper: the operand stack top of the node's frame state.
-  int32_t sp_offset(const FrameState& s) const { return (p_.nslots + s.depth) * 8; }
 
   void generic(int32_t id) {
     const Node& n = node(id);
     const FrameState& s = g_.states[size_t(n.fs)];
-    const Instr* ip = &p_.code[size_t(s.pc)];
+    const InnerFrame f = inner_frame(g_, s);
+    const Instr* ip = &f.proto->code[size_t(f.pc)];
     OpHelper h = op_helper(ip->op);
     if (!h) {
       a_.ud2();
       return;
     }
     Label done = a_.new_label();
-    bool fast = inline_push(id, s, ip, done);
+    bool fast = inline_push(id, s, *f.proto, ip, done);
     std::vector<int32_t> known = mem_;  // what both paths leave in the frame
     flush(n.fs);
-    a_.call_checked(h, sp_offset(s), ip, error_);
-    after_call(s, ip);
+    Label failed = enter_inlined_frames(s);
+    a_.call_checked(h, f.top * 8, ip, failed);
+    leave_inlined_frames(s, failed);
+    after_call(f, ip);
     if (n.rep == Rep::Tagged) {
       Reg64 r = out_gpr(id, rax);
       a_.mov(r, frame_slot(n.imm));
@@ -1004,13 +1006,13 @@ class Codegen {
     if (fast) {
       a_.bind(done);
       mem_ = std::move(known);
-      after_call(s, ip);
+      after_call(f, ip);
     }
   }
   // `a .push v` on an array with room, as the baseline does it (a full array, or anything
   // else, takes the helper below, which grows and accounts). The result is nil.
-  bool inline_push(int32_t id, const FrameState& s, const Instr* ip, Label done) {
-    if (!L.vector_layout_ok || !is_array_push_site(vm_, p_, *ip)) return false;
+  bool inline_push(int32_t id, const FrameState& s, const Proto& p, const Instr* ip, Label done) {
+    if (!L.vector_layout_ok || !is_array_push_site(vm_, p, *ip)) return false;
     size_t top = s.values.size();
     int32_t recv = s.values[top - 2], arg = s.values[top - 1];
     if (recv < 0 || arg < 0) return false;
@@ -1073,21 +1075,42 @@ class Codegen {
     a_.mov(qword_ptr(kVm, L.vm_frames_top), r9);
     a_.lea(kFrame, qword_ptr(kFrame, k * rec));
   }
+  // Around a helper or a call in inlined code: the records pushed before (returns the label a
+  // failure jumps to: error_ at level 0), popped after. On an error they stay for the unwinder,
+  // which starts in the innermost of them (spec_error_exit). Uses r9 only.
+  Label enter_inlined_frames(const FrameState& s) {
+    if (s.inlined.empty()) return error_;
+    push_inlined_frames(s);
+    return a_.new_label();
+  }
+  void leave_inlined_frames(const FrameState& s, Label failed) {
+    const int32_t k = int32_t(s.inlined.size());
+    if (k == 0) return;
+    // Back in our own frame: the inlined records go (a callee has popped its own).
+    const int32_t rec = int32_t(sizeof(Frame));
+    a_.lea(kFrame, qword_ptr(kFrame, -k * rec));
+    a_.lea(r9, qword_ptr(kFrame, rec));
+    a_.mov(qword_ptr(kVm, L.vm_frames_top), r9);
+    Label over = a_.new_label();
+    a_.jmp(over);
+    a_.bind(failed);
+    a_.lea(kFrame, qword_ptr(kFrame, -k * rec));
+    a_.jmp(error_);
+    a_.bind(over);
+  }
   void call(int32_t id) {
     const Node& n = node(id);
     const FrameState& s = g_.states[size_t(n.fs)];
     const CallFrame cf = call_frame(g_, n);
     const Instr* ip = &cf.proto->code[size_t(cf.pc)];
-    const int32_t k = int32_t(s.inlined.size());
     flush(n.fs);
     int32_t argc = int32_t(n.imm);
     int32_t at = cf.at;
-    if (k > 0) push_inlined_frames(s);
+    Label failed = enter_inlined_frames(s);
     // A compiled callee with the right arity and room for its frame: push its frame record
     // and call its body (the calling convention of jit/codegen/register_roles.h, as the
     // baseline's call); anything else through h_call.
     Label slow = a_.new_label(), done = a_.new_label();
-    Label failed = k > 0 ? a_.new_label() : error_;
     const Closure* known = known_callee(n, argc, cf);
     a_.mov(rax, frame_slot(at));
     if (known) {
@@ -1116,20 +1139,7 @@ class Codegen {
     a_.bind(slow);
     a_.call_checked(h_call, (at + argc + 1) * 8, ip, failed);
     a_.bind(done);
-    if (k > 0) {
-      // Back in our own frame: the inlined records go (the callee has popped its own). On an
-      // error they stay for the unwinder, which starts in the innermost of them.
-      const int32_t rec = int32_t(sizeof(Frame));
-      a_.lea(kFrame, qword_ptr(kFrame, -k * rec));
-      a_.lea(r9, qword_ptr(kFrame, rec));
-      a_.mov(qword_ptr(kVm, L.vm_frames_top), r9);
-      Label over = a_.new_label();
-      a_.jmp(over);
-      a_.bind(failed);
-      a_.lea(kFrame, qword_ptr(kFrame, -k * rec));
-      a_.jmp(error_);
-      a_.bind(over);
-    }
+    leave_inlined_frames(s, failed);
     forget_from(at);
     Reg64 r = out_gpr(id, rax);
     a_.mov(r, frame_slot(at));
@@ -1139,26 +1149,30 @@ class Codegen {
   void generic_branch(int32_t id) {
     const Node& n = node(id);
     const FrameState& s = g_.states[size_t(n.fs)];
-    const Instr* ip = &p_.code[size_t(s.pc)];
+    const InnerFrame f = inner_frame(g_, s);
+    const Instr* ip = &f.proto->code[size_t(f.pc)];
     flush(n.fs);
+    Label failed = enter_inlined_frames(s);
     if (ip->op == Op::FOR_NEXT) {
-      a_.call_helper(h_for_next, sp_offset(s), ip);
+      a_.call_helper(h_for_next, f.top * 8, ip);
     } else {
-      a_.call_helper(h_branch, sp_offset(s), ip);
+      a_.call_helper(h_branch, f.top * 8, ip);
       a_.test(eax, eax);
-      a_.jcc(Cond::S, error_);
+      a_.jcc(Cond::S, failed);
     }
-    after_call(s, ip);
+    leave_inlined_frames(s, failed);  // (eax is kept)
+    after_call(f, ip);
     Reg64 r = out_gpr(id, rcx);
     a_.mov(to32(r), eax);
     finish(id, r);
   }
   // What the frame holds after a helper: the operands it consumed and the slot it wrote are
   // unknown again.
-  void after_call(const FrameState& s, const Instr* ip) {
-    forget_from(p_.nslots + s.depth - stack_pops(*ip));
+  void after_call(const InnerFrame& f, const Instr* ip) {
+    forget_from(f.top - stack_pops(*ip));
     int32_t slot = local_operand(*ip);
     if (slot >= 0) {
+      slot += f.base;
       if (size_t(slot) < mem_.size()) mem_[size_t(slot)] = -1;
       if (size_t(slot) + 1 < mem_.size()) mem_[size_t(slot) + 1] = -1;
     }

@@ -40,8 +40,9 @@ CompileStatus compile_spec(VM& vm, const Proto& p, const SpecHints& hints, const
   // its helper, as in the baseline.
   for (const Node& n : g.nodes) {
     if (n.dead || (n.op != IrOp::Generic && n.op != IrOp::GenericBranch)) continue;
-    const Instr& in = p.code[size_t(n.pc)];
-    if (is_array_push_site(vm, p, in)) continue;
+    const InnerFrame f = inner_frame(g, g.states[size_t(n.fs)]);  // (inlined code: the callee's)
+    const Instr& in = f.proto->code[size_t(f.pc)];
+    if (is_array_push_site(vm, *f.proto, in)) continue;
     if (in.op == Op::CALL_METHOD || in.op == Op::GET_PATH || in.op == Op::SET_PATH || in.op == Op::FOR_NEXT) {
       why = std::string("its ") + op_info(in.op).name + " sites run faster in baseline code";
       return CompileStatus::Unsupported;
