@@ -72,6 +72,8 @@ const char* guard_name(GuardKind k);
   X(SqrtFloat, Float)   /* the sqrt builtin inlined (M3) */                         \
   X(AbsFloat, Float)    /* the abs builtin on a float */                            \
   X(AbsInt, Int)        /* the abs builtin on an int; guard Overflow (the minimum) */ \
+  X(FloorFloat, Float)  /* the floor builtin on a float (SSE4.1 roundsd) */          \
+  X(FloatToInt, Int)    /* the int builtin on a float, truncated; guard Overflow (nan, inf, range) */ \
   X(CmpInt, Bool)       /* imm: the comparison (Cmp) */                             \
   X(CmpFloat, Bool)                                                                 \
   X(CmpBits, Bool)      /* a, b Tagged: == / != as identity (one side is nil or a bool) */ \

@@ -709,19 +709,23 @@ class Builder {
     g_.inline_log.push_back(site + " -> " + (c ? unit_name(*c) + "#" + std::to_string(c->id) : std::string("?")) + ": " + what);
   }
 
-  // `(sqrt x)` and `(abs x)` where the site has only called that builtin and x is a number in
-  // the IR: a guard that the callee is still the builtin, then the operation itself.
+  // `(sqrt x)`, `(abs x)`, `(floor x)`, `(int x)` and `(float x)` where the site has only
+  // called that builtin and x is a number in the IR: a guard that the callee is still the
+  // builtin, then the operation itself (nothing at all where it is the identity: floor or int
+  // of an int, float of a float).
   bool inline_builtin(const Instr& in) {
     const void* seen = size_t(pc_) < p_->callees.size() ? p_->callees[size_t(pc_)] : nullptr;
     if (in.x != 1 || !seen || seen == kMegamorphic || plan_->units.count(seen)) return false;
     const auto* b = static_cast<const Builtin*>(seen);
-    bool sqrt = std::strcmp(b->name, "sqrt") == 0, abs = std::strcmp(b->name, "abs") == 0;
-    if (!sqrt && !abs) return false;
+    auto is = [&](const char* name) { return std::strcmp(b->name, name) == 0; };
+    static const bool has_sse41 = __builtin_cpu_supports("sse4.1");
+    bool sqrt = is("sqrt"), abs = is("abs"), floor = is("floor") && has_sse41, to_int = is("int"), to_float = is("float");
+    if (!sqrt && !abs && !floor && !to_int && !to_float) return false;
     int32_t arg = top(0);
     Rep r = rep(arg);
     if (r == Rep::Bool || node(arg).op == IrOp::Const) return false;  // not a number: the call raises
     // A Tagged argument: the site's feedback (its first argument's kinds) says what to check.
-    if (abs && r == Rep::Tagged) {
+    if (!sqrt && r == Rep::Tagged) {
       if (in.feedback == kSeenInt) r = Rep::Int;
       else if (in.feedback == kSeenFloat) r = Rep::Float;
       else return false;
@@ -729,18 +733,25 @@ class Builder {
     int32_t fn = tagged(top(1));
     int32_t g = emit(IrOp::CheckValue, Rep::None, fn, -1, int64_t(Value::object(const_cast<Builtin*>(b)).bits), here());
     node(g).guard = GuardKind::WrongCallee;
-    // A Tagged argument is checked (sqrt: a number; abs: the kind its site saw).
+    // A Tagged argument is checked (sqrt: a number; the others: the kind their site saw).
     int32_t x = sqrt ? numeric_float(arg) : r == Rep::Int ? as_int(arg) : as_float(arg, false);
     if (x < 0) return false;  // (the callee check above stays: harmless)
     if (vm_.counts_steps()) emit(IrOp::LoopCheck, Rep::None, -1, -1, 0, here());
-    int32_t result;
+    int32_t result = x;
     if (sqrt) {
       result = emit(IrOp::SqrtFloat, Rep::Float, x);
-    } else if (r == Rep::Float) {
-      result = emit(IrOp::AbsFloat, Rep::Float, x);
-    } else {
-      result = emit(IrOp::AbsInt, Rep::Int, x, -1, 0, here());
+    } else if (abs) {
+      result = r == Rep::Float ? emit(IrOp::AbsFloat, Rep::Float, x) : emit(IrOp::AbsInt, Rep::Int, x, -1, 0, here());
+      if (r == Rep::Int) node(result).guard = GuardKind::Overflow;
+    } else if (floor && r == Rep::Float) {
+      result = emit(IrOp::FloorFloat, Rep::Float, x);
+    } else if (to_int && r == Rep::Float) {
+      // nan, an infinity or a value outside the int range: the interpreter re-runs the call,
+      // which raises integer_overflow.
+      result = emit(IrOp::FloatToInt, Rep::Int, x, -1, 0, here());
       node(result).guard = GuardKind::Overflow;
+    } else if (to_float && r == Rep::Int) {
+      result = emit(IrOp::IntToFloat, Rep::Float, x);
     }
     g_.inline_log.push_back(unit_name(*p_) + "#" + std::to_string(p_->id) + " pc " + std::to_string(pc_) + " -> " + b->name +
                             ": builtin as IR");

@@ -122,7 +122,7 @@ static bool has_effect(IrOp op) {
     case IrOp::AddInt: case IrOp::SubInt: case IrOp::MulInt: case IrOp::NegInt: case IrOp::ModInt:
     case IrOp::LoadGlobal: case IrOp::CheckInt: case IrOp::CheckFloat: case IrOp::CheckNumber: case IrOp::ArrayGet:
     case IrOp::ArraySet: case IrOp::ArrayLength: case IrOp::MapGet: case IrOp::MapSet:
-    case IrOp::CheckCallee: case IrOp::CallCheck: case IrOp::CheckValue: case IrOp::AbsInt:
+    case IrOp::CheckCallee: case IrOp::CallCheck: case IrOp::CheckValue: case IrOp::AbsInt: case IrOp::FloatToInt:
       return true;
     default: return false;
   }

@@ -547,6 +547,27 @@ class Codegen {
         finish(id, xmm0);
         break;
       }
+      case IrOp::FloorFloat: {
+        Xmm x = xmm(n.a, xmm0);
+        a_.roundsd(xmm0, x, 1);
+        finish(id, xmm0);
+        break;
+      }
+      case IrOp::FloatToInt: {
+        // cvttsd2si truncates exactly below 2^63 and gives 0x8000000000000000 for nan, the
+        // infinities and anything larger: the shifted payload round-trips iff it fits 48 bits.
+        Label exit = exit_for(id, GuardKind::Overflow);
+        Xmm x = xmm(n.a, xmm0);
+        a_.cvttsd2si(rax, x);
+        a_.mov(rcx, rax);
+        a_.shl(rcx, uint8_t(16));
+        a_.mov(rdx, rcx);
+        a_.sar(rdx, uint8_t(16));
+        a_.cmp(rdx, rax);
+        a_.jcc(Cond::NE, exit);
+        finish(id, rcx);
+        break;
+      }
       case IrOp::AbsInt: {
         // The shifted payload's negation overflows exactly for the 48-bit minimum, where the
         // builtin raises integer_overflow (the interpreter does, re-running the call).

@@ -73,7 +73,7 @@ struct Opcode {
   uint8_t prefix = 0;
   bool rex_w = false;
   uint8_t len = 1;
-  uint8_t bytes[2] = {0, 0};
+  uint8_t bytes[3] = {0, 0, 0};
 };
 }  // namespace detail
 
@@ -325,6 +325,8 @@ class Assembler {
   void xorpd(Xmm dst, const Mem128& src);
   void andpd(Xmm dst, Xmm src);
   void andpd(Xmm dst, const Mem128& src);
+  // SSE4.1 rounding of the low double; mode 1 rounds towards -inf (floor), 3 towards zero.
+  void roundsd(Xmm dst, Xmm src, uint8_t mode);
 
   // ---- Padding, traps and data ---------------------------------------------------------------
   void nop(size_t bytes = 1);  // recommended multi-byte nops, at most 9 bytes each

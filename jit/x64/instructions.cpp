@@ -438,6 +438,10 @@ void Assembler::xorpd(Xmm d, Xmm s) { sse_rm(0x66, false, 0x57, d.code, rm_reg(s
 void Assembler::xorpd(Xmm d, const Mem128& s) { sse_rm(0x66, false, 0x57, d.code, rm_mem(s)); }
 void Assembler::andpd(Xmm d, Xmm s) { sse_rm(0x66, false, 0x54, d.code, rm_reg(s.code)); }
 void Assembler::andpd(Xmm d, const Mem128& s) { sse_rm(0x66, false, 0x54, d.code, rm_mem(s)); }
+void Assembler::roundsd(Xmm d, Xmm s, uint8_t mode) {
+  emit_rm(detail::Opcode{0x66, false, 3, {0x0F, 0x3A, 0x0B}}, d.code, rm_reg(s.code), false, 1);
+  put(mode);
+}
 
 // ---- Padding, traps and data -------------------------------------------------------------------
 

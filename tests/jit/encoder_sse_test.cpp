@@ -110,6 +110,7 @@ TEST(EncoderSse, Bitwise) {
     for (const XmmPair& s : kAllXmm) {
       EXPECT_EMITS(a.xorpd(d.ours, s.ours), ZYDIS_MNEMONIC_XORPD, {ereg(d.zydis), ereg(s.zydis)});
       EXPECT_EMITS(a.andpd(d.ours, s.ours), ZYDIS_MNEMONIC_ANDPD, {ereg(d.zydis), ereg(s.zydis)});
+      EXPECT_EMITS(a.roundsd(d.ours, s.ours, 1), ZYDIS_MNEMONIC_ROUNDSD, {ereg(d.zydis), ereg(s.zydis), eimm(1)});
     }
     for (const MemCase& m : memory_cases()) {
       EXPECT_EMITS(a.xorpd(d.ours, xmmword_ptr(m.mem)), ZYDIS_MNEMONIC_XORPD, {ereg(d.zydis), emem(m, 128)});
