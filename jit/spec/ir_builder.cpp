@@ -631,6 +631,7 @@ class Builder {
         emit(IrOp::Return, Rep::None, tagged(pop()));
         return false;
       case Op::FOR_NEXT: return for_next(in);
+      case Op::RANGE_PREP: return range_prep(in) || generic(in);
       case Op::CALL_METHOD: return array_method(in) || generic(in);
       case Op::GET_PATH: return get_path(in) || generic(in);
       case Op::SET_PATH: return set_path(in) || generic(in);
@@ -929,6 +930,27 @@ class Builder {
     int32_t y = numeric_float(b == a ? x : b);
     if (y < 0) return -1;
     return emit(IrOp::CmpFloat, Rep::Bool, x, y, int64_t(c));
+  }
+
+  // `for x in (range a b)` where the site has seen two ints: a guard that the callee is the
+  // range builtin, the ints checked, and the loop slots become them (the baseline's inline
+  // path, in the IR). Anything else takes the helper.
+  bool range_prep(const Instr& in) {
+    if (in.feedback != kSeenInt) return false;
+    if (std::find(generic_pcs_->begin(), generic_pcs_->end(), pc_) != generic_pcs_->end()) return false;
+    int32_t a = top(1), b = top(0);
+    if (rep(a) == Rep::Float || rep(b) == Rep::Float || rep(a) == Rep::Bool || rep(b) == Rep::Bool) return false;
+    int32_t fn = tagged(top(2));
+    int32_t g = emit(IrOp::CheckValue, Rep::None, fn, -1, int64_t(vm_.range_builtin.bits), here());
+    node(g).guard = GuardKind::WrongCallee;
+    int32_t from = as_int(a);
+    int32_t to = from >= 0 ? as_int(b) : -1;
+    if (to < 0) return false;  // (the checks above stay: harmless)
+    if (vm_.counts_steps()) emit(IrOp::LoopCheck, Rep::None, -1, -1, 0, here());  // the call's step
+    S_.resize(S_.size() - 3);
+    S_[size_t(in.x)] = from;
+    S_[size_t(in.x) + 1] = to;
+    return true;
   }
 
   // for_next: range mode on int loop slots inline (speculated when range_prep set them up),
