@@ -687,12 +687,14 @@ class Builder {
       return "too large (" + std::to_string(c.code.size()) + " instructions > " + std::to_string(kMaxInlineInstructions) + ")";
     if (inlined_instructions_ + int32_t(c.code.size()) > kInlineBudget) return "unit's inline budget spent";
     if (level_ + 1 > kMaxInlineDepth) return "too deep";
-    if (recursion(&c) > kMaxInlineRecursion) return "recursion limit";
     int returns = 0;
+    bool loops = false;
     for (const Instr& i : c.code) {
       if (i.op == Op::CLOSURE) return "makes closures";
       returns += i.op == Op::RETURN;
+      loops |= i.op == Op::LOOP;
     }
+    if (recursion(&c) > (loops ? 0 : kMaxInlineRecursion)) return loops ? "recursion limit (has a loop)" : "recursion limit";
     if (returns != 1) return "more than one return";
     auto& flow = plan_->flows[&c];
     if (!flow) {

@@ -23,7 +23,8 @@ struct SpecHints {
 // The inline tier (Milestone 3) inlines a call site's callee when its feedback names one unit
 // and the callee fits these (docs/architecture.md, "Inlining"; V8 and HotSpot use similar
 // sizes): its bytecode, all inlined bytecode in one unit, the nesting depth, and how many
-// times a unit may appear in its own inlining chain.
+// times a unit may appear in its own inlining chain (only a loop-free one: a recursive callee
+// with a loop spends its time in the loop, and a copy of it costs more code than the call).
 constexpr int32_t kMaxInlineInstructions = 60;
 constexpr int32_t kInlineBudget = 400;
 constexpr int32_t kMaxInlineDepth = 4;
