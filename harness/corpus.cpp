@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <charconv>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <system_error>
 
 namespace fs = std::filesystem;
@@ -58,6 +60,21 @@ std::vector<std::string> select_shard(const std::vector<std::string>& programs, 
   std::vector<std::string> out;
   for (size_t i = size_t(shard.index - 1); i < programs.size(); i += size_t(shard.count)) out.push_back(programs[i]);
   return out;
+}
+
+std::vector<std::string> program_run_args(const std::string& path) {
+  std::ifstream in(path);
+  std::vector<std::string> args;
+  for (std::string line; std::getline(in, line);) {
+    size_t start = line.find_first_not_of(" \t\r");
+    if (start == std::string::npos) continue;
+    if (line[start] != '#' && line[start] != ';') break;  // the leading comments end here
+    size_t tag = line.find("gene-args:", start);
+    if (tag == std::string::npos) continue;
+    std::istringstream words(line.substr(tag + 10));
+    for (std::string w; words >> w;) args.push_back(w);
+  }
+  return args;
 }
 
 }  // namespace gene::harness

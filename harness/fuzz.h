@@ -23,6 +23,14 @@ struct FuzzOptions {
   int jobs = 1;
   bool bytecode = false;     // also mutated .gbc (when the engine can load it)
   std::optional<uint64_t> print_seed;  // only print that seed's program
+  // --minutes M: a campaign. Runs seeds from `seed` on until M minutes are up (count is then
+  // ignored) over every variant and stress mode: --gc-stress and mutated bytecode are turned on
+  // and the speculating tiers also run under --deopt-random. Prints a progress line a minute.
+  double minutes = 0;
+  // Where the summary (fuzz_summary.h) is written as <summary_dir>/<summary_name>.{json,md};
+  // empty: not written (a campaign defaults to reports/).
+  std::string summary_dir;
+  std::string summary_name = "fuzz-summary";
 };
 
 int run_fuzz(const FuzzOptions& opts, std::ostream& out, std::ostream& err);

@@ -180,7 +180,10 @@ class Generator {
       }
       case 3: return list({atom(rng_.chance(50) ? "+" : "*"), int_expr(d), int_expr(d), int_expr(d)});
       case 4: return infix(int_expr(d), "%", rng_.chance(90) ? atom(std::to_string(rng_.range(1, 9))) : int_expr(d));
-      case 5: return list({atom(rng_.chance(50) ? "-" : "abs"), int_expr(d)});
+      case 5: {
+        static const std::vector<const char*> unary = {"-", "abs", "-", "abs", "+"};  // (+ x) is x
+        return list({atom(rng_.pick(unary)), int_expr(d)});
+      }
       case 6: return list({atom("int"), rng_.chance(25) ? float_expr(d) : atom(std::to_string(rng_.range(-50, 50)) + ".75")});
       case 7: {
         if (const Var* a = find_var(Ty::Arr)) return list({atom(a->name), atom(".size")});
@@ -324,7 +327,7 @@ class Generator {
   Node statement(int depth) {
     bool nest = depth < opts_.max_block_depth;
     for (;;) {
-      switch (rng_.below(20)) {
+      switch (rng_.below(23)) {
         case 0: if (rng_.chance(25)) return declare_closure(); [[fallthrough]];
         case 1: return declare(pick_value_type(), 2);
         case 2: case 3: if (auto s = assignment()) return *s; break;
@@ -340,14 +343,43 @@ class Generator {
         case 11: if (nest) return try_stmt(depth); break;
         case 12: if (auto s = collection_op()) return *s; break;
         case 13: if (loop_depth_ > 0) return list({atom("if"), bool_expr(1), list({atom(rng_.chance(50) ? "break" : "continue")})}); break;
-        case 14: if (in_function_ && rng_.chance(30)) return list({atom("if"), bool_expr(1), list({atom("return"), expr(Ty::Any, 1)})}); break;
+        case 14:
+          if (in_function_ && rng_.chance(30))
+            return list({atom("if"), bool_expr(1), rng_.chance(80) ? list({atom("return"), expr(Ty::Any, 1)}) : list({atom("return")})});
+          break;
         case 15: if (auto c = call_returning(rng_.chance(50) ? Ty::Int : Ty::Str, 1)) return list({atom("println"), *c}); break;
         case 16: if (nest) return in_scope([&] { Node d = list({atom("do")}); for (auto& s : block(depth + 1)) d.items.push_back(s); return d; }); break;
         case 17: return list({atom("println"), list({atom("str"), expr(Ty::Any, 2)})});
         case 18: if (try_depth_ > 0) return list({atom("throw"), expr(Ty::Any, 1)}); break;
+        case 19: if (loop_depth_ > 0) return exit_from_argument(); break;
+        case 20: if (nest) return captured_local(); break;
+        case 21: return checked_assert();
         default: return list({atom("println"), expr(pick_value_type(), 3)});
       }
     }
+  }
+
+  // A break or continue while values are on the operand stack (an argument list being built):
+  // the compiler drops them first (UNWIND under a break's value, POPN before a continue).
+  Node exit_from_argument() {
+    Node leave = rng_.chance(50) ? list({atom("break"), int_expr(1)}) : list({atom("continue")});
+    return list({atom("println"), str_lit("arg"), list({atom("if"), bool_expr(1), leave, atom("else"), int_expr(1)})});
+  }
+
+  // A block-local variable declared without a value, then captured by reference by a closure
+  // that changes it: the local lives in a cell (MAKE_CELL, LOAD_CELL, STORE_CELL).
+  Node captured_local() {
+    std::string c = fresh("c"), h = fresh("h");
+    Node bump = list({atom("fn"), Node::Vec({}), list({atom(c), atom("+="), int_expr(1)}), atom(c)});
+    Node calls = list({atom("println"), str_lit("cell"), list({atom(h)}), list({atom(h)}), atom(c)});
+    return list({atom("do"), list({atom("var"), atom(c)}), list({atom(c), atom("="), int_lit()}),
+                 list({atom("var"), atom(h), bump}), calls});
+  }
+
+  // assert with and without a message; a failure is caught and its kind printed.
+  Node checked_assert() {
+    Node a = rng_.chance(50) ? list({atom("assert"), bool_expr(1)}) : list({atom("assert"), bool_expr(1), str_lit()});
+    return list({atom("try"), a, atom("catch"), atom("e"), list({atom("println"), str_lit("assert"), atom("e/kind")})});
   }
 
   Node declare_closure() {
@@ -567,6 +599,7 @@ class Generator {
     }
     Node head = list({atom("fn"), atom(f.name), Node::Vec({})});
     for (auto& p : params) head.items[2].items.push_back(atom(p.name));
+    if (params.size() == 1 && rng_.chance(30)) head.items[2] = atom(params[0].name);  // (fn f p body...)
     Node def = with_function_scope(params, [&] {
       for (auto& s : block(1, 1, 3)) head.items.push_back(s);
       head.items.push_back(expr(f.ret, 2));

@@ -217,6 +217,13 @@ int main(int argc, char** argv) try {
   fz->add_option("-j,--jobs", fuzz.jobs, "Programs run in parallel")->check(CLI::PositiveNumber)->capture_default_str();
   fz->add_flag("--gbc", fuzz.bytecode, "Also fuzz the .gbc loader and verifier with mutated bytecode");
   fz->add_option("--print", fuzz.print_seed, "Print the program of this seed and exit (no runs)");
+  fz->add_option("--minutes", fuzz.minutes,
+                 "Campaign: run seeds from --seed on for M minutes (--count ignored) over every variant, "
+                 "--gc-stress, --deopt-random and mutated bytecode; progress each minute; summary to reports/")
+      ->check(CLI::PositiveNumber);
+  fz->add_option("--summary-dir", fuzz.summary_dir,
+                 "Write the run's summary (counts, failures, opcode and language-form coverage) as .json and .md here");
+  fz->add_option("--summary-name", fuzz.summary_name, "Base name of the summary files")->capture_default_str();
 
   // --- coverage ---------------------------------------------------------------------------
   CoverageOptions coverage;

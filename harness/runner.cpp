@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "harness/corpus.h"
 #include "harness/process.h"
 #include "harness/temp_dir.h"
 #include "interp/run.h"
@@ -91,6 +92,7 @@ RunResult run_program(const std::string& gene, const std::string& program, const
   std::vector<std::string> argv = wrapper;
   for (const char* a : {gene.c_str(), "run", program.c_str()}) argv.push_back(a);
   for (auto& a : variant.gene_args()) argv.push_back(a);
+  for (auto& a : program_run_args(program)) argv.push_back(a);
   argv.push_back("--outcome");
   argv.push_back(outcome);
 
