@@ -75,6 +75,8 @@ int main(int argc, char** argv) {
                 "Print each unit's type feedback (operand kinds and callees per site) to stderr at exit");
   run->add_flag("--perf-map", jit.perf_map,
                 "Write /tmp/perf-<pid>.map naming compiled code for Linux perf (JIT tiers)");
+  run->add_flag("--gdb-jit", jit.gdb_jit,
+                "Describe compiled code to gdb (its JIT interface), so backtraces and disassembly name units and lines");
   run->add_option("--outcome", outcome_path, "Also write the outcome as JSON to this file (for the harness)");
 
   auto* tiers = app.add_subcommand("tiers", "List the tiers this build provides, one per line");

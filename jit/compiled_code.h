@@ -6,6 +6,7 @@
 
 #include "interp/vm.h"
 #include "jit/exec_memory.h"
+#include "jit/native_frame.h"
 #include "jit/spec/deopt.h"
 
 namespace gene::jit {
@@ -24,6 +25,7 @@ struct CompiledCode {
   uint32_t main_end = 0;             // end of the instructions' main code
   std::vector<OutOfLineCode> out_of_line;
   uint32_t unwinder_begin = 0;       // end of the slow paths
+  NativeFrameLayout frame;           // for unwinders (--gdb-jit)
   std::vector<uint32_t> path_cache;  // entry position last found, per symbol-path site
   uint64_t compile_ns = 0;
   std::vector<spec::DeoptPoint> deopts;  // speculating tiers: one per guard (deopt.h)

@@ -64,8 +64,33 @@ TierManager::TierManager(size_t code_cache_bytes, TierPolicy policy) : cache_(co
 TierManager::~TierManager() {
   for (auto& u : units_)
     for (auto& c : u->code)
-      if (c) cache_.release(c->block);
-  for (auto& r : retired_) cache_.release(r.code->block);
+      if (c) release_code(*c);
+  for (auto& r : retired_) release_code(*r.code);
+}
+
+void TierManager::release_code(const CompiledCode& code) {
+  if (gdb_jit_) gdb_jit_->remove(code.block.address());
+  cache_.release(code.block);
+}
+
+// The same three ranges as the perf map, and a line table: each bytecode instruction's (or
+// block's, in spec code) machine-code offset with its source line, slow paths included.
+void TierManager::register_with_gdb(const VM& vm, const Proto& p, const CompiledCode& code) {
+  GdbJitUnit u;
+  u.start = code.block.address();
+  u.size = uint32_t(code.block.size);
+  u.body_offset = code.body_offset;
+  u.frame = code.frame;
+  u.source_file = vm.program ? vm.program->file : "";
+  std::string name = "gene:" + unit_name(p) + "#" + std::to_string(p.id);
+  u.symbols = {{name, 0, code.main_end},
+               {name + " slow paths", code.main_end, code.unwinder_begin - code.main_end},
+               {name + " exit", code.unwinder_begin, uint32_t(code.block.size) - code.unwinder_begin}};
+  for (size_t pc = 0; pc < code.pc_offsets.size() && pc < p.lines.size(); pc++)
+    if (pc == 0 || code.pc_offsets[pc] != 0) u.lines.push_back({code.pc_offsets[pc], p.lines[pc]});
+  for (const OutOfLineCode& o : code.out_of_line)
+    if (o.pc < p.lines.size()) u.lines.push_back({o.offset, p.lines[o.pc]});
+  gdb_jit_->add(u);
 }
 
 bool TierManager::enable_perf_map() { return perf_map_.open(); }
@@ -155,6 +180,7 @@ NativeEntry TierManager::compile(VM& vm, Proto& p, Tier tier) {
     perf_map_.add(base + code->main_end, code->unwinder_begin - code->main_end, name + " slow paths");
     perf_map_.add(base + code->unwinder_begin, code->block.size - code->unwinder_begin, name + " exit");
   }
+  if (gdb_jit_) register_with_gdb(vm, p, *code);
   for (const spec::GlobalAssumption& a : code->assumptions) {
     watches_.push_back({a, &p, code.get()});
     vm.watch_global(a.slot, true);
@@ -186,7 +212,7 @@ void TierManager::release_retired(VM& vm) {
   std::erase_if(retired_, [&](Retired& r) {
     for (const Frame& f : vm.frames)
       if (f.closure->proto == r.proto) return false;
-    cache_.release(r.code->block);
+    release_code(*r.code);
     return true;
   });
 }

@@ -12,6 +12,7 @@
 #include "interp/vm.h"
 #include "jit/compiled_code.h"
 #include "jit/exec_memory.h"
+#include "jit/gdb_jit.h"
 #include "jit/perf_map.h"
 #include "jit/tier_up.h"
 #include "jit/unit_state.h"
@@ -69,6 +70,9 @@ class TierManager {
   // run goes on without a map) if the file cannot be written.
   bool enable_perf_map();
   const PerfMap& perf_map() const { return perf_map_; }
+  // Describes each compiled unit to gdb from now on (jit/gdb_jit.h), until its code is freed.
+  void enable_gdb_jit() { gdb_jit_ = std::make_unique<GdbJit>(); }
+  const GdbJit* gdb_jit() const { return gdb_jit_.get(); }
   const JitStats& stats() const { return stats_; }
   std::string stats_text() const;
 
@@ -106,6 +110,9 @@ class TierManager {
   TierPolicy policy_;
   JitStats stats_;
   PerfMap perf_map_;
+  std::unique_ptr<GdbJit> gdb_jit_;
+  void register_with_gdb(const VM& vm, const Proto& p, const CompiledCode& code);
+  void release_code(const CompiledCode& code);  // unregisters it, then back to the cache
   std::vector<std::unique_ptr<UnitState>> units_;
   struct Retired {
     const Proto* proto;

@@ -51,6 +51,7 @@ TierSessionPtr configure_tier(const std::string& tier, const JitOptions& jit, Ru
   s->jit = std::make_unique<jit::TierManager>(jit.code_cache_mb << 20, policy);
   if (jit.perf_map && !s->jit->enable_perf_map())
     std::fprintf(stderr, "warning: --perf-map: cannot write %s; running without it\n", s->jit->perf_map().path().c_str());
+  if (jit.gdb_jit) s->jit->enable_gdb_jit();
   opts.setup_tier = [](VM& vm, void* ctx) { static_cast<TierSession*>(ctx)->jit->attach(vm); };
   opts.collect_stats = [](void* ctx, std::vector<std::pair<std::string, double>>& out) {
     const jit::JitStats& st = static_cast<TierSession*>(ctx)->jit->stats();

@@ -15,6 +15,7 @@ struct JitOptions {
   size_t code_cache_mb = 64;
   bool dump_asm = false;
   bool perf_map = false;  // --perf-map: write /tmp/perf-<pid>.map for Linux perf
+  bool gdb_jit = false;   // --gdb-jit: describe compiled code to gdb (jit/gdb_jit.h)
   bool stats = false;
   bool dump_ir = false;       // --dump-ir: the spec tier's IR after each pass
   bool trace_deopt = false;   // --trace-deopt

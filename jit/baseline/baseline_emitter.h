@@ -16,6 +16,7 @@
 #include "jit/baseline/baseline_compiler.h"
 #include "jit/baseline/deferred_operands.h"
 #include "jit/codegen/register_roles.h"
+#include "jit/native_frame.h"
 #include "jit/codegen/runtime_layout.h"
 #include "jit/codegen/value_code.h"
 
@@ -38,6 +39,7 @@ class BaselineCompiler {
 
   const x64::Assembler& assembler() const { return a_; }
   size_t body_offset() const { return body_offset_; }
+  const NativeFrameLayout& frame() const { return frame_; }
   size_t main_end() const { return main_end_; }
   size_t unwinder_begin() const { return unwinder_begin_; }
 
@@ -142,6 +144,7 @@ class BaselineCompiler {
   std::vector<DeferredOperand> pushed_;  // what the current instruction pushes without code
   Label error_, epilogue_;
   size_t body_offset_ = 0;
+  NativeFrameLayout frame_;
   size_t main_end_ = 0, unwinder_begin_ = 0;
   uint32_t* path_cache_ = nullptr;  // one cell per symbol-path site (CompiledCode owns them)
   int64_t* tier_up_budget_ = nullptr;  // UnitState::tier_up_budget, or null: no tier above

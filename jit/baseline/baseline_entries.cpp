@@ -22,6 +22,7 @@ void BaselineCompiler::prologue() {
   a_.push(r14);
   a_.push(r15);
   a_.sub(rsp, 8);
+  frame_.entry_ready = uint32_t(a_.size());
   a_.mov(kVm, rdi);
   a_.mov(kBase, rsi);
   a_.mov(kFrame, rdx);
@@ -49,6 +50,8 @@ void BaselineCompiler::prologue() {
   a_.bind(body);
   body_offset_ = a_.size();
   a_.sub(rsp, 8);
+  frame_.body_ready = uint32_t(a_.size());
+  frame_.body_bytes = 8;
   count_call_for_tier_up();
   // A fresh call clears the slots after the arguments: compiled callers push frames inline,
   // and the collector must never see stale values there. OSR keeps them.

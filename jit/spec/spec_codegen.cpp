@@ -115,6 +115,7 @@ class Codegen {
     a_.push(r14);
     a_.push(r15);
     a_.sub(rsp, 8);
+    code_.frame.entry_ready = uint32_t(a_.size());
     a_.mov(kVm, rdi);
     a_.mov(kBase, rsi);
     a_.mov(kFrame, rdx);
@@ -143,6 +144,9 @@ class Codegen {
   void body_entry(bool) {
     a_.push(rbp);
     if (spill_bytes_) a_.sub(rsp, spill_bytes_);
+    code_.frame.body_ready = uint32_t(a_.size());
+    code_.frame.body_bytes = 8 + uint32_t(spill_bytes_);
+    code_.frame.body_saves_rbp = true;
     // A fresh call clears the slots after the arguments: compiled callers push frames inline,
     // and the collector must never see stale values there.
     if (p_.nslots > p_.nparams) {
@@ -1209,6 +1213,8 @@ class Codegen {
     // The trampoline: every register into the save area, then spec_deopt(saved, index, code).
     a_.bind(trampoline_);
     a_.sub(rsp, kSavedBytes);
+    code_.frame.trampoline_begin = uint32_t(a_.size());
+    code_.frame.trampoline_bytes = uint32_t(kSavedBytes);
     for (uint8_t r = 0; r < 16; r++)
       if (r != rsp.code) a_.mov(qword_ptr(rsp, r * 8), Reg64{r});
     for (uint8_t x = 0; x < 16; x++) a_.movsd(qword_ptr(rsp, 128 + x * 8), Xmm{x});
@@ -1217,6 +1223,7 @@ class Codegen {
     a_.mov_imm64(rdx, reinterpret_cast<uint64_t>(&code_));
     a_.call(spec_deopt);
     a_.add(rsp, kSavedBytes);
+    code_.frame.trampoline_end = uint32_t(a_.size());
     a_.movzx(eax, al);
     a_.jmp(epilogue_);
     // A helper raised: the interpreter's unwinder takes over the (flushed) frame.
