@@ -203,12 +203,8 @@ void debug_frame(Bytes& o, const GdbJitUnit& u) {
     advance(f.body_ready);
     cfa(f.body_bytes);
     if (f.body_saves_rbp) o.u8(DW_CFA_offset | kRegRbp), o.uleb(2);
-    if (f.trampoline_end > f.trampoline_begin) {
-      advance(f.trampoline_begin);
-      cfa(f.body_bytes + f.trampoline_bytes);
-      advance(f.trampoline_end);
-      cfa(f.body_bytes);
-    }
+    for (const StackAdjustment& adj : f.adjustments)
+      if (adj.offset > at) advance(adj.offset), cfa(f.body_bytes + adj.extra);
   }
   pad(fde + 4);
   o.patch_u32(fde, uint32_t(o.size() - fde - 4));

@@ -37,7 +37,7 @@ class BaselineCompiler {
 
   bool compile(std::vector<uint32_t>& pc_offsets, std::vector<OutOfLineCode>& out_of_line_offsets);
 
-  const x64::Assembler& assembler() const { return a_; }
+  const ValueAssembler& assembler() const { return a_; }
   size_t body_offset() const { return body_offset_; }
   const NativeFrameLayout& frame() const { return frame_; }
   size_t main_end() const { return main_end_; }

@@ -31,6 +31,7 @@ CompileStatus compile_baseline(VM& vm, const Proto& p, CodeCache& cache, Compile
   out.entry = block.entry<NativeEntry>();
   out.body_offset = uint32_t(c.body_offset());
   out.frame = c.frame();
+  out.frame.adjustments = c.assembler().stack_adjustments();
   out.compile_ns = uint64_t(std::chrono::duration_cast<std::chrono::nanoseconds>(
                                 std::chrono::steady_clock::now() - t0)
                                 .count());

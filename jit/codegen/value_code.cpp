@@ -79,12 +79,16 @@ void ValueAssembler::enter_compiled_callee(const void* caller_ip, bool counts_st
   lea(r9, mem(rcx, int32_t(sizeof(Frame))));
   mov(qword_ptr(kVm, L.vm_frames_top), r9);
   push(kBase);  // two pushes: rsp stays 16-byte aligned
+  note_stack_adjustment(8);
   push(kFrame);
+  note_stack_adjustment(16);
   mov(kBase, rsi);
   mov(kFrame, rcx);
   call(r8);
   pop(kFrame);
+  note_stack_adjustment(8);
   pop(kBase);
+  note_stack_adjustment(0);
 }
 
 void ValueAssembler::check_int(Reg64 r, Reg64 tmp, Label not_int) {

@@ -15,6 +15,7 @@
 #include "jit/codegen/register_roles.h"
 #include "jit/codegen/runtime_layout.h"
 #include "jit/x64/assembler.h"
+#include "jit/native_frame.h"
 
 namespace gene::jit {
 
@@ -29,6 +30,9 @@ class ValueAssembler : public x64::Assembler {
   ValueAssembler(x64::CodeRange range, const Layout& layout) : Assembler(range), layout_(layout) {}
 
   const Layout& layout() const { return layout_; }
+  // Where the code pushed below its frame (for unwinders: NativeFrameLayout::adjustments).
+  void note_stack_adjustment(uint32_t extra) { adjustments_.push_back({uint32_t(size()), extra}); }
+  const std::vector<StackAdjustment>& stack_adjustments() const { return adjustments_; }
 
   void load_imm(Reg64 r, Value v) { mov_imm64(r, v.bits); }
 
@@ -131,6 +135,7 @@ class ValueAssembler : public x64::Assembler {
 
  private:
   const Layout& layout_;
+  std::vector<StackAdjustment> adjustments_;
 };
 
 }  // namespace gene::jit

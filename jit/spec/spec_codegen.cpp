@@ -1213,8 +1213,7 @@ class Codegen {
     // The trampoline: every register into the save area, then spec_deopt(saved, index, code).
     a_.bind(trampoline_);
     a_.sub(rsp, kSavedBytes);
-    code_.frame.trampoline_begin = uint32_t(a_.size());
-    code_.frame.trampoline_bytes = uint32_t(kSavedBytes);
+    a_.note_stack_adjustment(uint32_t(kSavedBytes));
     for (uint8_t r = 0; r < 16; r++)
       if (r != rsp.code) a_.mov(qword_ptr(rsp, r * 8), Reg64{r});
     for (uint8_t x = 0; x < 16; x++) a_.movsd(qword_ptr(rsp, 128 + x * 8), Xmm{x});
@@ -1223,7 +1222,7 @@ class Codegen {
     a_.mov_imm64(rdx, reinterpret_cast<uint64_t>(&code_));
     a_.call(spec_deopt);
     a_.add(rsp, kSavedBytes);
-    code_.frame.trampoline_end = uint32_t(a_.size());
+    a_.note_stack_adjustment(0);
     a_.movzx(eax, al);
     a_.jmp(epilogue_);
     // A helper raised: the interpreter's unwinder takes over the (flushed) frame.

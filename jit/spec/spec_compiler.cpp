@@ -108,6 +108,7 @@ CompileStatus compile_spec(VM& vm, const Proto& p, const SpecHints& hints, const
   out.block = block;
   out.entry = block.entry<NativeEntry>();
   out.body_offset = off.body;
+  out.frame.adjustments = a.stack_adjustments();
   out.main_end = off.main_end;
   out.unwinder_begin = off.exits;
   out.compile_ns = uint64_t(

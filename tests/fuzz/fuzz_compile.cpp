@@ -1,7 +1,7 @@
 // libFuzzer target: reader + compiler + verifier on arbitrary bytes.
 // Invariants: no crash, hang or sanitizer report; whatever compiles also verifies (the compiler
 // only emits verifiable code); its disassembly loads back to the identical text; and when it is
-// safe to run (see runs_quickly) it runs without crashing.
+// safe to run (see runs_quickly: small enough; the step budget ends every loop) it runs without crashing.
 #include <cstddef>
 #include <cstdint>
 #include <string_view>

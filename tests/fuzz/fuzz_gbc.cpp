@@ -1,7 +1,7 @@
 // libFuzzer target: .gbc loader + verifier on arbitrary bytes.
 // Invariants: no crash, hang or sanitizer report; a loader error carries a position inside the
 // text; a program that loads has a normal form (dis) that round-trips; a program that verifies
-// is safe to run (run when it provably terminates quickly, see runs_quickly).
+// is safe to run (run when small enough, see runs_quickly: the step budget ends its loops).
 #include <cstddef>
 #include <cstdint>
 #include <string_view>

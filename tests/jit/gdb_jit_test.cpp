@@ -25,9 +25,7 @@ GdbJitUnit sample_unit() {
   u.frame.body_ready = 0x48;
   u.frame.body_bytes = 24;
   u.frame.body_saves_rbp = true;
-  u.frame.trampoline_begin = 0x1e8;
-  u.frame.trampoline_end = 0x1f0;
-  u.frame.trampoline_bytes = 256;
+  u.frame.adjustments = {{0x100, 8}, {0x102, 16}, {0x10a, 8}, {0x10c, 0}, {0x1e8, 256}, {0x1f0, 0}};
   return u;
 }
 
@@ -91,10 +89,12 @@ TEST(GdbJitObject, FrameRulesFollowTheNativeFrameLayout) {
   ASSERT_TRUE(has(out, "pc=00007f0000001000..00007f0000001200")) << out;
   // At the start: a call's target. After the entry's pushes: 64 bytes below the caller's rsp
   // plus the return address, callee-saved registers in push order. In the body: 24 bytes with
-  // rbp saved; in the deopt trampoline 256 more.
+  // rbp saved; 16 more around a call (two pushes), 256 more in the deopt trampoline.
   EXPECT_TRUE(has(out, "00007f0000001000 rsp+8    u     u     u     u     u     u     c-8")) << out;
   EXPECT_TRUE(has(out, "00007f000000100e rsp+64   c-24  c-16  c-32  c-40  c-48  c-56  c-8")) << out;
   EXPECT_TRUE(has(out, "00007f0000001048 rsp+32   s     c-16  s     s     s     s     c-8")) << out;
+  EXPECT_TRUE(has(out, "00007f0000001102 rsp+48")) << out;  // around a call to a compiled callee
+  EXPECT_TRUE(has(out, "00007f000000110c rsp+32")) << out;
   EXPECT_TRUE(has(out, "00007f00000011e8 rsp+288")) << out;
   EXPECT_TRUE(has(out, "00007f00000011f0 rsp+32")) << out;
   EXPECT_FALSE(has(out, "Warning")) << out;
