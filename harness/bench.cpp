@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <csignal>
 #include <cmath>
 #include <cstdlib>
@@ -31,6 +32,7 @@
 #include "harness/temp_dir.h"
 #include "harness/text_table.h"
 #include "harness/verdict.h"
+#include "harness/warmup.h"
 #include "interp/run.h"
 #include "jit/tiers.h"
 
@@ -57,6 +59,7 @@ struct Item {
   std::optional<Observation> observed;  // from the first child that finished (all must agree)
   std::string observed_mismatch;        // a later child observed something else
   std::vector<double> samples_ms;       // one per repetition (child): mean time of one run
+  std::vector<IterationSeries> series;  // one per repetition (child): every run it made
   double iterations = 0;
   HeapStats heap;                       // the last timed run of the last child
   EngineStats engine;
@@ -67,9 +70,11 @@ struct Item {
   InstructionCounts insns;              // --metric instructions
   bool counted = false;
 
-  // Inside the child: the last timed run and the samples Google Benchmark reported.
+  // Inside the child: the last timed run and the samples Google Benchmark reported, and every
+  // run's own time and JIT compile figures, in order (warm-up and calibration runs included).
   RunOutcome last;
   std::vector<double> child_samples;
+  IterationSeries child_series;
 };
 
 Observation observation_of(const RunOutcome& o) {
@@ -92,6 +97,20 @@ RunOutcome run_once(const Item& item) {
   RunOptions opts;
   TierSessionPtr session = configure_tier(item.tier, jit, opts);  // must outlive the run
   return run_source(item.program, item.source, opts, nullptr);
+}
+
+// Milliseconds rounded to the nanosecond: all the timer resolves, and short in JSON.
+double round_ms(double ms) { return std::round(ms * 1e6) / 1e6; }
+
+// The JIT's compile time (ms) and units compiled in one run, from its engine statistics (none
+// for the interpreter).
+void compile_figures(const RunOutcome& o, std::optional<double>& ms, std::optional<double>& units) {
+  for (const auto& [name, v] : engine_stats_of(o)) {
+    if (name == "compile_time_ms") ms = round_ms(v);
+    else if (name == "compile_us") ms = round_ms(v * 1e-3);
+    else if (name == "compile_ns") ms = round_ms(v * 1e-6);
+    else if (name == "functions_compiled") units = v;
+  }
 }
 
 // Collects per-repetition times by benchmark name and prints nothing: the harness has its own
@@ -167,22 +186,54 @@ int time_in_child(Item& item, const BenchOptions& opts, const std::string& resul
     std::raise(SIGSEGV);
   }
   benchmark::ClearRegisteredBenchmarks();
-  benchmark::RegisterBenchmark(item.name().c_str(), [&item](benchmark::State& state) {
-    for (auto _ : state) {
-      item.last = run_once(item);
-      benchmark::DoNotOptimize(item.last.exit_status);
-    }
-  })
-      ->Repetitions(1)
-      ->MinTime(opts.min_time)
-      ->MinWarmUpTime(opts.warmup)
-      ->UseRealTime()
-      ->Unit(benchmark::kMillisecond);
+  // Google Benchmark times the loop; each run is also timed on its own (two clock reads, the
+  // bookkeeping outside them) so the report keeps every in-process iteration, the warm-up and
+  // calibration runs Google Benchmark discards included.
+  IterationSeries& runs = item.child_series;
+  runs.times_ms.reserve(1024);
+  auto run_and_record = [&item, &runs] {
+    auto start = std::chrono::steady_clock::now();
+    item.last = run_once(item);
+    auto end = std::chrono::steady_clock::now();
+    benchmark::DoNotOptimize(item.last.exit_status);
+    double ms = std::chrono::duration<double, std::milli>(end - start).count();
+    runs.times_ms.push_back(round_ms(ms));
+    std::optional<double> compile_ms, units;
+    compile_figures(item.last, compile_ms, units);
+    runs.compile_ms.push_back(compile_ms);
+    runs.compiles.push_back(units);
+    return ms;
+  };
+  auto* bm = benchmark::RegisterBenchmark(item.name().c_str(), [&run_and_record](benchmark::State& state) {
+    for (auto _ : state) run_and_record();
+  });
+  bm->Repetitions(1)->UseRealTime()->Unit(benchmark::kMillisecond);
+  if (opts.iterations > 0) {
+    // Google Benchmark has no warm-up with a fixed iteration count: the same untimed runs here.
+    bm->Iterations(opts.iterations);
+    for (double spent = 0; spent < opts.warmup * 1000;) spent += run_and_record();
+  } else {
+    bm->MinTime(opts.min_time)->MinWarmUpTime(opts.warmup);
+  }
   CollectingReporter reporter(item);
   benchmark::RunSpecifiedBenchmarks(&reporter);
   benchmark::ClearRegisteredBenchmarks();
+  // The reported (timed) batch is Google Benchmark's last one: the last `iterations` runs.
+  size_t timed = size_t(item.iterations);
+  runs.timed_from = timed <= runs.times_ms.size() ? runs.times_ms.size() - timed : 0;
 
-  nlohmann::json j = {{"samples_ms", item.child_samples}, {"iterations", item.iterations}, {"error", item.error}};
+  auto nullable = [](const std::vector<std::optional<double>>& v) {
+    nlohmann::json a = nlohmann::json::array();
+    for (const auto& x : v) a.push_back(x ? nlohmann::json(*x) : nlohmann::json(nullptr));
+    return a;
+  };
+  nlohmann::json j = {{"samples_ms", item.child_samples},
+                      {"iterations", item.iterations},
+                      {"error", item.error},
+                      {"iteration_ms", runs.times_ms},
+                      {"iteration_compile_ms", nullable(runs.compile_ms)},
+                      {"iteration_compiles", nullable(runs.compiles)},
+                      {"timed_from", runs.timed_from}};
   if (!item.child_samples.empty()) {
     j["observation"] = observation_to_json(observation_of(item.last));
     j["peak_heap_bytes"] = item.last.heap.peak_bytes;
@@ -238,6 +289,19 @@ void run_time_child(Item& item, const BenchOptions& opts, const TempDir& scratch
   }
   observe(item, observation_from_json(j["observation"]));
   for (const auto& x : j["samples_ms"]) item.samples_ms.push_back(x.get<double>());
+  IterationSeries series;
+  auto optional_at = [](const nlohmann::json& a, size_t i) {
+    return a.is_array() && i < a.size() && a[i].is_number() ? std::optional<double>(a[i].get<double>()) : std::nullopt;
+  };
+  const nlohmann::json times = j.value("iteration_ms", nlohmann::json::array());
+  for (size_t i = 0; i < times.size(); i++) {
+    series.times_ms.push_back(times[i].get<double>());
+    series.compile_ms.push_back(optional_at(j["iteration_compile_ms"], i));
+    series.compiles.push_back(optional_at(j["iteration_compiles"], i));
+  }
+  series.timed_from = j.value("timed_from", size_t(0));
+  series.analysis = analyse_warmup(series.times_ms);
+  item.series.push_back(std::move(series));
   item.iterations = j.value("iterations", 0.0);
   item.heap.peak_bytes = j.value("peak_heap_bytes", size_t(0));
   item.heap.collections = j.value("gc_collections", size_t(0));
@@ -377,10 +441,10 @@ bool parse_cachegrind(const std::string& text, InstructionCounts& out, std::stri
 }
 
 int run_bench(const std::vector<std::string>& paths, const BenchOptions& opts, std::ostream& out, std::ostream& err) {
-  if (opts.repetitions < 1 || opts.min_time <= 0 || opts.warmup < 0 || opts.peer_repetitions < 1 ||
+  if (opts.repetitions < 1 || opts.min_time <= 0 || opts.warmup < 0 || opts.iterations < 0 || opts.peer_repetitions < 1 ||
       opts.peer_timeout <= 0 || opts.timeout <= 0 || opts.jobs < 1) {
     err << "gene-harness bench: --repetitions, --peer-repetitions and --jobs must be >= 1, --min-time, --timeout and "
-           "--peer-timeout > 0 and --warmup >= 0\n";
+           "--peer-timeout > 0 and --warmup and --iterations >= 0\n";
     return kUsage;
   }
   if (opts.metric != "time" && opts.metric != "instructions") {
@@ -516,6 +580,7 @@ int run_bench(const std::vector<std::string>& paths, const BenchOptions& opts, s
                     {"isolation", "each repetition in its own forked child process, warm-up included"},
                     {"timeout_s", opts.timeout},
                     {"order", "rounds: every program and tier once per repetition"}};
+    if (opts.iterations > 0) rep.settings["iterations"] = opts.iterations;
   }
 
   std::map<std::string, const Observation*> interp_obs;
@@ -566,6 +631,13 @@ int run_bench(const std::vector<std::string>& paths, const BenchOptions& opts, s
       row.time_max_ms = *std::max_element(s.begin(), s.end());
       row.time_stddev_ms = stddev;
       if (mean > 0) row.time_cv = stddev / mean;
+      row.iteration_series = item->series;
+      WarmupSummary warm = summarise_warmup(item->series);
+      row.warmup_class = warm.cls;
+      row.first_iteration_ms = warm.first_iteration_ms;
+      row.steady_iteration = warm.steady_iteration;
+      row.time_to_steady_ms = warm.time_to_steady_ms;
+      row.steady_ms = warm.steady_ms;
       row.peak_heap_bytes = double(item->heap.peak_bytes);
       row.gc_collections = double(item->heap.collections);
       apply_engine_stats(item->engine, row);
@@ -642,7 +714,8 @@ int run_bench(const std::vector<std::string>& paths, const BenchOptions& opts, s
     return kBadInput;
   }
   out << "bench: " << programs.size() << " programs x " << tiers.size() << " tiers (" << opts.metric << ") -> "
-      << opts.report_dir << "/" << opts.name << ".{json,csv,md,svg}\n";
+      << opts.report_dir << "/" << opts.name << ".{json,csv,md,svg}" << (instructions ? "" : " and " + opts.name + "-warmup.svg")
+      << "\n";
   for (const auto& row : rep.rows)
     if (row.status != "pass") err << "gene-harness bench: " << row.program << " on " << row.tier << ": " << row.status
                                   << (row.detail.empty() ? "" : " (" + row.detail + ")") << "\n";

@@ -20,6 +20,7 @@ struct BenchOptions {
   int repetitions = 5;
   double min_time = 0.2;           // seconds per repetition (Google Benchmark picks iterations)
   double warmup = 0.1;             // seconds of untimed runs before the repetitions
+  int iterations = 0;              // timed runs per repetition; 0: Google Benchmark picks (--min-time)
   Shard shard;
   std::string report_dir = "reports";
   std::string name = "latest";

@@ -118,6 +118,9 @@ int main(int argc, char** argv) try {
       ->capture_default_str();
   b->add_option("--min-time", bench.min_time, "Minimum seconds per repetition")->check(CLI::PositiveNumber)->capture_default_str();
   b->add_option("--warmup", bench.warmup, "Seconds of untimed warm-up runs")->check(CLI::NonNegativeNumber)->capture_default_str();
+  b->add_option("--iterations", bench.iterations,
+                 "In-process runs per repetition (instead of --min-time); 10 or more for the warm-up analysis")
+      ->check(CLI::PositiveNumber);
   b->add_option("--shard", bench_shard, "Time only slice i of n")->check(ShardValidator())->capture_default_str();
   b->add_option("--report-dir", bench.report_dir, "Directory for the report files")->capture_default_str();
   b->add_option("--name", bench.name, "Report name: <dir>/<name>.{json,csv,md,svg}")->capture_default_str();

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <fstream>
 #include <sstream>
+#include <type_traits>
 
 #include "harness/statistics.h"
 
@@ -46,10 +47,42 @@ const NumberField kNumberFields[] = {
     {"functions_compiled", &Row::functions_compiled},
     {"deopts", &Row::deopts},
 };
+// The warm-up summary's numbers (version 4), after the `warmup_class` column.
+const NumberField kWarmupNumberFields[] = {
+    {"first_iteration_ms", &Row::first_iteration_ms},
+    {"steady_iteration", &Row::steady_iteration},
+    {"time_to_steady_ms", &Row::time_to_steady_ms},
+    {"steady_ms", &Row::steady_ms},
+};
 
 const char* const kStatuses[] = {"pass", "fail", "error", "unchecked", "crash", "timeout"};
 
 json opt(const std::optional<double>& v) { return v && std::isfinite(*v) ? json(*v) : json(nullptr); }
+
+// Per-iteration values that may be missing (a tier without JIT statistics): null when none is there.
+json opt_array(const std::vector<std::optional<double>>& v) {
+  if (std::none_of(v.begin(), v.end(), [](const auto& x) { return x.has_value(); })) return nullptr;
+  json a = json::array();
+  for (const auto& x : v) a.push_back(opt(x));
+  return a;
+}
+
+json series_to_json(const IterationSeries& s) {
+  const WarmupAnalysis& a = s.analysis;
+  auto opt_size = [](const std::optional<size_t>& v) { return v ? json(*v) : json(nullptr); };
+  return {{"times_ms", s.times_ms},
+          {"compile_ms", opt_array(s.compile_ms)},
+          {"compiles", opt_array(s.compiles)},
+          {"timed_from", s.timed_from},
+          {"class", a.cls},
+          {"changepoints", a.changepoints},
+          {"segment_means_ms", a.segment_means_ms},
+          {"outliers", a.outliers},
+          {"noise_ms", a.noise_ms},
+          {"steady_iteration", opt_size(a.steady_iteration)},
+          {"time_to_steady_ms", opt(a.time_to_steady_ms)},
+          {"steady_ms", opt(a.steady_ms)}};
+}
 
 }  // namespace
 
@@ -58,6 +91,8 @@ const std::vector<std::string>& row_columns() {
     std::vector<std::string> c = {"program", "tier",   "mode",        "gc_stress",
                                   "status",  "exit",   "signal",      "signal_name", "repetitions"};
     for (const auto& f : kNumberFields) c.push_back(f.name);
+    c.push_back("warmup_class");
+    for (const auto& f : kWarmupNumberFields) c.push_back(f.name);
     c.push_back("engine_stats");
     c.push_back("detail");
     return c;
@@ -71,11 +106,16 @@ json row_to_json(const Row& r) {
             {"signal", r.signal ? json(*r.signal) : json(nullptr)}, {"signal_name", r.signal_name},
             {"repetitions", r.repetitions ? json(*r.repetitions) : json(nullptr)}};
   for (const auto& f : kNumberFields) j[f.name] = opt(r.*f.member);
+  j["warmup_class"] = r.warmup_class;
+  for (const auto& f : kWarmupNumberFields) j[f.name] = opt(r.*f.member);
   j["engine_stats"] = json::object();
   for (const auto& [k, v] : r.engine_stats)
     if (std::isfinite(v)) j["engine_stats"][k] = v;
   j["detail"] = r.detail;
   j["time_samples_ms"] = r.time_samples_ms.empty() ? json(nullptr) : json(r.time_samples_ms);
+  json series = json::array();
+  for (const auto& x : r.iteration_series) series.push_back(series_to_json(x));
+  j["iteration_series"] = r.iteration_series.empty() ? json(nullptr) : series;
   return j;
 }
 
@@ -157,7 +197,52 @@ struct Reader {
     out = o[k].get<double>();
     return true;
   }
+  // An optional array of numbers (absent or null: empty).
+  template <class T>
+  bool numbers(const json& o, const char* k, std::vector<T>& out, const std::string& where) {
+    out.clear();
+    if (!o.contains(k) || o[k].is_null()) return true;
+    if (!o[k].is_array()) return fail(where, std::string("'") + k + "' must be an array");
+    for (const auto& x : o[k]) {
+      if (!x.is_number() || (std::is_unsigned_v<T> && !x.is_number_unsigned()))
+        return fail(where, std::string("'") + k + "' must hold " + (std::is_unsigned_v<T> ? "counts" : "numbers"));
+      out.push_back(x.get<T>());
+    }
+    return true;
+  }
+  bool nullable_numbers(const json& o, const char* k, std::vector<std::optional<double>>& out, const std::string& where) {
+    out.clear();
+    if (!o.contains(k) || o[k].is_null()) return true;
+    if (!o[k].is_array()) return fail(where, std::string("'") + k + "' must be an array");
+    for (const auto& x : o[k]) {
+      if (!x.is_null() && !x.is_number()) return fail(where, std::string("'") + k + "' must hold numbers or nulls");
+      out.push_back(x.is_null() ? std::nullopt : std::optional<double>(x.get<double>()));
+    }
+    return true;
+  }
 };
+
+bool series_from_json(const json& j, IterationSeries& s, Reader& rd, const std::string& where) {
+  if (!j.is_object()) return rd.fail(where, "must be an object");
+  WarmupAnalysis& a = s.analysis;
+  std::optional<double> steady_iteration, noise;
+  if (!rd.numbers(j, "times_ms", s.times_ms, where) || !rd.nullable_numbers(j, "compile_ms", s.compile_ms, where) ||
+      !rd.nullable_numbers(j, "compiles", s.compiles, where) || !rd.numbers(j, "changepoints", a.changepoints, where) ||
+      !rd.numbers(j, "segment_means_ms", a.segment_means_ms, where) || !rd.numbers(j, "outliers", a.outliers, where) ||
+      !rd.nullable_number(j, "noise_ms", noise, where) || !rd.nullable_number(j, "steady_iteration", steady_iteration, where) ||
+      !rd.nullable_number(j, "time_to_steady_ms", a.time_to_steady_ms, where) ||
+      !rd.nullable_number(j, "steady_ms", a.steady_ms, where))
+    return false;
+  if (j.contains("timed_from") && !j["timed_from"].is_null()) {
+    if (!j["timed_from"].is_number_unsigned()) return rd.fail(where, "'timed_from' must be a count");
+    s.timed_from = j["timed_from"].get<size_t>();
+  }
+  a.noise_ms = noise.value_or(0);
+  if (steady_iteration) a.steady_iteration = size_t(*steady_iteration);
+  if (j.contains("class") && j["class"].is_string()) a.cls = j["class"].get<std::string>();
+  else a = analyse_warmup(s.times_ms);  // the times are the data; the verdict can be redone
+  return true;
+}
 
 bool row_from_json(const json& j, Row& r, Reader& rd, const std::string& where) {
   if (!j.is_object()) return rd.fail(where, "must be an object");
@@ -186,6 +271,19 @@ bool row_from_json(const json& j, Row& r, Reader& rd, const std::string& where) 
     for (const auto& x : j["time_samples_ms"]) {
       if (!x.is_number()) return rd.fail(where, "'time_samples_ms' must hold numbers");
       r.time_samples_ms.push_back(x.get<double>());
+    }
+  }
+  // Version 4: the warm-up summary and every execution's iteration series.
+  for (const auto& f : kWarmupNumberFields)
+    if (!rd.nullable_number(j, f.name, r.*f.member, where)) return false;
+  if (j.contains("warmup_class") && j["warmup_class"].is_string()) r.warmup_class = j["warmup_class"].get<std::string>();
+  if (j.contains("iteration_series") && !j["iteration_series"].is_null()) {
+    if (!j["iteration_series"].is_array()) return rd.fail(where, "'iteration_series' must be an array");
+    for (size_t i = 0; i < j["iteration_series"].size(); ++i) {
+      IterationSeries s;
+      if (!series_from_json(j["iteration_series"][i], s, rd, where + ".iteration_series[" + std::to_string(i) + "]"))
+        return false;
+      r.iteration_series.push_back(std::move(s));
     }
   }
   return true;
@@ -221,7 +319,8 @@ bool report_from_json(const json& j, Report& out, std::string& error) {
   Report r;
   if (!rd.integer(j, "schema_version", r.schema_version, "report")) return false;
   // Version 1 is a subset of version 2 (no instruction, signal or RSS fields, no crash/timeout
-  // statuses): it reads with those fields null. Anything else is refused rather than guessed at.
+  // statuses): it reads with those fields null; versions 2 and 3 read without the fields later
+  // versions added. Anything else is refused rather than guessed at.
   if (r.schema_version < kOldestReadableSchemaVersion || r.schema_version > kReportSchemaVersion)
     return rd.fail("report", "schema version " + std::to_string(r.schema_version) + " is " +
                                  (r.schema_version > kReportSchemaVersion ? "newer" : "older") +

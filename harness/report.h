@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "harness/environment.h"
+#include "harness/warmup.h"
 
 namespace gene::harness {
 
@@ -16,7 +17,10 @@ namespace gene::harness {
 // the split of instructions; version 1 reports are still read (their new fields are null).
 // Version 3 added the per-execution samples (`time_samples_ms`) and the 95% bootstrap
 // intervals of each median time and speedup; older reports read with those empty.
-inline constexpr int kReportSchemaVersion = 3;
+// Version 4 added every in-process iteration's time (`iteration_series`) and the warm-up
+// classification (`warmup_class`, `first_iteration_ms`, `steady_iteration`, `time_to_steady_ms`,
+// `steady_ms`); older reports read with no series and those fields empty.
+inline constexpr int kReportSchemaVersion = 4;
 inline constexpr int kOldestReadableSchemaVersion = 1;
 inline constexpr const char* kReportSchemaName = "gene-harness-report";
 
@@ -45,6 +49,12 @@ struct Row {
   // of the speedup (both resampling executions: statistics.h).
   std::vector<double> time_samples_ms;
   std::optional<double> time_ci_low_ms, time_ci_high_ms, speedup_ci_low, speedup_ci_high;
+
+  // Warm-up (bench wall time): every in-process iteration of each execution with its
+  // classification (warmup.h), and the summary over the executions (WarmupSummary).
+  std::vector<IterationSeries> iteration_series;
+  std::string warmup_class;  // empty: no series
+  std::optional<double> first_iteration_ms, steady_iteration, time_to_steady_ms, steady_ms;
 
   // Instruction counts (bench --metric instructions): instructions executed by the whole
   // `gene run` process under cachegrind, its split by where they ran (generated code, the

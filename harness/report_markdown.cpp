@@ -2,10 +2,12 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 
 #include "harness/peers.h"
 #include "harness/svg_chart.h"
+#include "harness/warmup.h"
 
 namespace gene::harness {
 
@@ -27,9 +29,46 @@ std::string cell(std::string s) {
   return o;
 }
 
+// The warm-up table: per row with iteration series, the medians over its executions of the first
+// iteration, the iterations and time before the steady state and the steady time, and the class.
+std::string warmup_section(const Report& r, const std::vector<std::string>& programs,
+                           const std::vector<std::string>& names, const std::string& svg_file) {
+  std::string s =
+      "\n## Warm-up\n\nEvery in-process iteration of each execution (child process) is kept in the JSON "
+      "(`iteration_series`): Google Benchmark's warm-up and calibration runs first, then its timed batch. An iteration "
+      "is a whole run in a fresh VM, so what can warm up across iterations is the process (caches, allocator, page "
+      "faults, lazily bound code), not the JIT: every iteration interprets, compiles and runs the program anew, and its "
+      "compiles are in the chart. Each execution's series is cut into segments by PELT changepoint detection and "
+      "classified as Barrett et al. do (OOPSLA 2017): *flat* (one steady level), *warm-up* (the last segment is the "
+      "fastest), *slowdown* (an earlier segment was faster), *no steady state* (the last change falls in the final "
+      "quarter), *short* (fewer than " +
+      std::to_string(kWarmupMinIterations) +
+      " iterations: not classified; `bench --iterations N` runs more); *inconsistent* when the classified executions "
+      "disagree. Numbers are medians over the executions (the steady ones over those with a steady state); see "
+      "docs/report-schema.md.\n\n";
+  if (!svg_file.empty()) s += "![In-process iteration times per program and tier](" + svg_file + ")\n\n";
+  s += "| program | tier | mode | iterations | first iteration ms | iterations to steady state | time to steady ms | "
+       "steady ms | class |\n|---|---|---|---:|---:|---:|---:|---:|---|\n";
+  for (size_t p = 0; p < programs.size(); ++p)
+    for (const auto& row : r.rows) {
+      if (row.program != programs[p] || row.iteration_series.empty()) continue;
+      size_t lo = SIZE_MAX, hi = 0;
+      for (const auto& x : row.iteration_series) {
+        lo = std::min(lo, x.times_ms.size());
+        hi = std::max(hi, x.times_ms.size());
+      }
+      std::string n = lo == hi ? std::to_string(lo) : std::to_string(lo) + "–" + std::to_string(hi);
+      std::string cls = describe_warmup_class(row.warmup_class, row.iteration_series);
+      s += "| " + cell(names[p]) + " | " + row.tier + " | " + row.mode + (row.gc_stress ? " gc-stress" : "") + " | " + n +
+           " | " + fmt(row.first_iteration_ms, "%.3f") + " | " + fmt(row.steady_iteration, "%g") + " | " +
+           fmt(row.time_to_steady_ms, "%.3f") + " | " + fmt(row.steady_ms, "%.3f") + " | " + cls + " |\n";
+    }
+  return s;
+}
+
 }  // namespace
 
-std::string report_to_markdown(const Report& r, const std::string& svg_file) {
+std::string report_to_markdown(const Report& r, const std::string& svg_file, const std::string& warmup_svg_file) {
   const Environment& e = r.environment;
   std::string s = "# Gene " + r.kind + " report: " + r.name + "\n\n";
   s += "| | |\n|---|---|\n";
@@ -131,6 +170,9 @@ std::string report_to_markdown(const Report& r, const std::string& svg_file) {
            fmt(row.functions_compiled, "%.0f") + " | " + fmt(row.deopts, "%.0f") + " | " + fmt(inlined, "%.0f") + " |\n";
     }
   }
+
+  if (r.kind == "bench" && std::any_of(r.rows.begin(), r.rows.end(), [](const Row& x) { return !x.iteration_series.empty(); }))
+    s += warmup_section(r, programs, names, warmup_svg_file);
 
   if (!r.peers.empty()) {
     s += "\n## Peers\n\nThe same benchmark in other languages (`bench/peers/`), timed as a subprocess (wall time of the "

@@ -7,7 +7,8 @@
 
 namespace gene::harness {
 
-// `svg_file`: the chart's file name relative to the .md (empty: no chart).
-std::string report_to_markdown(const Report& r, const std::string& svg_file);
+// `svg_file`: the chart's file name relative to the .md (empty: no chart); `warmup_svg_file`: the
+// warm-up chart's (empty: none). The warm-up table is written whenever rows have iteration series.
+std::string report_to_markdown(const Report& r, const std::string& svg_file, const std::string& warmup_svg_file = "");
 
 }  // namespace gene::harness

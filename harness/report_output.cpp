@@ -5,6 +5,7 @@
 #include "harness/report_csv.h"
 #include "harness/report_markdown.h"
 #include "harness/svg_chart.h"
+#include "harness/warmup_chart.h"
 
 namespace gene::harness {
 
@@ -24,10 +25,14 @@ bool write_report_files(const Report& r, const std::string& dir, const std::stri
   for (auto& row : charted.rows)
     if (!row.speedup && row.instructions_vs_interp && *row.instructions_vs_interp > 0)
       row.speedup = 1 / *row.instructions_vs_interp;
+  // Rows with in-process iteration series (schema 4 wall-time bench) also get the warm-up chart.
+  bool warmup = chart && has_iteration_series(r);
   return save_text(base + ".json", report_to_json(r).dump(2) + "\n", error) &&
          save_text(base + ".csv", report_to_csv(r), error) &&
          (!chart || save_text(base + ".svg", speedup_chart_svg(charted), error)) &&
-         save_text(base + ".md", report_to_markdown(r, chart ? name + ".svg" : ""), error);
+         (!warmup || save_text(base + "-warmup.svg", warmup_chart_svg(r), error)) &&
+         save_text(base + ".md", report_to_markdown(r, chart ? name + ".svg" : "", warmup ? name + "-warmup.svg" : ""),
+                   error);
 }
 
 }  // namespace gene::harness

@@ -1,4 +1,5 @@
-// Writing a report as its set of files: <dir>/<name>.json, .csv, .md and .svg.
+// Writing a report as its set of files: <dir>/<name>.json, .csv, .md and .svg, and for wall-time
+// bench reports with iteration series <name>-warmup.svg.
 #pragma once
 #include <string>
 

@@ -8,9 +8,7 @@
 
 namespace gene::harness {
 
-namespace {
-
-std::string xml_escape(const std::string& s) {
+std::string svg_escape(const std::string& s) {
   std::string o;
   for (char c : s) {
     switch (c) {
@@ -24,23 +22,20 @@ std::string xml_escape(const std::string& s) {
   return o;
 }
 
-std::string num(double v, const char* fmt = "%.1f") {
+std::string svg_num(double v, const char* fmt) {
   char buf[32];
   std::snprintf(buf, sizeof buf, fmt, v);
   return buf;
 }
 
-// A round axis maximum (1, 2, 5 x 10^k) at or above v.
-double nice_ceiling(double v) {
+double svg_nice_ceiling(double v) {
   double p = std::pow(10.0, std::floor(std::log10(v)));
   for (double m : {1.0, 2.0, 5.0, 10.0})
     if (m * p >= v) return m * p;
   return 10 * p;
 }
 
-const char* const kPalette[] = {"#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#b07aa1", "#edc948"};
-
-}  // namespace
+const char* const kSvgPalette[kSvgPaletteSize] = {"#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#b07aa1", "#edc948"};
 
 std::vector<std::string> short_program_names(const std::vector<std::string>& programs) {
   namespace fs = std::filesystem;
@@ -80,7 +75,7 @@ std::string speedup_chart_svg(const Report& r) {
   double max_speedup = 1;
   for (const auto& [k, row] : cell)
     if (row->speedup) max_speedup = std::max(max_speedup, *row->speedup);
-  const double axis_max = nice_ceiling(max_speedup * 1.05);
+  const double axis_max = svg_nice_ceiling(max_speedup * 1.05);
 
   size_t longest = 8;
   for (const auto& n : names) longest = std::max(longest, n.size());
@@ -97,14 +92,14 @@ std::string speedup_chart_svg(const Report& r) {
   std::string title = has_instructions(r) && !std::any_of(r.rows.begin(), r.rows.end(), [](const Row& x) { return x.time_median_ms.has_value(); })
                           ? "Instruction speedup over the interpreter (interp instructions / tier instructions; higher is better)"
                           : "Speedup over the interpreter (median wall time; higher is better)";
-  s += "<text x=\"10\" y=\"20\" font-size=\"15\" font-weight=\"bold\">" + xml_escape(title) + "</text>\n";
+  s += "<text x=\"10\" y=\"20\" font-size=\"15\" font-weight=\"bold\">" + svg_escape(title) + "</text>\n";
   std::string sub = r.name + " - " + r.environment.git_commit.substr(0, 12) + (r.environment.git_dirty ? " (dirty)" : "") +
                     " - " + r.environment.cpu_model + " - " + r.created;
-  s += "<text x=\"10\" y=\"38\" fill=\"#555\">" + xml_escape(sub) + "</text>\n";
+  s += "<text x=\"10\" y=\"38\" fill=\"#555\">" + svg_escape(sub) + "</text>\n";
   for (size_t i = 0; i < series.size(); ++i) {
     int lx = 10 + int(i) * 130;
-    s += "<rect x=\"" + std::to_string(lx) + "\" y=\"48\" width=\"12\" height=\"12\" fill=\"" + kPalette[i % 7] + "\"/>";
-    s += "<text x=\"" + std::to_string(lx + 16) + "\" y=\"58\">" + xml_escape(series[i]) + "</text>\n";
+    s += "<rect x=\"" + std::to_string(lx) + "\" y=\"48\" width=\"12\" height=\"12\" fill=\"" + kSvgPalette[i % kSvgPaletteSize] + "\"/>";
+    s += "<text x=\"" + std::to_string(lx + 16) + "\" y=\"58\">" + svg_escape(series[i]) + "</text>\n";
   }
   if (interp_only)
     s += "<text x=\"" + std::to_string(10 + 140) + "\" y=\"58\" fill=\"#555\">(no JIT tier available yet)</text>\n";
@@ -113,18 +108,18 @@ std::string speedup_chart_svg(const Report& r) {
   for (int t = 0; t <= 5; ++t) {
     double v = axis_max * t / 5;
     double x = x_of(v);
-    s += "<line x1=\"" + num(x) + "\" y1=\"" + std::to_string(top) + "\" x2=\"" + num(x) + "\" y2=\"" +
+    s += "<line x1=\"" + svg_num(x) + "\" y1=\"" + std::to_string(top) + "\" x2=\"" + svg_num(x) + "\" y2=\"" +
          std::to_string(top + plot_h) + "\" stroke=\"#ddd\"/>";
-    s += "<text x=\"" + num(x) + "\" y=\"" + std::to_string(top + plot_h + 16) + "\" text-anchor=\"middle\">" +
-         num(v, v < 10 ? "%.1fx" : "%.0fx") + "</text>\n";
+    s += "<text x=\"" + svg_num(x) + "\" y=\"" + std::to_string(top + plot_h + 16) + "\" text-anchor=\"middle\">" +
+         svg_num(v, v < 10 ? "%.1fx" : "%.0fx") + "</text>\n";
   }
-  s += "<line x1=\"" + num(x_of(1)) + "\" y1=\"" + std::to_string(top - 4) + "\" x2=\"" + num(x_of(1)) + "\" y2=\"" +
+  s += "<line x1=\"" + svg_num(x_of(1)) + "\" y1=\"" + std::to_string(top - 4) + "\" x2=\"" + svg_num(x_of(1)) + "\" y2=\"" +
        std::to_string(top + plot_h) + "\" stroke=\"#333\" stroke-dasharray=\"4 3\"/>\n";
 
   for (size_t p = 0; p < programs.size(); ++p) {
     int gy = top + int(p) * group_h;
     s += "<text x=\"" + std::to_string(label_w - 8) + "\" y=\"" + std::to_string(gy + group_h / 2) +
-         "\" text-anchor=\"end\" dominant-baseline=\"middle\">" + xml_escape(names[p]) + "</text>\n";
+         "\" text-anchor=\"end\" dominant-baseline=\"middle\">" + svg_escape(names[p]) + "</text>\n";
     for (size_t i = 0; i < series.size(); ++i) {
       int y = gy + int(i) * bar_h;
       auto it = cell.find({programs[p], series[i]});
@@ -135,15 +130,15 @@ std::string speedup_chart_svg(const Report& r) {
       else if (!row->speedup) label = "no time";
       if (row && row->speedup) {
         double w = std::max(1.0, x_of(*row->speedup) - label_w);
-        s += "<rect x=\"" + std::to_string(label_w) + "\" y=\"" + std::to_string(y + 1) + "\" width=\"" + num(w) +
-             "\" height=\"" + std::to_string(bar_h - 2) + "\" fill=\"" + kPalette[i % 7] + "\"><title>" +
-             xml_escape(names[p] + " on " + series[i] + ": " + num(*row->speedup, "%.2fx")) + "</title></rect>";
-        label = num(*row->speedup, "%.2fx") + (label.empty() ? "" : " " + label);
-        s += "<text x=\"" + num(label_w + w + 4) + "\" y=\"" + std::to_string(y + bar_h - 3) + "\" font-size=\"10\"" +
-             (is_failure_status(row->status) ? " fill=\"#c00\"" : "") + ">" + xml_escape(label) + "</text>\n";
+        s += "<rect x=\"" + std::to_string(label_w) + "\" y=\"" + std::to_string(y + 1) + "\" width=\"" + svg_num(w) +
+             "\" height=\"" + std::to_string(bar_h - 2) + "\" fill=\"" + kSvgPalette[i % kSvgPaletteSize] + "\"><title>" +
+             svg_escape(names[p] + " on " + series[i] + ": " + svg_num(*row->speedup, "%.2fx")) + "</title></rect>";
+        label = svg_num(*row->speedup, "%.2fx") + (label.empty() ? "" : " " + label);
+        s += "<text x=\"" + svg_num(label_w + w + 4) + "\" y=\"" + std::to_string(y + bar_h - 3) + "\" font-size=\"10\"" +
+             (is_failure_status(row->status) ? " fill=\"#c00\"" : "") + ">" + svg_escape(label) + "</text>\n";
       } else {
         s += "<text x=\"" + std::to_string(label_w + 4) + "\" y=\"" + std::to_string(y + bar_h - 3) +
-             "\" font-size=\"10\" fill=\"#c00\">" + xml_escape(label) + "</text>\n";
+             "\" font-size=\"10\" fill=\"#c00\">" + svg_escape(label) + "</text>\n";
       }
     }
   }

@@ -105,6 +105,44 @@ TEST(BenchIsolation, PeakHeapIsPerRunNotAccumulated) {
   EXPECT_EQ(*reps[0].rows[0].peak_heap_bytes, *reps[1].rows[0].peak_heap_bytes);
 }
 
+TEST(BenchWarmup, EveryInProcessIterationIsKeptAndClassified) {
+  // --iterations fixes Google Benchmark's timed batch; --warmup runs come first in the series.
+  TempDir dir;
+  test::copy_program("lang/builtin_math", dir.file("progs"));
+  for (const char* warmup : {"0", "0.01"}) {
+    auto r = harness({"bench", dir.file("progs"), "--repetitions", "2", "--iterations", "12", "--warmup", warmup, "--tier",
+                      "baseline", "--report-dir", dir.file("rep"), "--name", "w", "--no-progress"});
+    ASSERT_EQ(r.exit, kOk) << r.out << r.err;
+    Report rep;
+    std::string error;
+    ASSERT_TRUE(load_report(dir.file("rep/w.json"), rep, error)) << error;
+    EXPECT_EQ(rep.settings.value("iterations", 0), 12);
+    for (const auto& row : rep.rows) {
+      EXPECT_EQ(row.iterations, 12.0);
+      ASSERT_EQ(row.iteration_series.size(), 2u) << row.tier;  // one per repetition (child process)
+      for (const auto& x : row.iteration_series) {
+        EXPECT_EQ(x.times_ms.size(), x.timed_from + 12) << row.tier;
+        if (std::string(warmup) == "0") EXPECT_EQ(x.timed_from, 0u);
+        else EXPECT_GE(x.timed_from, 1u);
+        EXPECT_FALSE(x.analysis.cls.empty());
+        // The JIT reports its compiles in every run (a fresh VM each); the interpreter none (null).
+        if (row.tier == "interp") {
+          EXPECT_TRUE(x.compile_ms.empty());
+          EXPECT_TRUE(x.compiles.empty());
+          continue;
+        }
+        ASSERT_EQ(x.compiles.size(), x.times_ms.size());
+        for (const auto& c : x.compiles) EXPECT_TRUE(c.has_value()) << row.tier;  // 0: nothing got hot
+        for (const auto& c : x.compile_ms) EXPECT_TRUE(c.has_value()) << row.tier;
+      }
+      EXPECT_FALSE(row.warmup_class.empty());
+      EXPECT_TRUE(row.first_iteration_ms);
+    }
+    EXPECT_TRUE(std::filesystem::exists(dir.file("rep/w-warmup.svg")));
+    EXPECT_NE(test::read_text(dir.file("rep/w.md")).find("## Warm-up"), std::string::npos);
+  }
+}
+
 TEST(Cachegrind, ParsesTotalsAndSplit) {
   std::string text =
       "desc: I1 cache: ...\n"
