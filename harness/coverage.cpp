@@ -1,6 +1,7 @@
 #include "harness/coverage.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <fstream>
 #include <iomanip>
 #include <ostream>
@@ -47,6 +48,11 @@ int run_coverage(const std::vector<std::string>& paths, const CoverageOptions& o
       RunOptions ro;
       TierSessionPtr session = configure_tier(engines[e], jit, ro);
       ro.op_counts = counts.data();
+      // The program's own step budget (`gene-args: --max-steps N`, corpus/FORMAT.md): a saved
+      // fuzz case may loop until it.
+      std::vector<std::string> args = program_run_args(path);
+      for (size_t a = 0; a + 1 < args.size(); a++)
+        if (args[a] == "--max-steps") ro.vm.max_steps = std::strtoll(args[a + 1].c_str(), nullptr, 10);
       run_source(path, source, ro, nullptr);
       for (int op = 0; op < kOpCount; op++)
         if (counts[size_t(op)] > 0) executing[e][size_t(op)]++;

@@ -217,6 +217,8 @@ int run_fuzz(const FuzzOptions& opts, std::ostream& out, std::ostream& err) {
       done++;
       if (o.reference_exit >= 0 && o.reference_exit <= 2) ++summary.exits[o.reference_exit];
       if (o.verdict.differs) found.push_back({seed, false, o.run_error});
+      if (campaign && o.verdict.differs) out << "fuzz: seed " << seed << " fails (source)\n" << std::flush;
+      if (campaign && b && b->verdict.differs) out << "fuzz: seed " << seed << " fails (mutated bytecode)\n" << std::flush;
       if (b) {
         summary.bytecode_cases++;
         if (b->reference_exit >= 0 && b->reference_exit <= 2) ++summary.bytecode_exits[b->reference_exit];

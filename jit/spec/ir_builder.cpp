@@ -739,7 +739,6 @@ class Builder {
     // A Tagged argument is checked (sqrt: a number; the others: the kind their site saw).
     int32_t x = sqrt ? numeric_float(arg) : r == Rep::Int ? as_int(arg) : as_float(arg, false);
     if (x < 0) return false;  // (the callee check above stays: harmless)
-    if (vm_.counts_steps()) emit(IrOp::LoopCheck, Rep::None, -1, -1, 0, here());
     int32_t result = x;
     if (sqrt) {
       result = emit(IrOp::SqrtFloat, Rep::Float, x);
@@ -756,6 +755,10 @@ class Builder {
     } else if (to_float && r == Rep::Int) {
       result = emit(IrOp::IntToFloat, Rep::Float, x);
     }
+    // The call's step comes after every guard of this pc: a failed overflow guard resumes the
+    // interpreter before the call, which takes the step itself (corpus/inline/
+    // step_limit_after_builtin_deopt). With no step left the interpreter takes the last one.
+    if (vm_.counts_steps()) emit(IrOp::LoopCheck, Rep::None, -1, -1, 0, here());
     g_.inline_log.push_back(unit_name(*p_) + "#" + std::to_string(p_->id) + " pc " + std::to_string(pc_) + " -> " + b->name +
                             ": builtin as IR");
     S_.resize(S_.size() - 2);
