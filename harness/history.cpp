@@ -56,6 +56,8 @@ HistoryEntry summarize_report(const Report& r) {
       if (n) t.geomean_instructions = std::exp(-log_sum / n);
     } else {
       t.geomean_speedup = geomean_speedup(r, tier);
+      if (auto ci = t.geomean_speedup ? geomean_speedup_ci(r, tier) : std::nullopt)
+        t.geomean_ci_low = ci->first, t.geomean_ci_high = ci->second;
     }
     e.tiers.push_back(t);
   }
@@ -67,6 +69,8 @@ nlohmann::json history_entry_to_json(const HistoryEntry& e) {
   for (const HistoryTier& t : e.tiers)
     tiers.push_back({{"tier", t.tier}, {"rows", t.rows}, {"failed", t.failed},
                      {"geomean_speedup", opt_json(t.geomean_speedup)},
+                     {"geomean_speedup_ci", t.geomean_ci_low ? nlohmann::json::array({*t.geomean_ci_low, *t.geomean_ci_high})
+                                                             : nlohmann::json(nullptr)},
                      {"geomean_instructions", opt_json(t.geomean_instructions)},
                      {"instructions_total", opt_json(t.instructions_total)}});
   return {{"schema", kHistorySchemaName}, {"schema_version", kHistorySchemaVersion}, {"name", e.name},
@@ -102,6 +106,9 @@ bool history_entry_from_json(const nlohmann::json& j, HistoryEntry& out, std::st
       h.rows = t.at("rows").get<int>();
       h.failed = t.at("failed").get<int>();
       h.geomean_speedup = opt_number(t, "geomean_speedup");
+      if (t.contains("geomean_speedup_ci") && t["geomean_speedup_ci"].is_array() && t["geomean_speedup_ci"].size() == 2 &&
+          t["geomean_speedup_ci"][0].is_number() && t["geomean_speedup_ci"][1].is_number())
+        h.geomean_ci_low = t["geomean_speedup_ci"][0].get<double>(), h.geomean_ci_high = t["geomean_speedup_ci"][1].get<double>();
       h.geomean_instructions = opt_number(t, "geomean_instructions");
       h.instructions_total = opt_number(t, "instructions_total");
       out.tiers.push_back(h);

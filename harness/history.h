@@ -21,6 +21,7 @@ struct HistoryTier {
   std::string tier;
   int rows = 0, failed = 0;
   std::optional<double> geomean_speedup;       // time: interp median / tier median
+  std::optional<double> geomean_ci_low, geomean_ci_high;  // time: its 95% bootstrap interval
   std::optional<double> geomean_instructions;  // instructions: interp count / tier count
   std::optional<double> instructions_total;    // instructions: sum over the tier's rows
 };

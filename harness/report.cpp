@@ -467,6 +467,24 @@ std::optional<double> geomean_speedup(const Report& r, const std::string& tier, 
   return std::exp(log_sum / n);
 }
 
+std::optional<std::pair<double, double>> geomean_speedup_ci(const Report& r, const std::string& tier,
+                                                            const std::string& mode) {
+  if (tier == "interp") return std::nullopt;
+  std::map<std::string, const Row*> interp;
+  for (const auto& row : r.rows)
+    if (row.tier == "interp" && !row.gc_stress) interp[row.program] = &row;
+  std::vector<std::vector<double>> num, den;
+  for (const auto& row : r.rows) {
+    if (row.tier != tier || row.gc_stress || row.mode != mode || !row.speedup || *row.speedup <= 0) continue;
+    auto it = interp.find(row.program);
+    if (it == interp.end() || it->second->time_samples_ms.size() < 2 || row.time_samples_ms.size() < 2) return std::nullopt;
+    num.push_back(it->second->time_samples_ms);
+    den.push_back(row.time_samples_ms);
+  }
+  if (num.empty()) return std::nullopt;
+  return bootstrap_geomean_ratio_ci(num, den);
+}
+
 std::vector<std::string> report_tiers(const Report& r) {
   std::vector<std::string> out;
   for (const auto& row : r.rows)

@@ -131,6 +131,11 @@ bool has_instructions(const Report& r);
 
 // Geometric mean of the speedups of one tier (mode "default" unless given), empty if none.
 std::optional<double> geomean_speedup(const Report& r, const std::string& tier, const std::string& mode = "default");
+// 95% bootstrap interval of that geomean (statistics.h), over the programs whose row and interp
+// row both keep at least two executions' times; nullopt when not every program with a speedup
+// does (a version 1 or 2 report, or one repetition).
+std::optional<std::pair<double, double>> geomean_speedup_ci(const Report& r, const std::string& tier,
+                                                            const std::string& mode = "default");
 
 // Tiers in the order they first appear in the rows (interp first when present).
 std::vector<std::string> report_tiers(const Report& r);

@@ -90,7 +90,8 @@ std::string report_to_markdown(const Report& r, const std::string& svg_file, con
   const bool insns = has_instructions(r);
   s += insns ? "## Tiers\n\n| tier | mode | rows | failed | geomean instructions vs interp | total instructions |\n"
                "|---|---|---:|---:|---:|---:|\n"
-             : "## Tiers\n\n| tier | mode | rows | failed | geomean speedup |\n|---|---|---:|---:|---:|\n";
+             : "## Tiers\n\n| tier | mode | rows | failed | geomean speedup [95% bootstrap interval] |\n"
+               "|---|---|---:|---:|---:|\n";
   for (const auto& tier : report_tiers(r)) {
     for (const char* mode : {"default", "eager"}) {
       int rows = 0, failed = 0;
@@ -115,8 +116,10 @@ std::string report_to_markdown(const Report& r, const std::string& svg_file, con
         continue;
       }
       auto g = r.kind == "bench" ? geomean_speedup(r, tier, mode) : std::nullopt;
+      auto ci = g ? geomean_speedup_ci(r, tier, mode) : std::nullopt;
+      std::string interval = ci ? " [" + fmt(ci->first, "%.2f") + "–" + fmt(ci->second, "%.2f") + "]" : "";
       s += "| " + tier + " | " + mode + " | " + std::to_string(rows) + " | " + std::to_string(failed) + " | " +
-           fmt(g, "%.2f×") + " |\n";
+           fmt(g, "%.2f×") + interval + " |\n";
     }
   }
 

@@ -61,6 +61,25 @@ std::pair<double, double> bootstrap_ratio_ci(const std::vector<double>& num, con
   return percentile_interval(stats);
 }
 
+std::pair<double, double> bootstrap_geomean_ratio_ci(const std::vector<std::vector<double>>& num,
+                                                     const std::vector<std::vector<double>>& den) {
+  Rng rng;
+  std::vector<double> stats, scratch;
+  size_t k = std::min(num.size(), den.size());
+  for (int i = 0; i < kResamples && k > 0; i++) {
+    double log_sum = 0;
+    bool ok = true;
+    for (size_t p = 0; p < k && ok; p++) {
+      double n = resampled_median(num[p], rng, scratch), d = resampled_median(den[p], rng, scratch);
+      ok = n > 0 && d > 0;
+      if (ok) log_sum += std::log(n / d);
+    }
+    if (ok) stats.push_back(std::exp(log_sum / double(k)));
+  }
+  if (stats.empty()) return {0, 0};
+  return percentile_interval(stats);
+}
+
 double mann_whitney_p(const std::vector<double>& a, const std::vector<double>& b) {
   size_t n = a.size(), m = b.size();
   if (n == 0 || m == 0) return 1;

@@ -16,6 +16,12 @@ std::pair<double, double> bootstrap_median_ci(const std::vector<double>& v);
 // 95% interval of median(num) / median(den), resampling both sets independently.
 std::pair<double, double> bootstrap_ratio_ci(const std::vector<double>& num, const std::vector<double>& den);
 
+// 95% interval of the geometric mean over k pairs of median(num[i]) / median(den[i]) (a tier's
+// geomean speedup: num = the interpreter's executions, den = the tier's, per program), each
+// resample drawing every program's executions anew. Pairs need samples on both sides.
+std::pair<double, double> bootstrap_geomean_ratio_ci(const std::vector<std::vector<double>>& num,
+                                                     const std::vector<std::vector<double>>& den);
+
 // Two-sided p-value of the Mann-Whitney U test of `a` against `b`: exact for small samples
 // without ties, the normal approximation (with tie correction) otherwise. 1 if either is empty.
 double mann_whitney_p(const std::vector<double>& a, const std::vector<double>& b);

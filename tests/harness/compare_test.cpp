@@ -228,6 +228,26 @@ TEST(CompareStatistics, SpeedupIntervalsSurroundTheSpeedup) {
   EXPECT_LT(*b.speedup_ci_high, 2.2);
 }
 
+TEST(CompareStatistics, GeomeanIntervalOfTwoProgramsSpeedups) {
+  // Without noise every resample gives the same geomean: sqrt(2 * 8) = 4.
+  EXPECT_EQ(bootstrap_geomean_ratio_ci({{100, 100, 100}, {80, 80, 80}}, {{50, 50, 50}, {10, 10, 10}}),
+            std::make_pair(4.0, 4.0));
+  // With noise the interval surrounds it, and is narrower than the spread of one program's ratio.
+  auto [lo, hi] = bootstrap_geomean_ratio_ci({{100, 104, 96, 102, 98}, {80, 82, 78, 81, 79}},
+                                             {{50, 52, 48, 51, 49}, {10, 11, 9, 10.5, 9.5}});
+  EXPECT_LT(lo, 4.0);
+  EXPECT_GT(hi, 4.0);
+  EXPECT_GT(lo, 3.4);
+  EXPECT_LT(hi, 4.7);
+  // A report's tier row: the same interval from its rows' samples.
+  Report r = sampled_report({100, 102, 98, 101, 99}, {50, 52, 48, 51, 49});
+  auto ci = geomean_speedup_ci(r, r.rows[1].tier);
+  ASSERT_TRUE(ci);
+  EXPECT_LE(ci->first, *geomean_speedup(r, r.rows[1].tier));
+  EXPECT_GE(ci->second, *geomean_speedup(r, r.rows[1].tier));
+  EXPECT_FALSE(geomean_speedup_ci(r, "interp"));
+}
+
 TEST(CompareStatistics, ASignificantSlowdownIsARegression) {
   Report base = sampled_report({100, 101, 99, 100, 100}, {50, 51, 49, 50, 50});
   Report now = sampled_report({100, 101, 99, 100, 100}, {70, 71, 69, 70, 70});
