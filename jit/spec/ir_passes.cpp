@@ -1,5 +1,7 @@
 // The spec IR's optimisation passes, run in this order by the spec compiler:
 //   fold_constants           int and float arithmetic, conversions and boxing of constants
+//   eliminate_redundant_map_loads  a map field read again in a block (or read after the block
+//                            wrote it) reuses the value, while nothing else could change maps
 //   eliminate_redundant_checks  a check of a value boxed from an unboxed one, and a second check
 //                            of the same value in a block, reuse what is known
 //   eliminate_dead_code      nodes nothing live uses (frame states count as uses)
@@ -80,6 +82,46 @@ int fold_constants(Graph& g) {
     }
   }
   return folded;
+}
+
+int eliminate_redundant_map_loads(Graph& g) {
+  std::vector<int32_t> to(g.nodes.size());
+  for (size_t i = 0; i < to.size(); i++) to[i] = int32_t(i);
+  int removed = 0;
+  for (const Block& blk : g.blocks) {
+    // (map value, symbol key) -> the value that field holds now. A MapGet whose map and key
+    // are known repeats a read whose guards (a map, the key's entry found) already passed: the
+    // map's type cannot change and, with no insert or delete in between, neither can its layout.
+    std::map<std::pair<int32_t, int64_t>, int32_t> field;
+    for (int32_t id : blk.nodes) {
+      Node& n = g.nodes[size_t(id)];
+      if (n.dead) continue;
+      switch (n.op) {
+        case IrOp::MapGet: {
+          auto it = field.find({n.a, n.imm});
+          if (it == field.end()) {
+            field[{n.a, n.imm}] = id;
+          } else {
+            to[size_t(id)] = it->second;
+            n.dead = true;
+            removed++;
+          }
+          break;
+        }
+        case IrOp::MapSet:
+          // Another map value may be the same object: forget the key on every map, then
+          // remember what this one now holds.
+          std::erase_if(field, [&](const auto& f) { return f.first.second == n.imm; });
+          field[{n.a, n.imm}] = n.b;
+          break;
+        // Helpers and calls may insert, delete or set anything.
+        case IrOp::Generic: case IrOp::Call: case IrOp::GenericBranch: field.clear(); break;
+        default: break;
+      }
+    }
+  }
+  if (removed) replace_uses(g, to);
+  return removed;
 }
 
 int eliminate_redundant_checks(Graph& g) {

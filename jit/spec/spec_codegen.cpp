@@ -70,6 +70,7 @@ class Codegen {
   std::vector<uint8_t> mem_done_;
   int32_t spill_bytes_ = 0;
   int32_t next_block_ = -1;
+  std::vector<int32_t> known_maps_;  // values this block's map accesses have checked so far
   Label epilogue_, error_, trampoline_, osr_dispatch_;
   struct Exit {
     Label label;
@@ -319,6 +320,7 @@ class Codegen {
     // writes frame slots on an edge); a merge starts from what every predecessor left in the
     // first emission (merge_entry_facts), or from nothing known.
     mem_.clear();
+    known_maps_.clear();
     if (blk.preds.size() == 1 && mem_done_[size_t(blk.preds[0])]) mem_ = mem_out_[size_t(blk.preds[0])];
     else if (entry_) mem_ = (*entry_)[size_t(b)];
     if (blk.pc >= 0 && blk.inline_level == 0 && size_t(blk.pc) < code_.pc_offsets.size()) code_.pc_offsets[size_t(blk.pc)] = uint32_t(a_.size());
@@ -794,17 +796,24 @@ class Codegen {
   void map_entry(int32_t id, Label missing, Label hashed) {
     if (!L.vector_layout_ok) unsupported_ = true;
     const Node& n = node(id);
-    Label not_map = exit_for(id, GuardKind::NotMap);
     Label scan = a_.new_label(), loop = a_.new_label(), found = a_.new_label(), hit = a_.new_label();
     uint32_t* cell = &code_.path_cache[size_t(cell_of_[size_t(id)])];
     move(rax, gpr(n.a, rax));
-    a_.mov(rdx, rax);
-    a_.shr(rdx, uint8_t(48));
-    a_.cmp(edx, int32_t(Tag::Object));
-    a_.jcc(Cond::NE, not_map);
-    a_.clear_tag(rax);
-    a_.cmp(byte_ptr(rax, L.obj_type), int8_t(ObjType::Map));
-    a_.jcc(Cond::NE, not_map);
+    // A value an earlier map access of this block checked is a map: a value's type never
+    // changes and the collector does not move objects, so only the first access checks.
+    if (std::find(known_maps_.begin(), known_maps_.end(), n.a) == known_maps_.end()) {
+      Label not_map = exit_for(id, GuardKind::NotMap);
+      a_.mov(rdx, rax);
+      a_.shr(rdx, uint8_t(48));
+      a_.cmp(edx, int32_t(Tag::Object));
+      a_.jcc(Cond::NE, not_map);
+      a_.clear_tag(rax);
+      a_.cmp(byte_ptr(rax, L.obj_type), int8_t(ObjType::Map));
+      a_.jcc(Cond::NE, not_map);
+      known_maps_.push_back(n.a);
+    } else {
+      a_.clear_tag(rax);
+    }
     a_.mov(rcx, qword_ptr(rax, L.map_entries));
     a_.mov(rdx, qword_ptr(rax, L.map_entries + 8));
     a_.mov_imm64(r11, reinterpret_cast<uint64_t>(cell));

@@ -68,6 +68,8 @@ CompileStatus compile_spec(VM& vm, const Proto& p, const SpecHints& hints, const
   if (opts.dump_ir) dump += print_graph(g, "built");
   int folded = fold_constants(g);
   if (opts.dump_ir) dump += print_graph(g, ("constant folding: " + std::to_string(folded) + " folded").c_str());
+  int loads = eliminate_redundant_map_loads(g);
+  if (opts.dump_ir) dump += print_graph(g, ("redundant map loads: " + std::to_string(loads) + " removed").c_str());
   int checks = eliminate_redundant_checks(g);
   if (opts.dump_ir) dump += print_graph(g, ("redundant checks: " + std::to_string(checks) + " removed").c_str());
   int dead = eliminate_dead_code(g);

@@ -1,0 +1,91 @@
+// The spec IR's passes on hand-built graphs: what each may and may not remove.
+#include <gtest/gtest.h>
+
+#include "jit/spec/ir_passes.h"
+
+namespace gene::jit::spec {
+namespace {
+
+struct OneBlock {
+  Graph g;
+  int32_t add(IrOp op, Rep rep, int32_t a = -1, int32_t b = -1, int64_t imm = 0) {
+    Node n;
+    n.op = op;
+    n.rep = rep;
+    n.a = a;
+    n.b = b;
+    n.imm = imm;
+    n.block = 0;
+    int32_t id = g.add(n);
+    g.blocks[0].nodes.push_back(id);
+    return id;
+  }
+  OneBlock() { g.blocks.resize(1); }
+  bool dead(int32_t id) const { return g.nodes[size_t(id)].dead; }
+};
+
+constexpr int64_t kX = 1, kY = 2;  // two symbol keys
+
+TEST(RedundantMapLoads, ASecondReadOfTheSameFieldReusesTheFirst) {
+  OneBlock b;
+  int32_t m = b.add(IrOp::LoadSlot, Rep::Tagged);
+  int32_t x1 = b.add(IrOp::MapGet, Rep::Tagged, m, -1, kX);
+  int32_t y1 = b.add(IrOp::MapGet, Rep::Tagged, m, -1, kY);
+  int32_t x2 = b.add(IrOp::MapGet, Rep::Tagged, m, -1, kX);
+  int32_t use = b.add(IrOp::Return, Rep::None, x2);
+  EXPECT_EQ(eliminate_redundant_map_loads(b.g), 1);
+  EXPECT_FALSE(b.dead(x1));
+  EXPECT_FALSE(b.dead(y1));
+  EXPECT_TRUE(b.dead(x2));
+  EXPECT_EQ(b.g.nodes[size_t(use)].a, x1);
+}
+
+TEST(RedundantMapLoads, AWriteThroughAnyMapForgetsTheKeyButForwardsItsOwnValue) {
+  OneBlock b;
+  int32_t m = b.add(IrOp::LoadSlot, Rep::Tagged), other = b.add(IrOp::LoadSlot, Rep::Tagged);
+  int32_t v = b.add(IrOp::LoadSlot, Rep::Tagged);
+  b.add(IrOp::MapGet, Rep::Tagged, m, -1, kX);
+  int32_t y1 = b.add(IrOp::MapGet, Rep::Tagged, m, -1, kY);
+  b.add(IrOp::MapSet, Rep::None, other, v, kX);  // `other` may be the same map as `m`
+  int32_t x2 = b.add(IrOp::MapGet, Rep::Tagged, m, -1, kX);
+  int32_t y2 = b.add(IrOp::MapGet, Rep::Tagged, m, -1, kY);
+  int32_t x3 = b.add(IrOp::MapGet, Rep::Tagged, other, -1, kX);
+  int32_t r = b.add(IrOp::Return, Rep::None, x3);
+  EXPECT_EQ(eliminate_redundant_map_loads(b.g), 2);
+  EXPECT_FALSE(b.dead(x2));  // m.x may have been written
+  EXPECT_TRUE(b.dead(y2));   // another key: still known
+  EXPECT_TRUE(b.dead(x3));   // what was just written there
+  EXPECT_EQ(b.g.nodes[size_t(r)].a, v);
+  (void)y1;
+}
+
+TEST(RedundantMapLoads, HelpersAndCallsForgetEverything) {
+  for (IrOp clobber : {IrOp::Generic, IrOp::Call, IrOp::GenericBranch}) {
+    OneBlock b;
+    int32_t m = b.add(IrOp::LoadSlot, Rep::Tagged);
+    b.add(IrOp::MapGet, Rep::Tagged, m, -1, kX);
+    b.add(clobber, clobber == IrOp::GenericBranch ? Rep::Bool : Rep::Tagged);
+    int32_t x2 = b.add(IrOp::MapGet, Rep::Tagged, m, -1, kX);
+    EXPECT_EQ(eliminate_redundant_map_loads(b.g), 0) << ir_op_name(clobber);
+    EXPECT_FALSE(b.dead(x2));
+  }
+}
+
+TEST(RedundantMapLoads, NothingCarriesAcrossBlocks) {
+  OneBlock b;
+  int32_t m = b.add(IrOp::LoadSlot, Rep::Tagged);
+  b.add(IrOp::MapGet, Rep::Tagged, m, -1, kX);
+  b.g.blocks.resize(2);
+  Node n;
+  n.op = IrOp::MapGet;
+  n.rep = Rep::Tagged;
+  n.a = m;
+  n.imm = kX;
+  n.block = 1;
+  int32_t x2 = b.g.add(n);
+  b.g.blocks[1].nodes.push_back(x2);
+  EXPECT_EQ(eliminate_redundant_map_loads(b.g), 0);
+}
+
+}  // namespace
+}  // namespace gene::jit::spec
