@@ -33,6 +33,7 @@ class Codegen {
     count_uses();
     mem_out_.assign(g_.blocks.size(), {});
     mem_done_.assign(g_.blocks.size(), 0);
+    maps_out_.assign(g_.blocks.size(), {});
     spill_bytes_ = (ra_.spill_slots * 8 + 15) & ~15;
     epilogue_ = a_.new_label();
     error_ = a_.new_label();
@@ -70,7 +71,9 @@ class Codegen {
   std::vector<uint8_t> mem_done_;
   int32_t spill_bytes_ = 0;
   int32_t next_block_ = -1;
-  std::vector<int32_t> known_maps_;  // values this block's map accesses have checked so far
+  std::vector<int32_t> known_maps_;  // values known to be maps here: checked by this block's map
+                                     // accesses so far, or by every predecessor's
+  std::vector<std::vector<int32_t>> maps_out_;  // known_maps_ at the end of each emitted block
   Label epilogue_, error_, trampoline_, osr_dispatch_;
   struct Exit {
     Label label;
@@ -320,7 +323,16 @@ class Codegen {
     // writes frame slots on an edge); a merge starts from what every predecessor left in the
     // first emission (merge_entry_facts), or from nothing known.
     mem_.clear();
+    // Values every predecessor (all emitted already) checked as maps are maps here too.
     known_maps_.clear();
+    if (!blk.preds.empty() && std::all_of(blk.preds.begin(), blk.preds.end(), [&](int32_t p) { return mem_done_[size_t(p)] != 0; })) {
+      known_maps_ = maps_out_[size_t(blk.preds[0])];
+      for (int32_t p : blk.preds)
+        std::erase_if(known_maps_, [&](int32_t v) {
+          const auto& o = maps_out_[size_t(p)];
+          return std::find(o.begin(), o.end(), v) == o.end();
+        });
+    }
     if (blk.preds.size() == 1 && mem_done_[size_t(blk.preds[0])]) mem_ = mem_out_[size_t(blk.preds[0])];
     else if (entry_) mem_ = (*entry_)[size_t(b)];
     if (blk.pc >= 0 && blk.inline_level == 0 && size_t(blk.pc) < code_.pc_offsets.size()) code_.pc_offsets[size_t(blk.pc)] = uint32_t(a_.size());
@@ -341,6 +353,7 @@ class Codegen {
       emit_node(b, id);
     }
     mem_out_[size_t(b)] = mem_;
+    maps_out_[size_t(b)] = known_maps_;
     mem_done_[size_t(b)] = 1;
   }
 
