@@ -613,13 +613,7 @@ class Codegen {
         // inlining).
         Label exit = exit_for(id, GuardKind::WrongCallee);
         move(rax, gpr(n.a, rax));
-        a_.mov(rdx, rax);
-        a_.shr(rdx, uint8_t(48));
-        a_.cmp(edx, int32_t(Tag::Object));
-        a_.jcc(Cond::NE, exit);
-        a_.clear_tag(rax);
-        a_.cmp(byte_ptr(rax, L.obj_type), int8_t(ObjType::Closure));
-        a_.jcc(Cond::NE, exit);
+        a_.check_object(rax, ObjType::Closure, exit);
         a_.mov_imm64(rcx, uint64_t(n.imm));
         a_.cmp(rcx, qword_ptr(rax, L.closure_proto));
         a_.jcc(Cond::NE, exit);
@@ -815,14 +809,7 @@ class Codegen {
     // A value an earlier map access of this block checked is a map: a value's type never
     // changes and the collector does not move objects, so only the first access checks.
     if (std::find(known_maps_.begin(), known_maps_.end(), n.a) == known_maps_.end()) {
-      Label not_map = exit_for(id, GuardKind::NotMap);
-      a_.mov(rdx, rax);
-      a_.shr(rdx, uint8_t(48));
-      a_.cmp(edx, int32_t(Tag::Object));
-      a_.jcc(Cond::NE, not_map);
-      a_.clear_tag(rax);
-      a_.cmp(byte_ptr(rax, L.obj_type), int8_t(ObjType::Map));
-      a_.jcc(Cond::NE, not_map);
+      a_.check_map(rax, exit_for(id, GuardKind::NotMap));
       known_maps_.push_back(n.a);
     } else {
       a_.clear_tag(rax);
@@ -869,13 +856,7 @@ class Codegen {
     if (!L.vector_layout_ok) unsupported_ = true;
     Label not_array = exit_for(id, GuardKind::NotArray);
     move(rax, gpr(node(id).a, rax));
-    a_.mov(rdx, rax);
-    a_.shr(rdx, uint8_t(48));
-    a_.cmp(edx, int32_t(Tag::Object));
-    a_.jcc(Cond::NE, not_array);
-    a_.clear_tag(rax);
-    a_.cmp(byte_ptr(rax, L.obj_type), int8_t(ObjType::Array));
-    a_.jcc(Cond::NE, not_array);
+    a_.check_array(rax, not_array);
     a_.mov(rcx, qword_ptr(rax, L.array_items));
     a_.mov(rdx, qword_ptr(rax, L.array_items + 8));
     a_.sub(rdx, rcx);
