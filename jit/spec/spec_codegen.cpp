@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <functional>
 
 #include "jit/runtime_helpers.h"
 #include "jit/unit_state.h"
@@ -49,6 +50,8 @@ class Codegen {
       emit_block(b);
     }
     off.main_end = uint32_t(a_.size());
+    for (const auto& emit : out_of_line_) emit();
+    osr_dispatch();
     emit_exits();
     off.exits = uint32_t(a_.size());
     return a_.status() == AsmStatus::Ok && !unsupported_;
@@ -80,6 +83,7 @@ class Codegen {
     uint32_t index;
   };
   std::vector<Exit> exits_;
+  std::vector<std::function<void()>> out_of_line_;  // slow paths, emitted after the main code
   bool unsupported_ = false;
   std::vector<int32_t> cell_of_;  // symbol-path nodes: their cell in code_.path_cache
 
@@ -157,7 +161,11 @@ class Codegen {
       a_.load_imm(rax, Value::nil());
       for (int i = p_.nparams; i < p_.nslots; i++) a_.mov(frame_slot(i), rax);
     }
-    a_.jmp(labels_[size_t(g_.order[0])]);
+    // (The first block follows.)
+  }
+  // The OSR entry (a call from the native entry with start_pc in ecx): the body's frame, then
+  // the loop header's block. Out of line: compiled callers enter at the body.
+  void osr_dispatch() {
     a_.bind(osr_dispatch_);
     a_.push(rbp);
     if (spill_bytes_) a_.sub(rsp, spill_bytes_);
@@ -220,28 +228,37 @@ class Codegen {
     if (d != s) a_.mov(d, s);
   }
   // rax <- v boxed (a Value); clobbers rax, rcx.
-  void boxed(int32_t v) {
+  void boxed(int32_t v) { boxed_to(v, rax); }
+  // dst (not rcx) <- v boxed; clobbers rcx.
+  void boxed_to(int32_t v, Reg64 dst) {
     const Node& n = node(v);
     if (loc(v).kind == Loc::Const) {
       Value c = n.op == IrOp::ConstInt ? Value::integer(n.imm) : Value::from_bits(uint64_t(n.imm));
-      a_.load_imm(rax, c);
+      a_.load_imm(dst, c);
       return;
     }
     switch (n.rep) {
-      case Rep::Tagged: move(rax, gpr(v, rax)); break;
+      case Rep::Tagged: move(dst, gpr(v, dst)); break;
       case Rep::Int:
-        move(rax, gpr(v, rax));
-        a_.shr(rax, uint8_t(16));
-        a_.or_(rax, kIntTag);
+        move(dst, gpr(v, dst));
+        a_.shr(dst, uint8_t(16));
+        a_.or_(dst, kIntTag);
         break;
-      case Rep::Float: a_.movq(rax, xmm(v, xmm0)); break;
+      case Rep::Float: a_.movq(dst, xmm(v, xmm0)); break;
       case Rep::Bool:
-        move(rax, gpr(v, rax));
+        move(dst, gpr(v, dst));
         a_.mov_imm64(rcx, Value::boolean(false).bits);
-        a_.or_(rax, rcx);
+        a_.or_(dst, rcx);
         break;
       case Rep::None: a_.ud2(); break;
     }
+  }
+  // A register holding v boxed: a tagged value's own register, else rax (clobbers rax, rcx).
+  Reg64 boxed_reg(int32_t v) {
+    const Loc& l = loc(v);
+    if (node(v).rep == Rep::Tagged && l.kind == Loc::Gpr) return Reg64{l.reg};
+    boxed(v);
+    return rax;
   }
 
   // ---------------------------------------------------------------- frame states
@@ -252,8 +269,7 @@ class Codegen {
     for (size_t i = 0; i < s.values.size(); i++) {
       int32_t v = s.values[i];
       if (v < 0 || (i < mem_.size() && holds(mem_[i], v))) continue;
-      boxed(v);
-      a_.mov(frame_slot(int64_t(i)), rax);
+      a_.mov(frame_slot(int64_t(i)), boxed_reg(v));
       remember(int32_t(i), v);
     }
   }
@@ -266,6 +282,13 @@ class Codegen {
   }
   void forget_from(int32_t slot) {
     if (size_t(slot) < mem_.size()) mem_.resize(size_t(slot));
+  }
+
+  // Whether no value the exit of guard node `id` reads lives in register r.
+  bool free_at_exit(int32_t id, Reg64 r) const {
+    for (int32_t v : g_.states[size_t(node(id).fs)].values)
+      if (v >= 0 && loc(v).kind == Loc::Gpr && loc(v).reg == r.code) return false;
+    return true;
   }
 
   // The deopt point of guard node `id` (its frame state), with an exit stub.
@@ -342,11 +365,15 @@ class Codegen {
       if (i + 1 < blk.nodes.size()) {
         const Node& next = node(blk.nodes[i + 1]);
         const Node& n = node(id);
-        fused = next.op == IrOp::Branch && next.a == id && uses_[size_t(id)] == 1 &&
+        fused = next.op == IrOp::Branch && next.a == id &&
                 (n.op == IrOp::CmpInt || n.op == IrOp::CmpFloat || n.op == IrOp::CmpBits);
       }
       if (fused) {
-        emit_branch_on_compare(b, id);
+        // A compare that a phi needs too (an `and`/`or`) keeps its bool, and the branch still
+        // uses the flags (setcc and the moves leave them alone).
+        Cond c = compare(id);
+        if (uses_[size_t(id)] > 1) materialize_compare(id, c);
+        branch_to(b, c);
         i++;
         continue;
       }
@@ -426,8 +453,9 @@ class Codegen {
         break;
       }
       case IrOp::BoxInt: case IrOp::BoxFloat: case IrOp::BoxBool: {
-        boxed(n.a);
-        finish(id, rax);
+        Reg64 r = out_gpr(id, rax);
+        boxed_to(n.a, r);
+        finish(id, r);
         break;
       }
       case IrOp::Truthy: {
@@ -456,21 +484,30 @@ class Codegen {
       case IrOp::AddInt: case IrOp::SubInt: {
         bool guarded = n.fs >= 0;
         Label exit = guarded ? exit_for(id, GuardKind::Overflow) : Label{};
-        Reg64 x = gpr(n.a, rax);
-        move(rax, x);
         const Node& bn = node(n.b);
         int64_t bits = bn.op == IrOp::ConstInt ? const_bits(n.b) : 0;
         bool imm = bn.op == IrOp::ConstInt && bits >= INT32_MIN && bits <= INT32_MAX;
+        // Straight into the result's register, unless that clobbers the other operand or a
+        // value the overflow exit reads (then rax, which holds no value).
+        Reg64 r = out_gpr(id, rax);
+        const Loc& la = loc(n.a);
+        const Loc& lb = loc(n.b);
+        bool b_in_r = !imm && lb.kind == Loc::Gpr && lb.reg == r.code && !(la.kind == Loc::Gpr && la.reg == r.code);
+        if (r != rax && (b_in_r || (guarded && !free_at_exit(id, r)))) r = rax;
+        move(r, gpr(n.a, r));
         if (imm) {
-          if (n.op == IrOp::AddInt) a_.add(rax, int32_t(bits));
-          else a_.sub(rax, int32_t(bits));
+          if (n.op == IrOp::AddInt) a_.add(r, int32_t(bits));
+          else a_.sub(r, int32_t(bits));
+        } else if (lb.kind == Loc::Spill) {
+          if (n.op == IrOp::AddInt) a_.add(r, spill(lb.slot));
+          else a_.sub(r, spill(lb.slot));
         } else {
           Reg64 y = gpr(n.b, rcx);
-          if (n.op == IrOp::AddInt) a_.add(rax, y);
-          else a_.sub(rax, y);
+          if (n.op == IrOp::AddInt) a_.add(r, y);
+          else a_.sub(r, y);
         }
         if (guarded) a_.jcc(Cond::O, exit);
-        finish(id, rax);
+        finish(id, r);
         break;
       }
       case IrOp::MulInt: {
@@ -534,21 +571,16 @@ class Codegen {
         finish(id, xmm0);
         break;
       }
-      case IrOp::CmpInt: case IrOp::CmpFloat: case IrOp::CmpBits: {
-        Cond c = compare(id);
-        a_.setcc(c, al);
-        Reg64 r = out_gpr(id, rax);
-        a_.movzx(to32(r), al);
-        finish(id, r);
-        break;
-      }
+      case IrOp::CmpInt: case IrOp::CmpFloat: case IrOp::CmpBits: materialize_compare(id, compare(id)); break;
       case IrOp::LoadGlobal: {
         Label exit = exit_for(id, GuardKind::Undefined);
-        a_.mov(rax, qword_ptr(kGlobals, int32_t(n.imm * 8)));
+        Reg64 r = out_gpr(id, rax);
+        if (!free_at_exit(id, r)) r = rax;
+        a_.mov(r, qword_ptr(kGlobals, int32_t(n.imm * 8)));
         a_.load_imm(rcx, Value::undefined());
-        a_.cmp(rax, rcx);
+        a_.cmp(r, rcx);
         a_.jcc(Cond::E, exit);
-        finish(id, rax);
+        finish(id, r);
         break;
       }
       case IrOp::SqrtFloat: {
@@ -660,8 +692,7 @@ class Codegen {
         break;
       }
       case IrOp::Return: {
-        boxed(n.a);
-        a_.mov(qword_ptr(kBase, -8), rax);
+        a_.mov(qword_ptr(kBase, -8), boxed_reg(n.a));
         a_.mov(qword_ptr(kVm, L.vm_sp), kBase);
         a_.sub(qword_ptr(kVm, L.vm_frames_top), int32_t(sizeof(Frame)));
         a_.mov(eax, 1);
@@ -679,14 +710,12 @@ class Codegen {
         a_.cmp(rax, rcx);
         a_.jcc(Cond::E, exit);
         exit_if_watched(id);
-        boxed(n.a);
-        a_.mov(qword_ptr(kGlobals, int32_t(n.imm * 8)), rax);
+        a_.mov(qword_ptr(kGlobals, int32_t(n.imm * 8)), boxed_reg(n.a));
         break;
       }
       case IrOp::StoreGlobal:
         exit_if_watched(id);
-        boxed(n.a);
-        a_.mov(qword_ptr(kGlobals, int32_t(n.imm * 8)), rax);
+        a_.mov(qword_ptr(kGlobals, int32_t(n.imm * 8)), boxed_reg(n.a));
         break;
       case IrOp::LoadCell: {
         move(rax, gpr(n.a, rax));
@@ -725,8 +754,7 @@ class Codegen {
       }
       case IrOp::ArraySet:
         array_element(id);
-        boxed(n.c);  // (rax, rcx only)
-        a_.mov(qword_ptr(rdx, 0), rax);
+        a_.mov(qword_ptr(rdx, 0), boxed_reg(n.c));  // (rax, rcx only)
         break;
       case IrOp::ArrayNext: array_next(id); break;
       case IrOp::MapGet: {
@@ -744,8 +772,7 @@ class Codegen {
       case IrOp::MapSet: {
         Label shape = exit_for(id, GuardKind::MapShape);
         map_entry(id, shape, shape);  // a missing key would insert: the interpreter does that
-        boxed(n.b);                   // (rax, rcx only)
-        a_.mov(qword_ptr(r11, 8), rax);
+        a_.mov(qword_ptr(r11, 8), boxed_reg(n.b));  // (rax, rcx only)
         break;
       }
       case IrOp::ArrayLength: {
@@ -878,9 +905,25 @@ class Codegen {
     const Node& n = node(id);
     Cmp c = Cmp(n.imm);
     if (n.op == IrOp::CmpInt || n.op == IrOp::CmpBits) {  // (CmpBits: Eq or Ne only)
-      Reg64 x = gpr(n.a, rax);
-      Reg64 y = gpr(n.b, rcx);
-      a_.cmp(x, y);
+      int32_t x = n.a, y = n.b;
+      if (loc(x).kind == Loc::Const && loc(y).kind != Loc::Const) {  // constant on the right
+        std::swap(x, y);
+        c = mirrored(c);
+      }
+      const Loc& lx = loc(x);
+      const Loc& ly = loc(y);
+      int64_t k = ly.kind == Loc::Const ? const_bits(y) : 0;
+      if (ly.kind == Loc::Const && k == int64_t(int32_t(k))) {
+        if (lx.kind == Loc::Spill) a_.cmp(spill(lx.slot), int32_t(k));
+        else a_.cmp(gpr(x, rax), int32_t(k));
+      } else if (lx.kind == Loc::Spill && ly.kind == Loc::Gpr) {
+        a_.cmp(spill(lx.slot), Reg64{ly.reg});
+      } else if (ly.kind == Loc::Spill) {
+        a_.cmp(gpr(x, rax), spill(ly.slot));
+      } else {
+        Reg64 rx = gpr(x, rax);
+        a_.cmp(rx, gpr(y, rcx));
+      }
       switch (c) {
         case Cmp::Lt: return Cond::L;
         case Cmp::Le: return Cond::LE;
@@ -900,7 +943,23 @@ class Codegen {
       default: a_.ucomisd(x, y); return Cond::AE;
     }
   }
-  void emit_branch_on_compare(int32_t b, int32_t cmp_id) { branch_to(b, compare(cmp_id)); }
+  // The comparison with its operands swapped.
+  static Cmp mirrored(Cmp c) {
+    switch (c) {
+      case Cmp::Lt: return Cmp::Gt;
+      case Cmp::Le: return Cmp::Ge;
+      case Cmp::Gt: return Cmp::Lt;
+      case Cmp::Ge: return Cmp::Le;
+      default: return c;
+    }
+  }
+  // The flags are set for compare node id: its bool (0 or 1) in its place, flags kept.
+  void materialize_compare(int32_t id, Cond c) {
+    a_.setcc(c, al);
+    Reg64 r = out_gpr(id, rax);
+    a_.movzx(to32(r), al);
+    finish(id, r);
+  }
   // Flags are set: to succs[0] if `c`, else succs[1] (edge blocks carry any phi moves).
   void branch_to(int32_t b, Cond c) {
     const Block& blk = g_.blocks[size_t(b)];
@@ -989,6 +1048,10 @@ class Codegen {
   // dst <- the value at src (same class), through r11 / xmm15 for memory to memory.
   void load_loc(const Loc& dst, const Loc& src, bool fl) {
     if (fl) {
+      if (src.kind == Loc::Spill && dst.kind == Loc::Xmm) {
+        a_.movsd(Xmm{dst.reg}, spill(src.slot));
+        return;
+      }
       Xmm s = src.kind == Loc::Xmm ? Xmm{src.reg} : xmm15;
       if (src.kind == Loc::Spill) a_.movsd(xmm15, spill(src.slot));
       if (dst.kind == Loc::Xmm) {
@@ -996,6 +1059,10 @@ class Codegen {
       } else {
         a_.movsd(spill(dst.slot), s);
       }
+      return;
+    }
+    if (src.kind == Loc::Spill && dst.kind == Loc::Gpr) {
+      a_.mov(Reg64{dst.reg}, spill(src.slot));
       return;
     }
     Reg64 s = src.kind == Loc::Gpr ? Reg64{src.reg} : r11;
@@ -1140,15 +1207,19 @@ class Codegen {
     // baseline's call); anything else through h_call.
     Label slow = a_.new_label(), done = a_.new_label();
     const Closure* known = known_callee(n, argc, cf);
-    a_.mov(rax, frame_slot(at));
+    // The callee: from the register of the value the flush wrote to its slot, if it has one.
+    int32_t callee_value = size_t(at) < mem_.size() ? mem_[size_t(at)] : -1;
+    bool in_register = s.inlined.empty() && callee_value >= 0 && node(callee_value).rep == Rep::Tagged &&
+                       loc(callee_value).kind == Loc::Gpr;  // (pushing inlined frames clobbers r9)
     if (known) {
       // The callee identity guard: the one closure the site has called, which the global it
       // was loaded from holds now (kept alive by VM::jit_roots, so its address is never
       // reused); its unit, arity and frame size are then constants. Another callee takes the
-      // generic path below.
+      // generic path (out of line).
       const auto* u = static_cast<const UnitState*>(known->proto->jit_unit);
       a_.mov_imm64(rcx, Value::object(const_cast<Closure*>(known)).bits);
-      a_.cmp(rax, rcx);
+      if (in_register) a_.cmp(Reg64{loc(callee_value).reg}, rcx);
+      else a_.cmp(frame_slot(at), rcx);
       a_.jcc(Cond::NE, slow);
       a_.mov_imm64(rdx, reinterpret_cast<uint64_t>(u));
       a_.mov(r8, qword_ptr(rdx, L.unit_body));
@@ -1157,16 +1228,21 @@ class Codegen {
       a_.mov_imm64(rax, reinterpret_cast<uint64_t>(known));
       a_.reserve_callee_frame((at + 1) * 8, u->frame_bytes, slow);
     } else {
+      if (in_register) a_.mov(rax, Reg64{loc(callee_value).reg});
+      else a_.mov(rax, frame_slot(at));
       a_.load_compiled_callee(argc, slow);
       a_.reserve_callee_frame((at + 1) * 8, -1, slow);
     }
     a_.enter_compiled_callee(ip, vm_.counts_steps(), slow);
     a_.test(al, al);
     a_.jcc(Cond::E, failed);
-    a_.jmp(done);
-    a_.bind(slow);
-    a_.call_checked(h_call, (at + argc + 1) * 8, ip, failed);
     a_.bind(done);
+    // Anything else calls through h_call, which reads the callee from its slot.
+    out_of_line_.push_back([this, slow, done, failed, at, argc, ip] {
+      a_.bind(slow);
+      a_.call_checked(h_call, (at + argc + 1) * 8, ip, failed);
+      a_.jmp(done);
+    });
     leave_inlined_frames(s, failed);
     forget_from(at);
     Reg64 r = out_gpr(id, rax);
