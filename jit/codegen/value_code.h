@@ -27,7 +27,9 @@ class ValueAssembler : public x64::Assembler {
   using Cond = x64::Cond;
 
   // `layout` must outlive the assembler.
-  ValueAssembler(x64::CodeRange range, const Layout& layout) : Assembler(range), layout_(layout) {}
+  ValueAssembler(x64::CodeRange range, const Layout& layout) : Assembler(range), layout_(layout) {
+    set_branch_alignment(true);  // (the JCC erratum: see Assembler::align_branch)
+  }
 
   const Layout& layout() const { return layout_; }
   // Where the code pushed below its frame (for unwinders: NativeFrameLayout::adjustments).

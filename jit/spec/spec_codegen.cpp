@@ -553,13 +553,19 @@ class Codegen {
         break;
       }
       case IrOp::AddFloat: case IrOp::SubFloat: case IrOp::MulFloat: case IrOp::DivFloat: {
-        Xmm x = xmm(n.a, xmm0);
-        Xmm y = xmm(n.b, xmm1);
-        if (x != xmm0) a_.movapd(xmm0, x);
+        // Straight into the result's register unless that holds the other operand (no exit
+        // reads anything here).
+        Xmm r = out_xmm(id, xmm0);
+        const Loc& la = loc(n.a);
+        const Loc& lb = loc(n.b);
+        if (lb.kind == Loc::Xmm && lb.reg == r.code && !(la.kind == Loc::Xmm && la.reg == r.code)) r = xmm0;
         SseOp op = n.op == IrOp::AddFloat ? SseOp::Add : n.op == IrOp::SubFloat ? SseOp::Sub
                    : n.op == IrOp::MulFloat ? SseOp::Mul : SseOp::Div;
-        a_.sse(op, xmm0, y);
-        finish(id, xmm0);
+        Xmm x = xmm(n.a, r);
+        if (x != r) a_.movapd(r, x);
+        if (lb.kind == Loc::Spill) a_.sse(op, r, spill(lb.slot));
+        else a_.sse(op, r, xmm(n.b, xmm1));
+        finish(id, r);
         break;
       }
       case IrOp::NegFloat: {

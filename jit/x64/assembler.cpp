@@ -29,6 +29,7 @@ void Assembler::reset(CodeRange placement) {
   label_head_.clear();
   fixups_.clear();
   relocs_.clear();
+  fusible_start_ = fusible_end_ = last_bind_ = SIZE_MAX;
 }
 
 void Assembler::grow(size_t min_size) { buf_.resize(std::max(min_size, buf_.size() * 2)); }
@@ -71,6 +72,7 @@ void Assembler::bind(Label l) {
   if (!valid_label(l)) return fail(AsmStatus::InvalidOperand);
   if (label_pos_[l.id] >= 0) return fail(AsmStatus::LabelAlreadyBound);
   label_pos_[l.id] = int32_t(pos_);
+  last_bind_ = pos_;
   for (int32_t i = label_head_[l.id]; i >= 0; i = fixups_[i].next) patch(fixups_[i], int64_t(pos_));
   label_head_[l.id] = -1;
 }

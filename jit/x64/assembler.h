@@ -96,6 +96,11 @@ class Assembler {
   // resolves rel32 calls/jumps to absolute addresses. `dest` must hold size() bytes.
   AsmStatus copy_to(uint8_t* dest, uint64_t runtime_address) const;
 
+  // Keeps every jump, call and ret (with a compare fused to it) inside one 32-byte block and
+  // off its last byte, padding with nops before them (align_branch). Off by default: the
+  // encoder's tests check exact bytes; the JIT's assemblers turn it on.
+  void set_branch_alignment(bool on) { align_branches_ = on; }
+
   // ---- Labels --------------------------------------------------------------------------------
   Label new_label();
   // Binds `l` to the current offset and patches every earlier reference to it.
@@ -392,6 +397,8 @@ class Assembler {
   void alu_imm(AluOp op, int width, Rm dst, int32_t imm);
   void test_rm_reg(int width, Rm a, uint8_t b);
   void test_imm(int width, Rm a, int32_t imm);
+  void alu_imm_body(AluOp op, int width, Rm dst, int32_t imm);
+  void test_imm_body(int width, Rm a, int32_t imm);
   void mov_rm_imm(int width, Rm dst, int32_t imm);
   void rm_full_imm(uint8_t op8, int width, Rm rm, int32_t imm);
   void unary_rm(UnaryOp op, int width, Rm x);
@@ -401,9 +408,21 @@ class Assembler {
   void imul_rm_imm(bool w, uint8_t dst, Rm src, int32_t imm);
   void sse_rm(uint8_t prefix, bool w, uint8_t opcode, uint8_t reg, Rm rm);
   void branch_abs(uint8_t rel32_opcode, uint8_t indirect_digit, const void* target);
+  // Before a jump, call or ret of `len` bytes: nops so that it (with the compare or test
+  // just before it, which the decoder fuses with a jcc) neither crosses a 32-byte boundary
+  // nor ends on one. Intel's fix for the JCC erratum (Skylake and its successors) keeps such
+  // branches out of the decoded-uop cache, and a hot loop whose back edge lands there runs
+  // about a third slower; where that happens would otherwise move with unrelated code.
+  void align_branch(size_t len, bool fusible);
+  // The last compare/test/ALU instruction: [fusible_start_, fusible_end_), and whether it
+  // holds no label reference (so it can move forward as a whole).
+  void note_fusible(size_t start, size_t fixups_before, size_t relocs_before);
 
   std::vector<uint8_t> buf_;
   size_t pos_ = 0;
+  size_t fusible_start_ = SIZE_MAX, fusible_end_ = SIZE_MAX;
+  size_t last_bind_ = SIZE_MAX;  // offset of the last label bound
+  bool align_branches_ = false;
   AsmStatus status_ = AsmStatus::Ok;
   CodeRange placement_;
   std::vector<int32_t> label_pos_;   // bound offset, or -1

@@ -44,20 +44,36 @@ constexpr UnaryEncoding kUnary[] = {
 // ---- Family helpers ----------------------------------------------------------------------------
 // `width` is the operand size in bytes: 1 selects the byte opcode, 8 sets REX.W.
 
+void Assembler::note_fusible(size_t start, size_t fixups_before, size_t relocs_before) {
+  bool movable = fixups_.size() == fixups_before && relocs_.size() == relocs_before;
+  fusible_start_ = movable ? start : SIZE_MAX;
+  fusible_end_ = movable ? pos_ : SIZE_MAX;
+}
+
 void Assembler::alu_rm_reg(AluOp op, int width, Rm dst, uint8_t src) {
+  const size_t start = pos_, nf = fixups_.size(), nr = relocs_.size();
   const uint8_t row = uint8_t(uint8_t(op) * 8);
   const bool force =
       width == 1 && (byte_reg_needs_rex(src) || (!dst.mem && byte_reg_needs_rex(dst.reg)));
   emit_rm(op1(uint8_t(row + (width == 1 ? 0 : 1)), width == 8), src, dst, force);
+  note_fusible(start, nf, nr);
 }
 
 void Assembler::alu_reg_rm(AluOp op, int width, uint8_t dst, Rm src) {
+  const size_t start = pos_, nf = fixups_.size(), nr = relocs_.size();
   const uint8_t row = uint8_t(uint8_t(op) * 8);
   const bool force = width == 1 && byte_reg_needs_rex(dst);
   emit_rm(op1(uint8_t(row + (width == 1 ? 2 : 3)), width == 8), dst, src, force);
+  note_fusible(start, nf, nr);
 }
 
 void Assembler::alu_imm(AluOp op, int width, Rm dst, int32_t imm) {
+  const size_t start = pos_, nf = fixups_.size(), nr = relocs_.size();
+  alu_imm_body(op, width, dst, imm);
+  note_fusible(start, nf, nr);
+}
+
+void Assembler::alu_imm_body(AluOp op, int width, Rm dst, int32_t imm) {
   const uint8_t row = uint8_t(uint8_t(op) * 8);
   const uint8_t digit = uint8_t(op);
   const bool accumulator = !dst.mem && dst.reg == 0;
@@ -85,12 +101,20 @@ void Assembler::alu_imm(AluOp op, int width, Rm dst, int32_t imm) {
 }
 
 void Assembler::test_rm_reg(int width, Rm a, uint8_t b) {
+  const size_t start = pos_, nf = fixups_.size(), nr = relocs_.size();
   const bool force = width == 1 && (byte_reg_needs_rex(b) || (!a.mem && byte_reg_needs_rex(a.reg)));
   emit_rm(op1(width == 1 ? 0x84 : 0x85, width == 8), b, a, force);
+  note_fusible(start, nf, nr);
+}
+
+void Assembler::test_imm(int width, Rm a, int32_t imm) {
+  const size_t start = pos_, nf = fixups_.size(), nr = relocs_.size();
+  test_imm_body(width, a, imm);
+  note_fusible(start, nf, nr);
 }
 
 // test has no sign-extended imm8 form, only the accumulator short forms.
-void Assembler::test_imm(int width, Rm a, int32_t imm) {
+void Assembler::test_imm_body(int width, Rm a, int32_t imm) {
   if (!a.mem && a.reg == 0) {
     reserve(16);
     if (width == 8) put(0x48);
@@ -331,7 +355,33 @@ void Assembler::cmovcc(Cond c, Reg32 d, const Mem32& s) {
 
 // ---- Control flow ------------------------------------------------------------------------------
 
+void Assembler::align_branch(size_t len, bool fusible) {
+  if (!align_branches_) return;
+  const bool fused = fusible && fusible_end_ == pos_ && (last_bind_ == SIZE_MAX || last_bind_ <= fusible_start_);
+  const size_t start = fused ? fusible_start_ : pos_;
+  const size_t end = pos_ + len;
+  if (start / 32 == (end - 1) / 32 && end % 32 != 0) return;
+  const size_t pad = 32 - start % 32;
+  reserve(pad + 16);
+  if (fused) {
+    // The compare moves down to the next line; anything that refers to its old offset (a
+    // label bound there, a recorded pc offset) now reaches the nops in front of it.
+    std::memmove(&buf_[start + pad], &buf_[start], pos_ - start);
+    const size_t moved_end = pos_ + pad;
+    pos_ = start;
+    nop(pad);
+    pos_ = moved_end;
+    fusible_start_ = fusible_end_ = SIZE_MAX;
+  } else {
+    nop(pad);
+  }
+}
+
+// A bound label within rel8 of a 2-byte jump at the current offset.
+static bool short_reach(int64_t target, size_t pos) { return target - int64_t(pos + 2) >= -128 && target - int64_t(pos + 2) <= 127; }
+
 void Assembler::jmp(Label t) {
+  align_branch(is_bound(t) && short_reach(label_pos_[t.id], pos_) ? 2 : 5, false);
   reserve(16);
   if (is_bound(t)) {
     const int64_t rel = int64_t(label_pos_[t.id]) - int64_t(pos_ + 2);
@@ -346,6 +396,7 @@ void Assembler::jmp(Label t) {
 }
 
 void Assembler::jcc(Cond c, Label t) {
+  align_branch(is_bound(t) && short_reach(label_pos_[t.id], pos_) ? 2 : 6, true);
   reserve(16);
   if (is_bound(t)) {
     const int64_t rel = int64_t(label_pos_[t.id]) - int64_t(pos_ + 2);
@@ -361,27 +412,36 @@ void Assembler::jcc(Cond c, Label t) {
 }
 
 void Assembler::jmp_short(Label t) {
+  align_branch(2, false);
   reserve(16);
   put(0xEB);
   emit_label_ref(t, FixupKind::Rel8, uint32_t(pos_ + 1), 0);
 }
 
 void Assembler::jcc_short(Cond c, Label t) {
+  align_branch(2, true);
   reserve(16);
   put(uint8_t(0x70 + uint8_t(c)));
   emit_label_ref(t, FixupKind::Rel8, uint32_t(pos_ + 1), 0);
 }
 
-void Assembler::jmp(Reg64 t) { emit_rm(op1(0xFF), 4, rm_reg(t.code)); }
+void Assembler::jmp(Reg64 t) {
+  align_branch(t.code >= 8 ? 3 : 2, false);
+  emit_rm(op1(0xFF), 4, rm_reg(t.code));
+}
 void Assembler::jmp(const Mem64& t) { emit_rm(op1(0xFF), 4, rm_mem(t)); }
 void Assembler::jmp(const void* t) { branch_abs(0xE9, 4, t); }
 
 void Assembler::call(Label t) {
+  align_branch(5, false);
   reserve(16);
   put(0xE8);
   emit_label_ref(t, FixupKind::Rel32, uint32_t(pos_ + 4), 0);
 }
-void Assembler::call(Reg64 t) { emit_rm(op1(0xFF), 2, rm_reg(t.code)); }
+void Assembler::call(Reg64 t) {
+  align_branch(t.code >= 8 ? 3 : 2, false);
+  emit_rm(op1(0xFF), 2, rm_reg(t.code));
+}
 void Assembler::call(const Mem64& t) { emit_rm(op1(0xFF), 2, rm_mem(t)); }
 void Assembler::call(const void* t) { branch_abs(0xE8, 2, t); }
 
@@ -391,6 +451,7 @@ void Assembler::branch_abs(uint8_t rel32_opcode, uint8_t indirect_digit, const v
   const uint64_t t = reinterpret_cast<uintptr_t>(target);
   if (placement_.known() && is_int32(int64_t(t - placement_.begin)) &&
       is_int32(int64_t(t - placement_.end))) {
+    align_branch(5, false);
     reserve(16);
     put(rel32_opcode);
     relocs_.push_back(AbsReloc{uint32_t(pos_), t});
@@ -398,10 +459,12 @@ void Assembler::branch_abs(uint8_t rel32_opcode, uint8_t indirect_digit, const v
     return;
   }
   mov(kScratch, int64_t(t));
+  align_branch(kScratch.code >= 8 ? 3 : 2, false);
   emit_rm(op1(0xFF), indirect_digit, rm_reg(kScratch.code));
 }
 
 void Assembler::ret() {
+  align_branch(1, false);
   reserve(16);
   put(0xC3);
 }
