@@ -339,6 +339,61 @@ TEST(EncoderMisc, Align) {
   }
 }
 
+// With branch alignment on, no jump, call or ret crosses a 32-byte boundary or ends on one,
+// a compare just before a jcc moves down with it (so the decoder still fuses them), and every
+// target is still right: decoded from the bytes, for each starting offset in a 32-byte block.
+TEST(EncoderBranch, AlignmentKeepsBranchesWithinA32ByteBlock) {
+  auto inside_block = [](size_t begin, size_t end) { return begin / 32 == (end - 1) / 32 && end % 32 != 0; };
+  for (size_t start = 0; start < 64; start++) {
+    Assembler a;
+    a.set_branch_alignment(true);
+    Label top = a.new_label(), ahead = a.new_label();
+    a.bind(top);
+    a.nop(start);
+    a.cmp(rax, rcx);  // fused with the jcc after it
+    const size_t cmp_at = a.size();
+    a.jcc(Cond::NE, ahead);
+    a.test(rdx, rdx);
+    a.jcc(Cond::E, top);
+    a.nop(start % 7);
+    a.jmp(ahead);
+    a.call(ahead);
+    a.ret();
+    a.bind(ahead);
+    a.ret();
+    ASSERT_EQ(a.finalize(), AsmStatus::Ok);
+    const size_t target = a.label_offset(ahead);
+    // Walk the code; remember where each compare/test began.
+    size_t offset = 0, fused_from = SIZE_MAX, branches = 0;
+    while (offset < a.size()) {
+      const Decoded d = decode_at(a.code(), offset);
+      ASSERT_TRUE(d.ok) << "start " << start << " at " << offset;
+      const ZydisMnemonic m = d.insn.mnemonic;
+      const size_t end = offset + d.insn.length;
+      if (m == ZYDIS_MNEMONIC_CMP || m == ZYDIS_MNEMONIC_TEST) {
+        fused_from = offset;
+      } else if (m != ZYDIS_MNEMONIC_NOP) {
+        const bool is_jcc = m == ZYDIS_MNEMONIC_JNZ || m == ZYDIS_MNEMONIC_JZ;
+        if (is_jcc || m == ZYDIS_MNEMONIC_JMP || m == ZYDIS_MNEMONIC_CALL || m == ZYDIS_MNEMONIC_RET) {
+          branches++;
+          EXPECT_TRUE(inside_block(is_jcc ? fused_from : offset, end))
+              << "start " << start << ": " << ZydisMnemonicGetString(m) << " at " << offset << ".." << end;
+          if (m == ZYDIS_MNEMONIC_JNZ || m == ZYDIS_MNEMONIC_JMP || m == ZYDIS_MNEMONIC_CALL) {
+            EXPECT_EQ(absolute_target(d, 0, offset), target) << "start " << start << " at " << offset;
+          }
+          if (m == ZYDIS_MNEMONIC_JZ) {
+            EXPECT_EQ(absolute_target(d, 0, offset), 0u) << "start " << start;
+          }
+        }
+        fused_from = SIZE_MAX;
+      }
+      offset = end;
+    }
+    EXPECT_EQ(branches, 6u) << "start " << start;
+    EXPECT_GE(cmp_at, start + 3);  // the compare was not lost
+  }
+}
+
 TEST(EncoderMisc, DataAndReset) {
   Assembler a;
   a.db(0xAB);
