@@ -45,7 +45,9 @@ void ValueAssembler::load_compiled_callee(int32_t argc, Label slow) {
 
 void ValueAssembler::reserve_callee_frame(int32_t args_offset, int32_t frame_bytes, Label slow) {
   const Layout& L = layout_;
-  mov(rcx, qword_ptr(kVm, L.vm_frames_top));
+  // The frame stack's top is just above our own record (compiled code always runs in the top
+  // frame): computing it keeps each call off the store-to-load chain through vm.frames_top.
+  lea(rcx, mem(kFrame, int32_t(sizeof(Frame))));
   cmp(rcx, qword_ptr(kVm, L.vm_frames_limit));
   jcc(Cond::AE, slow);
   lea(rsi, mem(kBase, args_offset));

@@ -662,8 +662,7 @@ class Codegen {
         // inlined frames already entered, and room on the value stack.
         Label exit = exit_for(id, GuardKind::CallDepth);
         int32_t level = int32_t(n.imm >> 32), words = int32_t(n.imm & 0xffffffff);
-        a_.mov(rax, qword_ptr(kVm, L.vm_frames_top));
-        if (level > 0) a_.add(rax, int32_t(level * int32_t(sizeof(Frame))));
+        a_.lea(rax, qword_ptr(kFrame, (level + 1) * int32_t(sizeof(Frame))));  // frames_top + level records
         a_.cmp(rax, qword_ptr(kVm, L.vm_frames_limit));
         a_.jcc(Cond::AE, exit);
         a_.lea(rax, qword_ptr(kBase, words * 8));
@@ -700,7 +699,7 @@ class Codegen {
       case IrOp::Return: {
         a_.mov(qword_ptr(kBase, -8), boxed_reg(n.a));
         a_.mov(qword_ptr(kVm, L.vm_sp), kBase);
-        a_.sub(qword_ptr(kVm, L.vm_frames_top), int32_t(sizeof(Frame)));
+        a_.mov(qword_ptr(kVm, L.vm_frames_top), kFrame);  // our record goes (a store, no load)
         a_.mov(eax, 1);
         a_.jmp(epilogue_);
         break;
