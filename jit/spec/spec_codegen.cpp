@@ -366,12 +366,12 @@ class Codegen {
         const Node& next = node(blk.nodes[i + 1]);
         const Node& n = node(id);
         fused = next.op == IrOp::Branch && next.a == id &&
-                (n.op == IrOp::CmpInt || n.op == IrOp::CmpFloat || n.op == IrOp::CmpBits);
+                (n.op == IrOp::CmpInt || n.op == IrOp::CmpFloat || n.op == IrOp::CmpBits || n.op == IrOp::Truthy);
       }
       if (fused) {
         // A compare that a phi needs too (an `and`/`or`) keeps its bool, and the branch still
         // uses the flags (setcc and the moves leave them alone).
-        Cond c = compare(id);
+        Cond c = node(id).op == IrOp::Truthy ? truthy_flags(id) : compare(id);
         if (uses_[size_t(id)] > 1) materialize_compare(id, c);
         branch_to(b, c);
         i++;
@@ -458,21 +458,7 @@ class Codegen {
         finish(id, r);
         break;
       }
-      case IrOp::Truthy: {
-        Reg64 v = gpr(n.a, rax);
-        move(rdx, v);
-        a_.load_imm(rcx, Value::nil());
-        a_.cmp(rdx, rcx);
-        a_.setcc(Cond::NE, al);
-        a_.load_imm(rcx, Value::boolean(false));
-        a_.cmp(rdx, rcx);
-        a_.setcc(Cond::NE, cl);
-        a_.and_(al, cl);
-        Reg64 r = out_gpr(id, rax);
-        a_.movzx(to32(r), al);
-        finish(id, r);
-        break;
-      }
+      case IrOp::Truthy: materialize_compare(id, truthy_flags(id)); break;
       case IrOp::NotBool: {
         Reg64 v = gpr(n.a, rax);
         Reg64 r = out_gpr(id, rcx);
@@ -957,6 +943,16 @@ class Codegen {
       case Cmp::Ge: return Cmp::Le;
       default: return c;
     }
+  }
+  // Sets the flags for Truthy node id; returns the condition that means truthy. nil and false
+  // differ in bit 48 only, so setting it maps both (and nothing else) to false's bits.
+  Cond truthy_flags(int32_t id) {
+    static_assert((Value::nil().bits | (uint64_t(1) << 48)) == Value::boolean(false).bits);
+    move(rcx, gpr(node(id).a, rcx));
+    a_.bts(rcx, 48);
+    a_.mov_imm64(r11, Value::boolean(false).bits);
+    a_.cmp(rcx, r11);
+    return Cond::NE;
   }
   // The flags are set for compare node id: its bool (0 or 1) in its place, flags kept.
   void materialize_compare(int32_t id, Cond c) {

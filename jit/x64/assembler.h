@@ -252,6 +252,8 @@ class Assembler {
   void shr(D dst, C count) { shift(ShiftOp::Shr, dst, count); }
   template <class D, class C>
   void sar(D dst, C count) { shift(ShiftOp::Sar, dst, count); }
+  // bts r64, imm8: sets bit `bit` (0-63) of r.
+  void bts(Reg64 r, uint8_t bit);
   template <class D, class C>
   void rol(D dst, C count) { shift(ShiftOp::Rol, dst, count); }
   template <class D, class C>

@@ -155,6 +155,12 @@ void Assembler::shift_imm(ShiftOp op, int width, Rm x, uint8_t count) {
   put(count);
 }
 
+void Assembler::bts(Reg64 r, uint8_t bit) {
+  if (bit > 63) return fail(AsmStatus::InvalidOperand);
+  emit_rm(op0f(0xBA, true), 5, rm_reg(r.code), false, 1);
+  put(bit);
+}
+
 void Assembler::shift_cl(ShiftOp op, int width, Rm x, Reg8 count) {
   if (count != cl) fail(AsmStatus::InvalidOperand);  // the hardware only shifts by cl
   const bool force = width == 1 && !x.mem && byte_reg_needs_rex(x.reg);

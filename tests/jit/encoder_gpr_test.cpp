@@ -389,6 +389,15 @@ TEST(EncoderShift, ImmediateAndCl) {
   EXPECT_EMITS(a.sar(rdx, 47), ZYDIS_MNEMONIC_SAR, {ereg(ZYDIS_REGISTER_RDX), eimm(47)});
 }
 
+TEST(EncoderBits, BitTestAndSet) {
+  EXPECT_EMITS(a.bts(rcx, 48), ZYDIS_MNEMONIC_BTS, {ereg(ZYDIS_REGISTER_RCX), eimm(48)});
+  EXPECT_EMITS(a.bts(r11, 0), ZYDIS_MNEMONIC_BTS, {ereg(ZYDIS_REGISTER_R11), eimm(0)});
+  EXPECT_EMITS(a.bts(rax, 63), ZYDIS_MNEMONIC_BTS, {ereg(ZYDIS_REGISTER_RAX), eimm(63)});
+  Assembler a;
+  a.bts(rax, 64);
+  EXPECT_EQ(a.status(), AsmStatus::InvalidOperand);
+}
+
 TEST(EncoderShift, CountRegisterMustBeCl) {
   Assembler a;
   a.shl(rax, dl);
