@@ -284,6 +284,9 @@ class Codegen {
     if (size_t(slot) < mem_.size()) mem_.resize(size_t(slot));
   }
 
+  bool global_defined(int64_t slot) const {
+    return size_t(slot) < vm_.globals.size() && !vm_.globals[size_t(slot)].is_undefined();
+  }
   // Whether no value the exit of guard node `id` reads lives in register r.
   bool free_at_exit(int32_t id, Reg64 r) const {
     for (int32_t v : g_.states[size_t(node(id).fs)].values)
@@ -565,6 +568,14 @@ class Codegen {
       }
       case IrOp::CmpInt: case IrOp::CmpFloat: case IrOp::CmpBits: materialize_compare(id, compare(id)); break;
       case IrOp::LoadGlobal: {
+        // A global that is defined stays defined (nothing stores undefined), so only one not
+        // yet defined when the unit compiles needs the check (the interpreter raises).
+        if (global_defined(n.imm)) {
+          Reg64 r = out_gpr(id, rax);
+          a_.mov(r, qword_ptr(kGlobals, int32_t(n.imm * 8)));
+          finish(id, r);
+          break;
+        }
         Label exit = exit_for(id, GuardKind::Undefined);
         Reg64 r = out_gpr(id, rax);
         if (!free_at_exit(id, r)) r = rax;
@@ -695,11 +706,13 @@ class Codegen {
         else a_.ud2();
         break;
       case IrOp::AssignGlobal: {
-        Label exit = exit_for(id, GuardKind::Undefined);  // the interpreter raises
-        a_.mov(rax, qword_ptr(kGlobals, int32_t(n.imm * 8)));
-        a_.load_imm(rcx, Value::undefined());
-        a_.cmp(rax, rcx);
-        a_.jcc(Cond::E, exit);
+        if (!global_defined(n.imm)) {
+          Label exit = exit_for(id, GuardKind::Undefined);  // the interpreter raises
+          a_.mov(rax, qword_ptr(kGlobals, int32_t(n.imm * 8)));
+          a_.load_imm(rcx, Value::undefined());
+          a_.cmp(rax, rcx);
+          a_.jcc(Cond::E, exit);
+        }
         exit_if_watched(id);
         a_.mov(qword_ptr(kGlobals, int32_t(n.imm * 8)), boxed_reg(n.a));
         break;
