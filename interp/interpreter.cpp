@@ -258,12 +258,12 @@ L_GT:
 L_GE:
   COMPARE(>=, GE);
 L_EQ:
-  FEEDBACK(uint8_t(feedback_kind(sp[-2]) | feedback_kind(sp[-1])));
+  FEEDBACK(feedback_kinds(sp[-2], sp[-1]));
   sp[-2] = Value::boolean(values_equal(sp[-2], sp[-1]));
   --sp;
   NEXT();
 L_NE:
-  FEEDBACK(uint8_t(feedback_kind(sp[-2]) | feedback_kind(sp[-1])));
+  FEEDBACK(feedback_kinds(sp[-2], sp[-1]));
   sp[-2] = Value::boolean(!values_equal(sp[-2], sp[-1]));
   --sp;
   NEXT();
@@ -352,7 +352,7 @@ L_JUMP_UNLESS_GT:
 L_JUMP_UNLESS_GE:
   COMPARE_JUMP(>=, op_ge);
 L_JUMP_UNLESS_EQ: {
-  FEEDBACK(uint8_t(feedback_kind(sp[-2]) | feedback_kind(sp[-1])));
+  FEEDBACK(feedback_kinds(sp[-2], sp[-1]));
   bool eq = values_equal(sp[-2], sp[-1]);
   sp -= 2;
   if (!eq) {
@@ -362,7 +362,7 @@ L_JUMP_UNLESS_EQ: {
   NEXT();
 }
 L_JUMP_UNLESS_NE: {
-  FEEDBACK(uint8_t(feedback_kind(sp[-2]) | feedback_kind(sp[-1])));
+  FEEDBACK(feedback_kinds(sp[-2], sp[-1]));
   bool eq = values_equal(sp[-2], sp[-1]);
   sp -= 2;
   if (eq) {

@@ -15,26 +15,31 @@ namespace gene {
 inline bool feedback_on(const VM* vm) {
   return vm->opts.type_feedback && !vm->frames.back().closure->proto->feedback_settled;
 }
-// The slow paths' record, behind `if (feedback_on(vm))` so the kinds are computed only when
-// recording (units settled at baseline skip it); the byte is written only when it changes.
-inline void record_site_feedback(const Instr* ip, uint8_t kinds) {
-  if ((ip->feedback & kinds) != kinds) const_cast<Instr*>(ip)->feedback |= kinds;
+// The slow paths' record, behind `if (feedback_enabled(vm))` so the kinds are computed only
+// when a speculating tier may read them. The byte is written only when it changes, and only
+// then is the unit's settled flag read (a chain of four loads): a site soon sees all its
+// kinds, so that is rare (measured: loop_float's division slow path spent 18 more
+// instructions per call recording, 6 now).
+inline bool feedback_enabled(const VM* vm) { return vm->opts.type_feedback; }
+inline void record_site_feedback(const VM* vm, const Instr* ip, uint8_t kinds) {
+  if ((ip->feedback & kinds) != kinds && !vm->frames.back().closure->proto->feedback_settled)
+    const_cast<Instr*>(ip)->feedback |= kinds;
 }
 
-// A call site's callee feedback (type_feedback.h); the frame on top is the caller's.
-// A call site's callee; at a builtin's site also its first argument's kind (the inline tier
-// compiles `sqrt`/`abs` of a number it knows as IR).
+// A call site's callee feedback (type_feedback.h); the frame on top is the caller's. At a
+// builtin's site also its first argument's kind (the inline tier compiles `sqrt`/`abs` of a
+// number it knows as IR).
 inline void record_call_feedback(VM* vm, const Instr* ip, Value callee, const Value* callee_slot) {
-  if (!feedback_on(vm)) return;
-  if (ip->x >= 1 && is_obj_type(callee, ObjType::Builtin)) record_site_feedback(ip, feedback_kind(callee_slot[1]));
+  if (!feedback_enabled(vm)) return;
+  if (ip->x >= 1 && is_obj_type(callee, ObjType::Builtin)) record_site_feedback(vm, ip, feedback_kind(callee_slot[1]));
   const void* who = is_obj_type(callee, ObjType::Closure) ? static_cast<const void*>(as_closure(callee)->proto)
                                                           : static_cast<const void*>(callee.as_obj());
   if (!is_obj_type(callee, ObjType::Closure) && !is_obj_type(callee, ObjType::Builtin)) {
-    if (feedback_on(vm)) record_site_feedback(ip, feedback_kind(callee));  // not callable: its kind, no callee
+    record_site_feedback(vm, ip, feedback_kind(callee));  // not callable: its kind, no callee
     return;
   }
   Proto* site = vm->frames.back().closure->proto;
-  record_callee(site->callees, size_t(ip - site->code.data()), who);
+  if (!site->feedback_settled) record_callee(site->callees, size_t(ip - site->code.data()), who);
 }
 
 namespace sem_impl {
@@ -67,7 +72,7 @@ inline bool note_failure(VM* vm, const Instr* ip) {
 template <BinaryFn fn>
 inline bool binary(VM* vm, Value* sp, const Instr* ip) {
   sync(vm, sp, ip);
-  if (feedback_on(vm)) record_site_feedback(ip, feedback_kind(sp[-2]) | feedback_kind(sp[-1]));
+  if (feedback_enabled(vm)) record_site_feedback(vm, ip, feedback_kinds(sp[-2], sp[-1]));
   Value r;
   if (!fn(*vm, sp[-2], sp[-1], r)) return note_failure(vm, ip);
   sp[-2] = r;
@@ -78,7 +83,7 @@ inline bool binary(VM* vm, Value* sp, const Instr* ip) {
 template <BinaryFn fn>
 inline bool binary_imm(VM* vm, Value* sp, const Instr* ip) {
   sync(vm, sp, ip);
-  if (feedback_on(vm)) record_site_feedback(ip, feedback_kind(sp[-1]));
+  if (feedback_enabled(vm)) record_site_feedback(vm, ip, feedback_kind(sp[-1]));
   Value r;
   if (!fn(*vm, sp[-1], Value::integer(ip->x), r)) return note_failure(vm, ip);
   sp[-1] = r;
@@ -88,7 +93,7 @@ inline bool binary_imm(VM* vm, Value* sp, const Instr* ip) {
 template <bool (*fn)(VM&, Value, Value&)>
 inline bool unary(VM* vm, Value* sp, const Instr* ip) {
   sync(vm, sp, ip);
-  if (feedback_on(vm)) record_site_feedback(ip, feedback_kind(sp[-1]));
+  if (feedback_enabled(vm)) record_site_feedback(vm, ip, feedback_kind(sp[-1]));
   Value r;
   if (!fn(*vm, sp[-1], r)) return note_failure(vm, ip);
   sp[-1] = r;
@@ -97,7 +102,7 @@ inline bool unary(VM* vm, Value* sp, const Instr* ip) {
 
 template <bool kNegate>
 bool equality(VM* vm, Value* sp, const Instr* ip) {
-  if (feedback_on(vm)) record_site_feedback(ip, feedback_kind(sp[-2]) | feedback_kind(sp[-1]));
+  if (feedback_enabled(vm)) record_site_feedback(vm, ip, feedback_kinds(sp[-2], sp[-1]));
   sp[-2] = Value::boolean(values_equal(sp[-2], sp[-1]) != kNegate);
   return true;
 }
@@ -106,7 +111,7 @@ bool equality(VM* vm, Value* sp, const Instr* ip) {
 template <BinaryFn fn>
 [[gnu::always_inline]] inline int compare_branch(VM* vm, Value* sp, const Instr* ip) {
   sync(vm, sp, ip);
-  if (feedback_on(vm)) record_site_feedback(ip, feedback_kind(sp[-2]) | feedback_kind(sp[-1]));
+  if (feedback_enabled(vm)) record_site_feedback(vm, ip, feedback_kinds(sp[-2], sp[-1]));
   Value r;
   if (!fn(*vm, sp[-2], sp[-1], r)) return -1;
   return r.truthy() ? 0 : 1;
@@ -114,13 +119,13 @@ template <BinaryFn fn>
 
 template <bool kUnlessNe>
 int equality_branch(VM* vm, Value* sp, const Instr* ip) {
-  if (feedback_on(vm)) record_site_feedback(ip, feedback_kind(sp[-2]) | feedback_kind(sp[-1]));
+  if (feedback_enabled(vm)) record_site_feedback(vm, ip, feedback_kinds(sp[-2], sp[-1]));
   return values_equal(sp[-2], sp[-1]) == kUnlessNe ? 1 : 0;
 }
 
 inline bool inc_local(VM* vm, Value* sp, const Instr* ip) {
   Value* slot = sync(vm, sp, ip).base + ip->y;
-  if (feedback_on(vm)) record_site_feedback(ip, feedback_kind(*slot));
+  if (feedback_enabled(vm)) record_site_feedback(vm, ip, feedback_kind(*slot));
   Value r;
   if (!op_add(*vm, *slot, Value::integer(ip->x), r)) return note_failure(vm, ip);
   *slot = r;
@@ -221,7 +226,7 @@ inline bool call_method_with(VM* vm, Value* sp, const Instr* ip, const Value* co
 }
 
 inline bool call_method_op(VM* vm, Value* sp, const Instr* ip) {
-  if (feedback_on(vm)) record_site_feedback(ip, feedback_kind(sp[-1 - ip->y]));
+  if (feedback_enabled(vm)) record_site_feedback(vm, ip, feedback_kind(sp[-1 - ip->y]));
   return call_method_with(vm, sp, ip, sync(vm, sp, ip).closure->proto->consts.data());
 }
 
@@ -266,7 +271,7 @@ inline bool get_path_with(VM* vm, Value* sp, const Instr* ip, const Value* const
 }
 
 inline bool get_path(VM* vm, Value* sp, const Instr* ip) {
-  if (feedback_on(vm)) record_site_feedback(ip, feedback_kind(sp[-1]));
+  if (feedback_enabled(vm)) record_site_feedback(vm, ip, feedback_kind(sp[-1]));
   return get_path_with(vm, sp, ip, sync(vm, sp, ip).closure->proto->consts.data());
 }
 
@@ -277,13 +282,13 @@ inline bool set_path_with(VM* vm, Value* sp, const Instr* ip, const Value* const
 }
 
 inline bool set_path(VM* vm, Value* sp, const Instr* ip) {
-  if (feedback_on(vm)) record_site_feedback(ip, feedback_kind(sp[-2]));
+  if (feedback_enabled(vm)) record_site_feedback(vm, ip, feedback_kind(sp[-2]));
   return set_path_with(vm, sp, ip, sync(vm, sp, ip).closure->proto->consts.data());
 }
 
 inline bool for_prep(VM* vm, Value* sp, const Instr* ip) {
   Frame& f = sync(vm, sp, ip);
-  if (feedback_on(vm)) record_site_feedback(ip, feedback_kind(sp[-1]));
+  if (feedback_enabled(vm)) record_site_feedback(vm, ip, feedback_kind(sp[-1]));
   if (!check_sequence(*vm, sp[-1])) return false;
   f.base[ip->x] = sp[-1];
   f.base[ip->x + 1] = Value::integer(0);
@@ -297,7 +302,7 @@ inline bool range_prep(VM* vm, Value* sp, const Instr* ip) {
   Frame& f = sync(vm, sp, ip);
   if (!count_step(vm)) return false;
   Value callee = sp[-3], a = sp[-2], b = sp[-1];
-  if (feedback_on(vm)) record_site_feedback(ip, feedback_kind(a) | feedback_kind(b));
+  if (feedback_enabled(vm)) record_site_feedback(vm, ip, feedback_kinds(a, b));
   if (callee == vm->range_builtin) {
     if (!a.is_int() || !b.is_int()) return vm->raise(ErrorKind::TypeError, "range expects two ints");
     f.base[ip->x] = a;

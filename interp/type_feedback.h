@@ -39,8 +39,24 @@ inline uint8_t feedback_kind(Value v) {
   return v.is_double() ? kSeenFloat : kSeenNilBool;  // nil, bool (undefined never reaches an operand)
 }
 
-// Instructions are shared, immutable code to everything but this byte.
-inline void record_feedback(const Instr* ip, uint8_t kinds) { const_cast<Instr*>(ip)->feedback |= kinds; }
+// Both operands of a binary site; numbers (the usual case) from their tags alone.
+inline uint8_t feedback_kinds(Value a, Value b) {
+  constexpr uint64_t kIntTagHigh = Value::integer(0).bits >> 48;  // below it: doubles
+  auto number_kind = [](uint64_t tag) -> uint8_t {
+    return tag < kIntTagHigh ? kSeenFloat : tag == kIntTagHigh ? kSeenInt : 0;
+  };
+  const uint8_t ka = number_kind(a.bits >> 48), kb = number_kind(b.bits >> 48);
+  if (ka && kb) return uint8_t(ka | kb);
+  return uint8_t(feedback_kind(a) | feedback_kind(b));
+}
+
+// Instructions are shared, immutable code to everything but this byte. It is written only when
+// it changes: a store into the instruction on every execution makes the next read of the whole
+// instruction wait for it (a byte store does not forward to a wider load), which cost the
+// interpreter 12% of its wall time on corpus/bench (loop_int 24%) against 1-8% of instructions.
+inline void record_feedback(const Instr* ip, uint8_t kinds) {
+  if ((ip->feedback & kinds) != kinds) const_cast<Instr*>(ip)->feedback |= kinds;
+}
 
 // A call site's callee record: null (never called), one callee, or megamorphic.
 inline const void* const kMegamorphic = reinterpret_cast<const void*>(uintptr_t(1));

@@ -97,8 +97,28 @@ TEST(TypeFeedback, TheInterpreterAloneRecordsNothingOnItsFastPaths) {
   gene::prepare_feedback(prog);
   gene::Value r;
   ASSERT_TRUE(gene::run_program(vm, prog, r));
-  for (const gene::Instr& in : prog.top()->code)
-    if (in.op == gene::Op::MUL) EXPECT_EQ(in.feedback, 0);  // an int-only fast path
+  for (const gene::Instr& in : prog.top()->code) {
+    if (in.op == gene::Op::MUL) {
+      EXPECT_EQ(in.feedback, 0);  // an int-only fast path
+    }
+  }
+}
+
+// The two-operand shortcut agrees with the kinds of each operand, for every pair of kinds.
+TEST(TypeFeedback, KindsOfTwoOperandsAreTheKindsOfEach) {
+  Ran r("(var keep [\"s\" [1] {^a 1} :sym])\nkeep");
+  ASSERT_TRUE(r.ok);
+  gene::Value objects = r.vm.globals[size_t(r.vm.global_slot("keep"))];
+  ASSERT_TRUE(gene::is_obj_type(objects, gene::ObjType::Array));
+  std::vector<gene::Value> vs = {gene::Value::integer(0), gene::Value::integer(-5), gene::Value::number(1.5),
+                                 gene::Value::number(-0.0), gene::Value::nil(), gene::Value::boolean(true),
+                                 gene::Value::boolean(false)};
+  for (gene::Value o : static_cast<gene::Array*>(objects.as_obj())->items) vs.push_back(o);
+  for (gene::Value a : vs)
+    for (gene::Value b : vs) {
+      EXPECT_EQ(gene::feedback_kinds(a, b), uint8_t(gene::feedback_kind(a) | gene::feedback_kind(b)))
+          << gene::feedback_text(gene::feedback_kind(a)) << " and " << gene::feedback_text(gene::feedback_kind(b));
+    }
 }
 
 TEST(TypeFeedback, DumpListsOnlySitesWithFeedback) {
