@@ -1163,7 +1163,10 @@ class Codegen {
   // ours (as deopt would write them), so the callee, its errors and --max-depth see the
   // interpreter's frame chain; kFrame is the innermost record for the call's duration.
   // Their slots are in the value stack already (the flush).
-  void push_inlined_frames(const FrameState& s) {
+  // Before a call (`for_call`), the innermost record's pc and the frame stack's top are left to
+  // the call: the compiled call sequence writes both, and its slow path publishes the top
+  // (publish_frames_top) before h_call, which sets the pc.
+  void push_inlined_frames(const FrameState& s, bool for_call) {
     const int32_t rec = int32_t(sizeof(Frame));
     a_.mov_imm64(r9, reinterpret_cast<uint64_t>(&p_.code[size_t(s.pc)]));
     a_.mov(qword_ptr(kFrame, int32_t(offsetof(Frame, pc))), r9);
@@ -1173,23 +1176,29 @@ class Codegen {
       a_.mov(rax, frame_slot(f.base - 1));  // its closure (the inlined call's guard checked it)
       a_.clear_tag(rax);
       a_.mov(qword_ptr(kFrame, at + int32_t(offsetof(Frame, closure))), rax);
-      a_.mov_imm64(r9, reinterpret_cast<uint64_t>(&f.proto->code[size_t(f.pc)]));
-      a_.mov(qword_ptr(kFrame, at + int32_t(offsetof(Frame, pc))), r9);
+      if (!for_call || j + 1 < s.inlined.size()) {
+        a_.mov_imm64(r9, reinterpret_cast<uint64_t>(&f.proto->code[size_t(f.pc)]));
+        a_.mov(qword_ptr(kFrame, at + int32_t(offsetof(Frame, pc))), r9);
+      }
       a_.lea(r9, qword_ptr(kBase, f.base * 8));
       a_.mov(qword_ptr(kFrame, at + int32_t(offsetof(Frame, base))), r9);
       a_.mov(byte_ptr(kFrame, at + int32_t(offsetof(Frame, entry))), int8_t(0));
     }
     int32_t k = int32_t(s.inlined.size());
-    a_.lea(r9, qword_ptr(kFrame, (k + 1) * rec));
-    a_.mov(qword_ptr(kVm, L.vm_frames_top), r9);
     a_.lea(kFrame, qword_ptr(kFrame, k * rec));
+    if (!for_call) publish_frames_top();
+  }
+  // vm.frames_top <- just above kFrame's record (uses r9).
+  void publish_frames_top() {
+    a_.lea(r9, qword_ptr(kFrame, int32_t(sizeof(Frame))));
+    a_.mov(qword_ptr(kVm, L.vm_frames_top), r9);
   }
   // Around a helper or a call in inlined code: the records pushed before (returns the label a
   // failure jumps to: error_ at level 0), popped after. On an error they stay for the unwinder,
   // which starts in the innermost of them (spec_error_exit). Uses r9 only.
-  Label enter_inlined_frames(const FrameState& s) {
+  Label enter_inlined_frames(const FrameState& s, bool for_call = false) {
     if (s.inlined.empty()) return error_;
-    push_inlined_frames(s);
+    push_inlined_frames(s, for_call);
     return a_.new_label();
   }
   void leave_inlined_frames(const FrameState& s, Label failed) {
@@ -1215,7 +1224,8 @@ class Codegen {
     flush(n.fs);
     int32_t argc = int32_t(n.imm);
     int32_t at = cf.at;
-    Label failed = enter_inlined_frames(s);
+    Label failed = enter_inlined_frames(s, true);
+    bool inlined = !s.inlined.empty();
     // A compiled callee with the right arity and room for its frame: push its frame record
     // and call its body (the calling convention of jit/codegen/register_roles.h, as the
     // baseline's call); anything else through h_call.
@@ -1252,8 +1262,9 @@ class Codegen {
     a_.jcc(Cond::E, failed);
     a_.bind(done);
     // Anything else calls through h_call, which reads the callee from its slot.
-    out_of_line_.push_back([this, slow, done, failed, at, argc, ip] {
+    out_of_line_.push_back([this, slow, done, failed, at, argc, ip, inlined] {
       a_.bind(slow);
+      if (inlined) publish_frames_top();
       a_.call_checked(h_call, (at + argc + 1) * 8, ip, failed);
       a_.jmp(done);
     });
