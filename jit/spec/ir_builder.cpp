@@ -138,7 +138,10 @@ class Builder {
   std::vector<int32_t> prefix_;
   std::vector<InlinedFrame> chain_;
   int32_t outer_pc_ = -1, outer_depth_ = 0;
-  int32_t ret_block_ = -1, ret_value_ = -1;  // the callee's RETURN: its block and value
+  struct Returned {
+    int32_t block, value;
+  };
+  std::vector<Returned> returns_;  // an inlined callee's RETURNs: block and value of each
   const std::vector<int32_t> no_generic_pcs_;
 
   // Every reachable block of the unit being walked, in code order.
@@ -623,9 +626,9 @@ class Builder {
         return true;
       }
       case Op::RETURN:
-        if (level_ > 0) {  // an inlined callee's only RETURN: its caller goes on from this block
-          ret_block_ = cur_;
-          ret_value_ = pop();
+        if (level_ > 0) {  // an inlined callee's RETURN: its caller goes on after it (inline_call)
+          int32_t v = pop();
+          returns_.push_back({cur_, v});
           return false;
         }
         emit(IrOp::Return, Rep::None, tagged(pop()));
@@ -687,15 +690,12 @@ class Builder {
       return "too large (" + std::to_string(c.code.size()) + " instructions > " + std::to_string(kMaxInlineInstructions) + ")";
     if (inlined_instructions_ + int32_t(c.code.size()) > kInlineBudget) return "unit's inline budget spent";
     if (level_ + 1 > kMaxInlineDepth) return "too deep";
-    int returns = 0;
     bool loops = false;
     for (const Instr& i : c.code) {
       if (i.op == Op::CLOSURE) return "makes closures";
-      returns += i.op == Op::RETURN;
       loops |= i.op == Op::LOOP;
     }
     if (recursion(&c) > (loops ? 0 : kMaxInlineRecursion)) return loops ? "recursion limit (has a loop)" : "recursion limit";
-    if (returns != 1) return "more than one return";
     auto& flow = plan_->flows[&c];
     if (!flow) {
       auto f = std::make_unique<CalleeFlow>();
@@ -814,11 +814,12 @@ class Builder {
       const ControlFlow* cf;
       const std::vector<std::vector<uint8_t>>* live;
       const std::vector<int32_t>* generic_pcs;
-      int32_t nslots, pc, key_base, ret_block, ret_value, outer_pc, outer_depth;
+      int32_t nslots, pc, key_base, outer_pc, outer_depth;
+      std::vector<Returned> returns;
       std::vector<int32_t> block_ir, S, prefix;
       std::vector<std::vector<Incoming>> incoming;
       std::vector<InlinedFrame> chain;
-    } saved{p_, cf_, live_, generic_pcs_, nslots_, pc_, key_base_, ret_block_, ret_value_, outer_pc_, outer_depth_,
+    } saved{p_, cf_, live_, generic_pcs_, nslots_, pc_, key_base_, outer_pc_, outer_depth_, std::move(returns_),
             std::move(block_ir_), S_, prefix_, std::move(incoming_), chain_};
     for (int32_t i = 0; i <= ci; i++) {
       int32_t v = S_[size_t(i)];
@@ -842,15 +843,15 @@ class Builder {
     nslots_ = c->nslots;
     key_base_ = ++inlined_count_ << 20;
     inlined_instructions_ += int32_t(c->code.size());
-    ret_block_ = ret_value_ = -1;
+    returns_.clear();
     block_ir_.assign(cf_->blocks.size(), -1);
     incoming_.assign(cf_->blocks.size(), {});
     level_++;
     S_ = std::move(callee_slots);
     jump_to(0);
     walk_blocks();
-    if (ret_block_ < 0) throw InlineBailout{outer_pc_, "the callee " + unit_name(*c) + " never returns"};
-    int32_t result = ret_value_, result_block = ret_block_;
+    if (returns_.empty()) throw InlineBailout{outer_pc_, "the callee " + unit_name(*c) + " never returns"};
+    std::vector<Returned> returned = std::move(returns_);
 
     // Back in the caller, in the block where the callee returned.
     level_--;
@@ -861,8 +862,7 @@ class Builder {
     nslots_ = saved.nslots;
     pc_ = saved.pc;
     key_base_ = saved.key_base;
-    ret_block_ = saved.ret_block;
-    ret_value_ = saved.ret_value;
+    returns_ = std::move(saved.returns);
     outer_pc_ = saved.outer_pc;
     outer_depth_ = saved.outer_depth;
     block_ir_ = std::move(saved.block_ir);
@@ -871,10 +871,40 @@ class Builder {
     chain_ = std::move(saved.chain);
     S_ = std::move(saved.S);
     S_.resize(size_t(ci));
-    push(result);
-    cur_ = result_block;
+    if (returned.size() == 1) {  // the caller goes on in the block that returned
+      cur_ = returned[0].block;
+      push(returned[0].value);
+    } else {
+      join_returns(returned, ci);
+    }
     g_.inlined_sites++;
     return true;
+  }
+  // A callee that returns in several places: each RETURN's block jumps to one new block of the
+  // caller, where a phi (at the result's slot, `slot`) takes the value returned. Unboxed
+  // values of different representations are boxed on their edge.
+  void join_returns(const std::vector<Returned>& returned, int32_t slot) {
+    Rep r = rep(returned[0].value);
+    for (const Returned& x : returned)
+      if (rep(x.value) != r) r = Rep::Tagged;
+    int32_t join = new_block();
+    g_.blocks[size_t(join)].inline_level = level_;
+    g_.blocks[size_t(join)].pc = pc_;  // the call's: the caller goes on here
+    walked_.push_back(join);            // laid out after every block of the callee
+    std::vector<int32_t> inputs;
+    for (const Returned& x : returned) {
+      cur_ = x.block;
+      inputs.push_back(r == Rep::Tagged ? tagged(x.value) : x.value);
+      emit(IrOp::Jump, Rep::None);
+      g_.blocks[size_t(x.block)].succs.push_back(join);
+      g_.blocks[size_t(join)].preds.push_back(x.block);
+    }
+    cur_ = join;
+    Node phi{IrOp::Phi, r, -1, -1, int64_t(slot), pc_, -1, join, GuardKind::NotInt, {}, false};
+    phi.phi_inputs = std::move(inputs);
+    int32_t id = g_.add(std::move(phi));
+    g_.blocks[size_t(join)].nodes.push_back(id);
+    push(id);
   }
 
   // Speculative int or float arithmetic; -1 to use the helper.
