@@ -695,7 +695,8 @@ class Builder {
       if (i.op == Op::CLOSURE) return "makes closures";
       loops |= i.op == Op::LOOP;
     }
-    if (recursion(&c) > (loops ? 0 : kMaxInlineRecursion)) return loops ? "recursion limit (has a loop)" : "recursion limit";
+    int32_t max_recursion = loops ? 0 : int32_t(c.code.size()) <= kTinyRecursiveCallee ? kMaxTinyInlineRecursion : kMaxInlineRecursion;
+    if (recursion(&c) > max_recursion) return loops ? "recursion limit (has a loop)" : "recursion limit";
     auto& flow = plan_->flows[&c];
     if (!flow) {
       auto f = std::make_unique<CalleeFlow>();

@@ -29,6 +29,11 @@ constexpr int32_t kMaxInlineInstructions = 60;
 constexpr int32_t kInlineBudget = 400;
 constexpr int32_t kMaxInlineDepth = 4;
 constexpr int32_t kMaxInlineRecursion = 1;
+// A tiny loop-free recursive callee (fib's 15 instructions) unrolls one level more: measured
+// on fib -9.5% instructions, where tail (28) and move_disks (33) lose 15% and 2.5% with it
+// (their calls then come from deeper inlined frames, which cost a record each).
+constexpr int32_t kTinyRecursiveCallee = 16;
+constexpr int32_t kMaxTinyInlineRecursion = 2;
 
 // Units above these stay at the tier below (docs/architecture.md, "Compile budgets"): the
 // builder's liveness and the allocator are linear in code size times live slots.
