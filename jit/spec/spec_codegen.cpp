@@ -50,7 +50,11 @@ class Codegen {
       emit_block(b);
     }
     off.main_end = uint32_t(a_.size());
-    for (const auto& emit : out_of_line_) emit();
+    code_.out_of_line.clear();
+    for (const OutOfLine& o : out_of_line_) {
+      code_.out_of_line.push_back({uint32_t(o.pc), uint32_t(a_.size())});  // (line tables)
+      o.emit();
+    }
     osr_dispatch();
     emit_exits();
     off.exits = uint32_t(a_.size());
@@ -83,7 +87,11 @@ class Codegen {
     uint32_t index;
   };
   std::vector<Exit> exits_;
-  std::vector<std::function<void()>> out_of_line_;  // slow paths, emitted after the main code
+  struct OutOfLine {
+    int32_t pc;  // the unit's instruction it belongs to
+    std::function<void()> emit;
+  };
+  std::vector<OutOfLine> out_of_line_;  // slow paths, emitted after the main code
   bool unsupported_ = false;
   std::vector<int32_t> cell_of_;  // symbol-path nodes: their cell in code_.path_cache
 
@@ -284,6 +292,13 @@ class Codegen {
     if (size_t(slot) < mem_.size()) mem_.resize(size_t(slot));
   }
 
+  // Guard Undefined of node `id` on the global value in r (uses rcx).
+  void exit_if_undefined(int32_t id, Reg64 r) {
+    Label exit = exit_for(id, GuardKind::Undefined);
+    a_.load_imm(rcx, Value::undefined());
+    a_.cmp(r, rcx);
+    a_.jcc(Cond::E, exit);
+  }
   bool global_defined(int64_t slot) const {
     return size_t(slot) < vm_.globals.size() && !vm_.globals[size_t(slot)].is_undefined();
   }
@@ -570,19 +585,11 @@ class Codegen {
       case IrOp::LoadGlobal: {
         // A global that is defined stays defined (nothing stores undefined), so only one not
         // yet defined when the unit compiles needs the check (the interpreter raises).
-        if (global_defined(n.imm)) {
-          Reg64 r = out_gpr(id, rax);
-          a_.mov(r, qword_ptr(kGlobals, int32_t(n.imm * 8)));
-          finish(id, r);
-          break;
-        }
-        Label exit = exit_for(id, GuardKind::Undefined);
+        bool check = !global_defined(n.imm);
         Reg64 r = out_gpr(id, rax);
-        if (!free_at_exit(id, r)) r = rax;
+        if (check && !free_at_exit(id, r)) r = rax;
         a_.mov(r, qword_ptr(kGlobals, int32_t(n.imm * 8)));
-        a_.load_imm(rcx, Value::undefined());
-        a_.cmp(r, rcx);
-        a_.jcc(Cond::E, exit);
+        if (check) exit_if_undefined(id, r);
         finish(id, r);
         break;
       }
@@ -706,12 +713,9 @@ class Codegen {
         else a_.ud2();
         break;
       case IrOp::AssignGlobal: {
-        if (!global_defined(n.imm)) {
-          Label exit = exit_for(id, GuardKind::Undefined);  // the interpreter raises
+        if (!global_defined(n.imm)) {  // the interpreter raises
           a_.mov(rax, qword_ptr(kGlobals, int32_t(n.imm * 8)));
-          a_.load_imm(rcx, Value::undefined());
-          a_.cmp(rax, rcx);
-          a_.jcc(Cond::E, exit);
+          exit_if_undefined(id, rax);
         }
         exit_if_watched(id);
         a_.mov(qword_ptr(kGlobals, int32_t(n.imm * 8)), boxed_reg(n.a));
@@ -1262,12 +1266,12 @@ class Codegen {
     a_.jcc(Cond::E, failed);
     a_.bind(done);
     // Anything else calls through h_call, which reads the callee from its slot.
-    out_of_line_.push_back([this, slow, done, failed, at, argc, ip, inlined] {
-      a_.bind(slow);
-      if (inlined) publish_frames_top();
-      a_.call_checked(h_call, (at + argc + 1) * 8, ip, failed);
-      a_.jmp(done);
-    });
+    out_of_line_.push_back({s.pc, [this, slow, done, failed, at, argc, ip, inlined] {
+                              a_.bind(slow);
+                              if (inlined) publish_frames_top();
+                              a_.call_checked(h_call, (at + argc + 1) * 8, ip, failed);
+                              a_.jmp(done);
+                            }});
     leave_inlined_frames(s, failed);
     forget_from(at);
     Reg64 r = out_gpr(id, rax);
