@@ -125,7 +125,12 @@ NativeEntry TierManager::on_call(VM& vm, Proto* p) {
 NativeEntry TierManager::on_loop(VM& vm, Proto* p, int32_t header_pc) {
   auto* self = static_cast<TierManager*>(vm.hooks.ctx);
   UnitState& u = self->unit(*p);
-  if (!self->resumed_.empty() && self->resumed_.back() == &vm.frames.back()) return nullptr;
+  if (!self->resumed_.empty() && self->resumed_.back().frame == &vm.frames.back()) {
+    // A frame the interpreter took over after a deopt enters no code at its loops but code
+    // compiled since (the unit left the code that failed, or a newer version replaced it).
+    const CompiledCode* left = self->resumed_.back().left;
+    if (!left || (u.entry && u.code[size_t(u.active)].get() == left)) return nullptr;
+  }
   if (!u.entry && ++u.loop_count < self->policy_.loop_threshold) return nullptr;
   NativeEntry e = u.entry ? u.entry : self->compile(vm, *p, self->first_tier());
   // Every tier's code can be entered at any loop header (the NativeEntry contract), so
@@ -237,14 +242,26 @@ void TierManager::on_deopt(VM& vm, Frame& frame, CompiledCode& code, spec::Deopt
   }
   UnitState& u = unit(p);
   int s = int(Tier::Spec);
-  if (d.exits < kExitsBeforeRecompile || u.code[s].get() != &code || u.active != s) return;
+  // Code that never ran before the compile is learnt from its first exit (the interpreter
+  // records it now); a guard that failed must keep failing first.
+  const uint32_t exits_needed = d.kind == spec::GuardKind::Unreached ? 1 : kExitsBeforeRecompile;
+  if (d.exits < exits_needed || u.code[s].get() != &code || u.active != s) return;
   // This guard keeps failing: what it speculated on is learnt (the interpreter re-running the
   // instruction widens its feedback; a loop-phi check becomes a hint), and the unit goes back
   // to baseline code, or to the interpreter until it is hot again.
   // An inlined call whose guards or inlined code keep failing: the next version calls that
   // callee instead (the interpreter re-running it has widened the callee's own feedback).
   bool inlined_site = !d.inlined.empty() || d.kind == spec::GuardKind::WrongCallee || d.kind == spec::GuardKind::CallDepth;
-  if (inlined_site) {
+  if (d.kind == spec::GuardKind::Unreached) {
+    // The interpreter ran the site and recorded it: the next version compiles it. A site that
+    // still has no feedback (its unit's recording stopped) is not left to exit again.
+    const Proto& at = d.inlined.empty() ? p : *d.inlined.back().proto;
+    const int32_t at_pc = d.inlined.empty() ? d.pc : d.inlined.back().pc;
+    if (at.code[size_t(at_pc)].feedback == 0) {
+      if (inlined_site) u.spec_hints.no_inline_pcs.push_back(d.pc);
+      else u.spec_hints.generic_pcs.push_back(d.pc);
+    }
+  } else if (inlined_site) {
     u.spec_hints.no_inline_pcs.push_back(d.pc);
   } else {
     if (d.phi_slot >= 0) u.spec_hints.tagged_phis.push_back({d.pc, d.phi_slot});
@@ -313,10 +330,10 @@ void TierManager::on_global_store(VM& vm, int32_t slot, Value) {
   vm.watch_global(slot, still_watched);
 }
 
-bool TierManager::resume_in_interpreter(VM& vm, Frame& frame) {
+bool TierManager::resume_in_interpreter(VM& vm, Frame& frame, const CompiledCode* left) {
   // The frame returns to us, not to an interpreter below (an OSR'd frame was not an entry).
   frame.entry = true;
-  resumed_.push_back(&frame);
+  resumed_.push_back({&frame, left});
   bool ok = interpret(vm);
   resumed_.pop_back();
   return ok;

@@ -90,8 +90,9 @@ class TierManager {
   // some, takes over; the next compile learns from the hints).
   void on_deopt(VM& vm, Frame& frame, CompiledCode& code, spec::DeoptPoint& d, bool stress);
   // Runs `frame` (on top of vm.frames, pc and stack set) in the interpreter until it returns.
-  // The frame stays interpreted: no OSR back into compiled code from it.
-  bool resume_in_interpreter(VM& vm, Frame& frame);
+  // Its loops may enter code compiled after it left `left` (null: none, it stays interpreted);
+  // the code it left, while still the unit's, it does not enter again.
+  bool resume_in_interpreter(VM& vm, Frame& frame, const CompiledCode* left);
   // From baseline code whose tier-up budget ran out (tier_up.h): compiles p's spec code; its
   // native entry if p now runs spec code, else null (p stays at baseline for good).
   NativeEntry tier_up(VM& vm, Proto& p, bool osr);
@@ -125,7 +126,11 @@ class TierManager {
     const CompiledCode* code;  // that code (the watch is stale once the unit's code differs)
   };
   std::vector<Watch> watches_;
-  std::vector<const Frame*> resumed_;  // frames the interpreter runs after a deopt
+  struct Resumed {
+    const Frame* frame;        // a frame the interpreter runs after a deopt
+    const CompiledCode* left;  // the code it left (kept while the frame lives: release_retired)
+  };
+  std::vector<Resumed> resumed_;
   spec::DeoptStress stress_;
 };
 

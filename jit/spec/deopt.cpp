@@ -67,7 +67,7 @@ extern "C" bool spec_deopt(uint64_t* saved, uint32_t index, CompiledCode* code) 
   }
   auto* manager = static_cast<TierManager*>(vm->hooks.ctx);
   manager->on_deopt(*vm, *frame, *code, d, stress);
-  return manager->resume_in_interpreter(*vm, *frame);
+  return manager->resume_in_interpreter(*vm, *frame, code);
 }
 
 extern "C" bool spec_error_exit(VM* vm, Frame* frame) {
@@ -79,7 +79,7 @@ extern "C" bool spec_error_exit(VM* vm, Frame* frame) {
     int32_t target = unwind_frame(*vm, &entry);
     if (target >= 0) {
       f.pc = f.closure->proto->code.data() + target;
-      return static_cast<TierManager*>(vm->hooks.ctx)->resume_in_interpreter(*vm, *frame);
+      return static_cast<TierManager*>(vm->hooks.ctx)->resume_in_interpreter(*vm, *frame, nullptr);
     }
     if (&f == frame) return false;  // popped: the error goes to our caller
   }

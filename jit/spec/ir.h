@@ -40,6 +40,8 @@ enum class GuardKind : uint8_t {
   Watched,      // a store to a global that compiled code assumes (VM::global_watch)
   Stress,       // --deopt-every / --deopt-random made it fail
   Throw,        // an inlined callee's throw: the interpreter raises it from the rebuilt frames
+  Unreached,    // a site without feedback: it never ran before the compile (V8's "insufficient
+                // type feedback"); the interpreter runs it and records what it sees
 };
 const char* guard_name(GuardKind k);
 

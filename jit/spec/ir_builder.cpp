@@ -52,6 +52,20 @@ struct InlineBailout {
 std::vector<std::vector<uint8_t>> local_liveness(const Proto& p, const ControlFlow& cf,
                                                  const std::vector<std::vector<int32_t>>& extra_reads);
 
+// Sites whose speculation comes from their feedback and that record it on every path the
+// interpreter takes through them: a zero byte there means the instruction never ran.
+bool needs_feedback(Op op) {
+  switch (op) {
+    case Op::ADD: case Op::SUB: case Op::MUL: case Op::DIV: case Op::MOD: case Op::NEG:
+    case Op::ADD_INT: case Op::SUB_INT: case Op::MOD_INT:
+    case Op::LT: case Op::LE: case Op::GT: case Op::GE:
+    case Op::JUMP_UNLESS_LT: case Op::JUMP_UNLESS_LE: case Op::JUMP_UNLESS_GT: case Op::JUMP_UNLESS_GE:
+    case Op::GET_PATH: case Op::SET_PATH:
+      return true;
+    default: return false;
+  }
+}
+
 struct Incoming {
   int32_t from;   // IR block
   int32_t index;  // which of its successors
@@ -455,6 +469,15 @@ class Builder {
   // One instruction; false when it ended the block.
   bool step(const Instr& in) {
     const uint8_t fb = in.feedback;
+    if (fb == 0 && needs_feedback(in.op) &&
+        std::find(generic_pcs_->begin(), generic_pcs_->end(), pc_) == generic_pcs_->end()) {
+      // Code that never ran: the code leaves for the interpreter here (which records the
+      // site) instead of compiling a helper call that the baseline would beat; after a few
+      // exits the next version has the feedback (tier_manager.cpp, on_deopt).
+      int32_t d = emit(IrOp::Deopt, Rep::None, -1, -1, 0, here());
+      node(d).guard = GuardKind::Unreached;
+      return false;
+    }
     switch (in.op) {
       case Op::CONST: {
         Value c = p_->consts[size_t(in.x)];

@@ -201,4 +201,52 @@ int eliminate_dead_code(Graph& g) {
   return removed;
 }
 
+std::vector<int32_t> block_loop_depths(const Graph& g) {
+  const size_t n = g.blocks.size();
+  std::vector<int32_t> depth(n, 0);
+  // Depth-first from every block without predecessors (the entry, OSR entries): an edge to a
+  // block still on the stack is a back edge, and its target the loop's header.
+  enum : uint8_t { kNew, kOnStack, kDone };
+  std::vector<uint8_t> state(n, kNew);
+  std::vector<std::vector<int32_t>> latches(n);  // header -> its back edges' sources
+  for (size_t root = 0; root < n; root++) {
+    if (!g.blocks[root].preds.empty() || state[root] != kNew) continue;
+    std::vector<std::pair<int32_t, size_t>> stack{{int32_t(root), 0}};
+    state[root] = kOnStack;
+    while (!stack.empty()) {
+      auto& [b, next] = stack.back();
+      const std::vector<int32_t>& succs = g.blocks[size_t(b)].succs;
+      if (next == succs.size()) {
+        state[size_t(b)] = kDone;
+        stack.pop_back();
+        continue;
+      }
+      int32_t s = succs[next++];
+      if (state[size_t(s)] == kOnStack) latches[size_t(s)].push_back(b);
+      else if (state[size_t(s)] == kNew) {
+        state[size_t(s)] = kOnStack;
+        stack.push_back({s, 0});
+      }
+    }
+  }
+  // A header's loop: the blocks that reach one of its latches without passing the header.
+  std::vector<uint8_t> in_loop(n);
+  for (size_t h = 0; h < n; h++) {
+    if (latches[h].empty()) continue;
+    std::fill(in_loop.begin(), in_loop.end(), 0);
+    in_loop[h] = 1;
+    std::vector<int32_t> work;
+    for (int32_t l : latches[h])
+      if (!in_loop[size_t(l)]) in_loop[size_t(l)] = 1, work.push_back(l);
+    while (!work.empty()) {
+      int32_t b = work.back();
+      work.pop_back();
+      for (int32_t p : g.blocks[size_t(b)].preds)
+        if (!in_loop[size_t(p)] && !g.blocks[size_t(p)].preds.empty()) in_loop[size_t(p)] = 1, work.push_back(p);
+    }
+    for (size_t b = 0; b < n; b++) depth[b] += in_loop[b];
+  }
+  return depth;
+}
+
 }  // namespace gene::jit::spec

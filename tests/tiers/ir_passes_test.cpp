@@ -87,5 +87,29 @@ TEST(RedundantMapLoads, NothingCarriesAcrossBlocks) {
   EXPECT_EQ(eliminate_redundant_map_loads(b.g), 0);
 }
 
+// Blocks and edges only: what block_loop_depths reads.
+Graph control_flow(size_t blocks, std::initializer_list<std::pair<int32_t, int32_t>> edges) {
+  Graph g;
+  g.blocks.resize(blocks);
+  for (auto [from, to] : edges) {
+    g.blocks[size_t(from)].succs.push_back(to);
+    g.blocks[size_t(to)].preds.push_back(from);
+  }
+  return g;
+}
+
+TEST(LoopDepths, NestedLoopsCountEachEnclosingLoopAndEntriesNone) {
+  // 0 entry -> 1 outer header -> 2 inner header -> 3 inner body -> 2; 2 -> 4 -> 1; 1 -> 5;
+  // 6 an OSR entry into the inner header.
+  Graph g = control_flow(7, {{0, 1}, {1, 2}, {2, 3}, {3, 2}, {2, 4}, {4, 1}, {1, 5}, {6, 2}});
+  EXPECT_EQ(block_loop_depths(g), (std::vector<int32_t>{0, 1, 2, 2, 1, 0, 0}));
+}
+
+TEST(LoopDepths, TwoLoopsInARowAndABranchInsideOne) {
+  // 0 -> 1 header (1 -> 2 | 3, both -> 4 -> 1) ; 1 -> 5 header (5 -> 6 -> 5) ; 5 -> 7.
+  Graph g = control_flow(8, {{0, 1}, {1, 2}, {1, 3}, {2, 4}, {3, 4}, {4, 1}, {1, 5}, {5, 6}, {6, 5}, {5, 7}});
+  EXPECT_EQ(block_loop_depths(g), (std::vector<int32_t>{0, 1, 1, 1, 1, 1, 1, 0}));
+}
+
 }  // namespace
 }  // namespace gene::jit::spec
