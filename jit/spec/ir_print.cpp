@@ -83,7 +83,8 @@ std::string print_graph(const Graph& g, const char* title) {
         bool first = true;
         for (size_t i = 0; i < s.values.size(); i++) {
           if (s.values[i] < 0) continue;
-          out += (first ? "" : " ") + std::to_string(i) + "=v" + std::to_string(s.values[i]);
+          if (!first) out += ' ';
+          out += std::to_string(i) + "=v" + std::to_string(s.values[i]);
           first = false;
         }
         out += "]";
