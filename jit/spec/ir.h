@@ -92,7 +92,7 @@ const char* guard_name(GuardKind k);
   X(ArrayNext, Tagged)  /* a Tagged array, b Int index below its size (a for loop's item) */ \
   X(MapGet, Tagged)     /* a Tagged map, imm the symbol key; guards NotMap, MapShape */ \
   X(MapSet, None)       /* a Tagged map, b Tagged value, imm the symbol key; same guards */ \
-  X(CheckCallee, None)  /* a Tagged callee, imm its Proto*: an inlined call's guard WrongCallee */ \
+  X(CheckCallee, None)  /* a Tagged callee, imm its Proto*, b the closure expected first (a Const) or -1: an inlined call's guard WrongCallee */ \
   X(CheckValue, None)   /* a Tagged callee, imm the builtin's Value bits; guard WrongCallee */ \
   X(CallCheck, None)    /* imm: inline level << 32 | value-stack words from base; guard CallDepth */ \
   X(Generic, Tagged)    /* the opcode at pc through its helper, on the flushed frame */ \

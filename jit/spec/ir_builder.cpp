@@ -824,8 +824,16 @@ class Builder {
     int32_t base = (level_ > 0 ? chain_.back().base : 0) + ci + 1;  // the callee's slot 0
     int32_t words = base + c->nslots + c->max_stack + 1;
     // The interpreter's CALL checks in this order; a failed guard lets it run the call itself.
-    if (node(fn).op == IrOp::LoadGlobal) g_.assumptions.push_back({int32_t(node(fn).imm), c, level_ > 0 ? outer_pc_ : pc_});
-    int32_t g1 = emit(IrOp::CheckCallee, Rep::None, fn, -1, int64_t(reinterpret_cast<intptr_t>(c)), here());
+    // A callee from a global: the closure the global holds now is what the guard expects first
+    // (one compare; any other closure of the unit passes too, out of line; codegen roots it).
+    int32_t expected = -1;
+    if (node(fn).op == IrOp::LoadGlobal) {
+      g_.assumptions.push_back({int32_t(node(fn).imm), c, level_ > 0 ? outer_pc_ : pc_});
+      Value now = vm_.globals[size_t(node(fn).imm)];
+      if (is_obj_type(now, ObjType::Closure) && as_closure(now)->proto == c)
+        expected = emit(IrOp::Const, Rep::Tagged, -1, -1, int64_t(now.bits));
+    }
+    int32_t g1 = emit(IrOp::CheckCallee, Rep::None, fn, expected, int64_t(reinterpret_cast<intptr_t>(c)), here());
     node(g1).guard = GuardKind::WrongCallee;
     int32_t g2 = emit(IrOp::CallCheck, Rep::None, -1, -1, (int64_t(level_) << 32) | words, here());
     node(g2).guard = GuardKind::CallDepth;

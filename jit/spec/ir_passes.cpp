@@ -124,6 +124,47 @@ int eliminate_redundant_map_loads(Graph& g) {
   return removed;
 }
 
+int eliminate_redundant_global_loads(Graph& g) {
+  std::vector<int32_t> to(g.nodes.size());
+  for (size_t i = 0; i < to.size(); i++) to[i] = int32_t(i);
+  int removed = 0;
+  // Global slot -> the value it holds now. A block with one predecessor starts from what that
+  // predecessor ended with (blocks are walked in layout order, where a lone predecessor comes
+  // first unless it is a back edge); any other block starts from nothing.
+  std::vector<std::map<int64_t, int32_t>> out(g.blocks.size());
+  std::vector<uint8_t> done(g.blocks.size(), 0);
+  for (int32_t b : g.order) {
+    const Block& blk = g.blocks[size_t(b)];
+    std::map<int64_t, int32_t> held;
+    if (blk.preds.size() == 1 && done[size_t(blk.preds[0])]) held = out[size_t(blk.preds[0])];
+    for (int32_t id : blk.nodes) {
+      Node& n = g.nodes[size_t(id)];
+      if (n.dead) continue;
+      switch (n.op) {
+        case IrOp::LoadGlobal: {
+          auto it = held.find(n.imm);
+          if (it == held.end()) {
+            held[n.imm] = id;
+          } else {
+            to[size_t(id)] = it->second;
+            n.dead = true;
+            removed++;
+          }
+          break;
+        }
+        case IrOp::StoreGlobal: case IrOp::AssignGlobal: held[n.imm] = n.a; break;
+        // Helpers and calls may run any code, which may assign any global.
+        case IrOp::Generic: case IrOp::Call: case IrOp::GenericBranch: held.clear(); break;
+        default: break;
+      }
+    }
+    out[size_t(b)] = std::move(held);
+    done[size_t(b)] = 1;
+  }
+  if (removed) replace_uses(g, to);
+  return removed;
+}
+
 int eliminate_redundant_checks(Graph& g) {
   std::vector<int32_t> to(g.nodes.size());
   for (size_t i = 0; i < to.size(); i++) to[i] = int32_t(i);

@@ -6,6 +6,7 @@
 namespace gene::jit::spec {
 
 int fold_constants(Graph& g);
+int eliminate_redundant_global_loads(Graph& g);
 int eliminate_redundant_map_loads(Graph& g);
 int eliminate_redundant_checks(Graph& g);
 int eliminate_dead_code(Graph& g);

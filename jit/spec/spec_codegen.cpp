@@ -34,7 +34,7 @@ class Codegen {
     count_uses();
     mem_out_.assign(g_.blocks.size(), {});
     mem_done_.assign(g_.blocks.size(), 0);
-    maps_out_.assign(g_.blocks.size(), {});
+    objects_out_.assign(g_.blocks.size(), {});
     spill_bytes_ = (ra_.spill_slots * 8 + 15) & ~15;
     epilogue_ = a_.new_label();
     error_ = a_.new_label();
@@ -78,9 +78,10 @@ class Codegen {
   std::vector<uint8_t> mem_done_;
   int32_t spill_bytes_ = 0;
   int32_t next_block_ = -1;
-  std::vector<int32_t> known_maps_;  // values known to be maps here: checked by this block's map
-                                     // accesses so far, or by every predecessor's
-  std::vector<std::vector<int32_t>> maps_out_;  // known_maps_ at the end of each emitted block
+  // Values known to be maps or arrays here: checked by this block's accesses so far, or by
+  // every predecessor's (a value's type never changes and the collector does not move objects).
+  std::vector<std::pair<int32_t, ObjType>> known_objects_;
+  std::vector<std::vector<std::pair<int32_t, ObjType>>> objects_out_;  // at the end of each emitted block
   Label epilogue_, error_, trampoline_, osr_dispatch_;
   struct Exit {
     Label label;
@@ -364,14 +365,14 @@ class Codegen {
     // writes frame slots on an edge); a merge starts from what every predecessor left in the
     // first emission (merge_entry_facts), or from nothing known.
     mem_.clear();
-    // Values every predecessor (all emitted already) checked as maps are maps here too.
-    known_maps_.clear();
+    // Values every predecessor (all emitted already) checked as maps or arrays are so here too.
+    known_objects_.clear();
     if (!blk.preds.empty() && std::all_of(blk.preds.begin(), blk.preds.end(), [&](int32_t p) { return mem_done_[size_t(p)] != 0; })) {
-      known_maps_ = maps_out_[size_t(blk.preds[0])];
+      known_objects_ = objects_out_[size_t(blk.preds[0])];
       for (int32_t p : blk.preds)
-        std::erase_if(known_maps_, [&](int32_t v) {
-          const auto& o = maps_out_[size_t(p)];
-          return std::find(o.begin(), o.end(), v) == o.end();
+        std::erase_if(known_objects_, [&](const auto& k) {
+          const auto& o = objects_out_[size_t(p)];
+          return std::find(o.begin(), o.end(), k) == o.end();
         });
     }
     if (blk.preds.size() == 1 && mem_done_[size_t(blk.preds[0])]) mem_ = mem_out_[size_t(blk.preds[0])];
@@ -398,7 +399,7 @@ class Codegen {
       emit_node(b, id);
     }
     mem_out_[size_t(b)] = mem_;
-    maps_out_[size_t(b)] = known_maps_;
+    objects_out_[size_t(b)] = known_objects_;
     mem_done_[size_t(b)] = 1;
   }
 
@@ -655,10 +656,31 @@ class Codegen {
         // inlining).
         Label exit = exit_for(id, GuardKind::WrongCallee);
         move(rax, gpr(n.a, rax));
-        a_.check_object(rax, ObjType::Closure, exit);
-        a_.mov_imm64(rcx, uint64_t(n.imm));
-        a_.cmp(rcx, qword_ptr(rax, L.closure_proto));
-        a_.jcc(Cond::NE, exit);
+        auto full_check = [this, exit, imm = n.imm] {
+          a_.check_object(rax, ObjType::Closure, exit);
+          a_.mov_imm64(rcx, uint64_t(imm));
+          a_.cmp(rcx, qword_ptr(rax, L.closure_proto));
+          a_.jcc(Cond::NE, exit);
+        };
+        if (n.b < 0) {
+          full_check();
+          break;
+        }
+        // The closure the global held at compile time: one compare; another closure of the
+        // unit is checked out of line. VM::jit_roots keeps it alive, so no other object can
+        // take its address.
+        Value expected = Value::from_bits(uint64_t(node(n.b).imm));
+        if (std::find(vm_.jit_roots.begin(), vm_.jit_roots.end(), expected) == vm_.jit_roots.end()) vm_.jit_roots.push_back(expected);
+        Label other = a_.new_label(), checked = a_.new_label();
+        a_.mov_imm64(rcx, uint64_t(node(n.b).imm));
+        a_.cmp(rax, rcx);
+        a_.jcc(Cond::NE, other);
+        a_.bind(checked);
+        out_of_line_.push_back({g_.states[size_t(n.fs)].pc, [this, other, checked, full_check] {
+                                  a_.bind(other);
+                                  full_check();
+                                  a_.jmp(checked);
+                                }});
         break;
       }
       case IrOp::CallCheck: {
@@ -841,14 +863,7 @@ class Codegen {
     Label scan = a_.new_label(), loop = a_.new_label(), found = a_.new_label(), hit = a_.new_label();
     uint32_t* cell = &code_.path_cache[size_t(cell_of_[size_t(id)])];
     move(rax, gpr(n.a, rax));
-    // A value an earlier map access of this block checked is a map: a value's type never
-    // changes and the collector does not move objects, so only the first access checks.
-    if (std::find(known_maps_.begin(), known_maps_.end(), n.a) == known_maps_.end()) {
-      a_.check_map(rax, exit_for(id, GuardKind::NotMap));
-      known_maps_.push_back(n.a);
-    } else {
-      a_.clear_tag(rax);
-    }
+    check_object_once(rax, n.a, ObjType::Map, id, GuardKind::NotMap);
     a_.mov(rcx, qword_ptr(rax, L.map_entries));
     a_.mov(rdx, qword_ptr(rax, L.map_entries + 8));
     a_.mov_imm64(r11, reinterpret_cast<uint64_t>(cell));
@@ -885,13 +900,23 @@ class Codegen {
     a_.bind(hit);
   }
 
+  // Value v, in r, is an object of `type` (else node id's exit `kind`); r is left untagged.
+  // Only the first access to a value checks (known_objects_).
+  void check_object_once(Reg64 r, int32_t v, ObjType type, int32_t id, GuardKind kind) {
+    if (std::find(known_objects_.begin(), known_objects_.end(), std::make_pair(v, type)) != known_objects_.end()) {
+      a_.clear_tag(r);
+      return;
+    }
+    a_.check_object(r, type, exit_for(id, kind));
+    known_objects_.push_back({v, type});
+  }
+
   // The receiver of array node id checked (guard NotArray): rax its Array*, rcx its first item,
   // rdx the items' byte length. Scratch only (rax, rcx, rdx), so no allocated value is touched.
   void array_items(int32_t id) {
     if (!L.vector_layout_ok) unsupported_ = true;
-    Label not_array = exit_for(id, GuardKind::NotArray);
     move(rax, gpr(node(id).a, rax));
-    a_.check_array(rax, not_array);
+    check_object_once(rax, node(id).a, ObjType::Array, id, GuardKind::NotArray);
     a_.mov(rcx, qword_ptr(rax, L.array_items));
     a_.mov(rdx, qword_ptr(rax, L.array_items + 8));
     a_.sub(rdx, rcx);

@@ -72,6 +72,8 @@ CompileStatus compile_spec(VM& vm, const Proto& p, const SpecHints& hints, const
   if (opts.dump_ir) dump += print_graph(g, "built");
   int folded = fold_constants(g);
   if (opts.dump_ir) dump += print_graph(g, ("constant folding: " + std::to_string(folded) + " folded").c_str());
+  int globals = eliminate_redundant_global_loads(g);
+  if (opts.dump_ir) dump += print_graph(g, ("redundant global loads: " + std::to_string(globals) + " removed").c_str());
   int loads = eliminate_redundant_map_loads(g);
   if (opts.dump_ir) dump += print_graph(g, ("redundant map loads: " + std::to_string(loads) + " removed").c_str());
   int checks = eliminate_redundant_checks(g);

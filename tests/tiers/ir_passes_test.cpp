@@ -87,6 +87,53 @@ TEST(RedundantMapLoads, NothingCarriesAcrossBlocks) {
   EXPECT_EQ(eliminate_redundant_map_loads(b.g), 0);
 }
 
+TEST(RedundantGlobalLoads, ALoadReusesTheLastLoadOrStoreUntilACall) {
+  OneBlock b;
+  int32_t g1 = b.add(IrOp::LoadGlobal, Rep::Tagged, -1, -1, 5);
+  int32_t g2 = b.add(IrOp::LoadGlobal, Rep::Tagged, -1, -1, 5);
+  int32_t other = b.add(IrOp::LoadGlobal, Rep::Tagged, -1, -1, 6);
+  int32_t v = b.add(IrOp::LoadSlot, Rep::Tagged);
+  b.add(IrOp::AssignGlobal, Rep::None, v, -1, 5);
+  int32_t g3 = b.add(IrOp::LoadGlobal, Rep::Tagged, -1, -1, 5);
+  int32_t use3 = b.add(IrOp::Return, Rep::None, g3);
+  b.add(IrOp::Call, Rep::Tagged);
+  int32_t g4 = b.add(IrOp::LoadGlobal, Rep::Tagged, -1, -1, 5);
+  b.g.order = {0};
+  EXPECT_EQ(eliminate_redundant_global_loads(b.g), 2);
+  EXPECT_FALSE(b.dead(g1));
+  EXPECT_TRUE(b.dead(g2));
+  EXPECT_FALSE(b.dead(other));  // another slot
+  EXPECT_TRUE(b.dead(g3));      // what was just stored
+  EXPECT_EQ(b.g.nodes[size_t(use3)].a, v);
+  EXPECT_FALSE(b.dead(g4));     // a call may have assigned it
+}
+
+TEST(RedundantGlobalLoads, ABlockWithOnePredecessorKnowsWhatItLoaded) {
+  OneBlock b;
+  int32_t g1 = b.add(IrOp::LoadGlobal, Rep::Tagged, -1, -1, 5);
+  b.g.blocks.resize(4);  // 0 -> 1, 0 -> 2, 1 -> 3, 2 -> 3
+  for (auto [from, to] : {std::pair{0, 1}, {0, 2}, {1, 3}, {2, 3}}) {
+    b.g.blocks[size_t(from)].succs.push_back(to);
+    b.g.blocks[size_t(to)].preds.push_back(from);
+  }
+  auto load_in = [&](int32_t block) {
+    Node n;
+    n.op = IrOp::LoadGlobal;
+    n.rep = Rep::Tagged;
+    n.imm = 5;
+    n.block = block;
+    int32_t id = b.g.add(n);
+    b.g.blocks[size_t(block)].nodes.push_back(id);
+    return id;
+  };
+  int32_t in1 = load_in(1), in3 = load_in(3);
+  b.g.order = {0, 1, 2, 3};
+  EXPECT_EQ(eliminate_redundant_global_loads(b.g), 1);
+  EXPECT_TRUE(b.dead(in1));   // its one predecessor loaded it
+  EXPECT_FALSE(b.dead(in3));  // a merge starts from nothing
+  (void)g1;
+}
+
 // Blocks and edges only: what block_loop_depths reads.
 Graph control_flow(size_t blocks, std::initializer_list<std::pair<int32_t, int32_t>> edges) {
   Graph g;
