@@ -30,13 +30,21 @@ bool push_call_frame(VM& vm, Closure* c, Value* callee_slot, int argc, bool entr
 
 namespace {
 
-// The dispatch loop, instantiated five times: kFeedback records type feedback (type_feedback.h)
-// for the speculating tiers, only when a JIT tier or --dump-feedback asks for it (the
-// interpreter alone pays nothing); kCount adds a per-opcode execution counter (for the
-// harness's opcode coverage) without costing the normal loop anything; kSteps takes the
-// --max-steps steps at LOOP and CALL, so a run without the option pays nothing for them either.
-template <bool kCount, bool kFeedback, bool kSteps>
-bool run_loop(VM& vm) {
+// Whether the loop records type feedback (type_feedback.h) for the speculating tiers. Off: no
+// JIT tier or --dump-feedback asked for it (the interpreter alone pays nothing). On: the
+// running frame's unit is within its recording window (Proto::feedback_window). Paused: it is
+// not; a call or return into a unit that records (or a back edge that ends the window) leaves
+// the loop for the other one (LoopExit::Switch), so neither tests per instruction.
+enum class Recording : uint8_t { Off, On, Paused };
+enum class LoopExit : uint8_t { Failed, Returned, Switch };
+
+// The dispatch loop, instantiated seven times: kRec above; kCount adds a per-opcode execution
+// counter (for the harness's opcode coverage) without costing the normal loop anything; kSteps
+// takes the --max-steps steps at LOOP and CALL, so a run without the option pays nothing for
+// them either.
+template <bool kCount, Recording kRec, bool kSteps>
+LoopExit run_loop(VM& vm) {
+  constexpr bool kFeedback = kRec == Recording::On;
   static void* const kLabels[] = {
 #define GENE_OP_LABEL(name, ...) &&L_##name,
       GENE_OPCODES(GENE_OP_LABEL)
@@ -71,15 +79,30 @@ bool run_loop(VM& vm) {
     if constexpr (kFeedback) record_feedback(ip, kinds); \
   } while (0)
 // The opcode's full semantics (op_semantics.h), which reads and writes the operands in place.
-#define SLOW_PATH(op)                               \
-  do {                                              \
-    if (!sem::op(&vm, sp, ip)) goto error; \
+#define SLOW_PATH(op)                                                 \
+  do {                                                                \
+    if constexpr (kRec != Recording::On) {                            \
+      if (!sem_unrecorded::op(&vm, sp, ip)) goto error;               \
+    } else {                                                          \
+      if (!sem::op(&vm, sp, ip)) goto error;                          \
+    }                                                                 \
   } while (0)
 #define LOAD_FRAME()                    \
   do {                                  \
     f = &vm.frames.back();              \
     proto = f->closure->proto;          \
     base = f->base;                     \
+  } while (0)
+// After a call or return made another frame the running one: a unit that records (or does not)
+// runs in the other loop, from the pc just set.
+#define SWITCH_LOOP_IF_NEEDED()                                              \
+  do {                                                                       \
+    if constexpr (kRec != Recording::Off && !kCount) {                       \
+      if ((proto->feedback_window != 0) != (kRec == Recording::On)) {        \
+        SYNC();                                                              \
+        return LoopExit::Switch;                                             \
+      }                                                                      \
+    }                                                                        \
   } while (0)
 
   DISPATCH();
@@ -332,7 +355,7 @@ L_INC_LOCAL: {
       FEEDBACK(kSeenInt);                              \
       taken = !(a.as_int() cmp b.as_int());                      \
     } else {                                                     \
-      int t = sem_impl::compare_branch<fn>(&vm, sp, ip);         \
+      int t = sem_impl::compare_branch<fn, kRec == Recording::On>(&vm, sp, ip); \
       if (t < 0) goto error;                                     \
       taken = t != 0;                                            \
     }                                                            \
@@ -392,12 +415,22 @@ L_LOOP:
       // it to completion; then carry on as if the frame had returned or unwound here.
       bool entry = f->entry;
       bool ok = code(&vm, base, f, int32_t(ip - proto->code.data()));
-      if (entry) return ok;
+      if (entry) return ok ? LoopExit::Returned : LoopExit::Failed;
       LOAD_FRAME();
       ip = f->pc;
       if (!ok) goto error;
       sp = vm.sp;
       NEXT();
+    }
+  }
+  if constexpr (kRec == Recording::On && !kCount) {
+    // A back edge is one event of the unit's recording window; the last one pauses it.
+    if (proto->feedback_window > 1) {
+      proto->feedback_window--;
+    } else {
+      proto->feedback_window = 0;
+      SYNC();
+      return LoopExit::Switch;
     }
   }
   DISPATCH();
@@ -456,6 +489,16 @@ L_CALL: {
     LOAD_FRAME();
     ip = proto->code.data();
     sp = vm.sp;
+    if constexpr (kRec != Recording::Off && !kCount) {
+      // A call is one event of the callee's window, whichever loop makes it (so a unit only
+      // ever called from paused code still closes its window).
+      uint32_t window = proto->feedback_window;
+      if (window != 0) proto->feedback_window = --window;
+      if ((window != 0) != (kRec == Recording::On)) {
+        SYNC();
+        return LoopExit::Switch;
+      }
+    }
     DISPATCH();
   }
   if constexpr (kFeedback) record_call_feedback(&vm, ip, callee, callee_slot);
@@ -477,10 +520,11 @@ L_RETURN: {
   vm.frames.pop_back();
   if (entry) {
     vm.sp = sp;
-    return true;
+    return LoopExit::Returned;
   }
   LOAD_FRAME();
   ip = f->pc + 1;
+  SWITCH_LOOP_IF_NEEDED();
   DISPATCH();
 }
 L_CLOSURE:
@@ -535,7 +579,7 @@ error:
       ip = proto->code.data() + target;
       DISPATCH();
     }
-    if (entry) return false;
+    if (entry) return LoopExit::Failed;
     LOAD_FRAME();
     ip = f->pc;
   }
@@ -543,6 +587,7 @@ error:
 #undef DISPATCH
 #undef NEXT
 #undef LOAD_FRAME
+#undef SWITCH_LOOP_IF_NEEDED
 #undef BINARY_SLOW
 #undef COMPARE
 #undef COMPARE_JUMP
@@ -553,13 +598,26 @@ error:
 #undef FEEDBACK
 }
 
+// Runs the loop that records or the one that does not, as the running unit's window says, and
+// moves between them at the calls and returns that change it.
+template <bool kSteps>
+bool run_recording(VM& vm) {
+  bool on = vm.frames.back().closure->proto->feedback_window != 0;
+  for (;;) {
+    LoopExit e = on ? run_loop<false, Recording::On, kSteps>(vm) : run_loop<false, Recording::Paused, kSteps>(vm);
+    if (e != LoopExit::Switch) return e == LoopExit::Returned;
+    on = !on;
+  }
+}
+
 }  // namespace
 
 bool interpret(VM& vm) {
-  if (vm.op_counts) return run_loop<true, true, true>(vm);  // coverage: steps_left is harmless off
-  if (vm.counts_steps())
-    return vm.opts.type_feedback ? run_loop<false, true, true>(vm) : run_loop<false, false, true>(vm);
-  return vm.opts.type_feedback ? run_loop<false, true, false>(vm) : run_loop<false, false, false>(vm);
+  // Coverage runs record throughout (steps_left is harmless off).
+  if (vm.op_counts) return run_loop<true, Recording::On, true>(vm) == LoopExit::Returned;
+  if (vm.opts.type_feedback) return vm.counts_steps() ? run_recording<true>(vm) : run_recording<false>(vm);
+  return (vm.counts_steps() ? run_loop<false, Recording::Off, true>(vm) : run_loop<false, Recording::Off, false>(vm)) ==
+         LoopExit::Returned;
 }
 
 // Takes no --max-steps step: its one caller, RANGE_PREP, has taken the call's step already.

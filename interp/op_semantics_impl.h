@@ -69,10 +69,12 @@ inline bool note_failure(VM* vm, const Instr* ip) {
   return false;
 }
 
-template <BinaryFn fn>
+// kRecord false: the interpreter's loop for units whose recording window is closed
+// (interpreter.cpp) calls these without the record.
+template <BinaryFn fn, bool kRecord = true>
 inline bool binary(VM* vm, Value* sp, const Instr* ip) {
   sync(vm, sp, ip);
-  if (feedback_enabled(vm)) record_site_feedback(vm, ip, feedback_kinds(sp[-2], sp[-1]));
+  if (kRecord && feedback_enabled(vm)) record_site_feedback(vm, ip, feedback_kinds(sp[-2], sp[-1]));
   Value r;
   if (!fn(*vm, sp[-2], sp[-1], r)) return note_failure(vm, ip);
   sp[-2] = r;
@@ -80,20 +82,20 @@ inline bool binary(VM* vm, Value* sp, const Instr* ip) {
 }
 
 // Fused `int x; OP`: the same function on the top operand and the immediate.
-template <BinaryFn fn>
+template <BinaryFn fn, bool kRecord = true>
 inline bool binary_imm(VM* vm, Value* sp, const Instr* ip) {
   sync(vm, sp, ip);
-  if (feedback_enabled(vm)) record_site_feedback(vm, ip, feedback_kind(sp[-1]));
+  if (kRecord && feedback_enabled(vm)) record_site_feedback(vm, ip, feedback_kind(sp[-1]));
   Value r;
   if (!fn(*vm, sp[-1], Value::integer(ip->x), r)) return note_failure(vm, ip);
   sp[-1] = r;
   return true;
 }
 
-template <bool (*fn)(VM&, Value, Value&)>
+template <bool (*fn)(VM&, Value, Value&), bool kRecord = true>
 inline bool unary(VM* vm, Value* sp, const Instr* ip) {
   sync(vm, sp, ip);
-  if (feedback_enabled(vm)) record_site_feedback(vm, ip, feedback_kind(sp[-1]));
+  if (kRecord && feedback_enabled(vm)) record_site_feedback(vm, ip, feedback_kind(sp[-1]));
   Value r;
   if (!fn(*vm, sp[-1], r)) return note_failure(vm, ip);
   sp[-1] = r;
@@ -108,10 +110,10 @@ bool equality(VM* vm, Value* sp, const Instr* ip) {
 }
 
 // Compare-and-branch (jump_unless_*): 1 to take the jump, 0 to fall through, -1 after raising.
-template <BinaryFn fn>
+template <BinaryFn fn, bool kRecord = true>
 [[gnu::always_inline]] inline int compare_branch(VM* vm, Value* sp, const Instr* ip) {
   sync(vm, sp, ip);
-  if (feedback_enabled(vm)) record_site_feedback(vm, ip, feedback_kinds(sp[-2], sp[-1]));
+  if (kRecord && feedback_enabled(vm)) record_site_feedback(vm, ip, feedback_kinds(sp[-2], sp[-1]));
   Value r;
   if (!fn(*vm, sp[-2], sp[-1], r)) return -1;
   return r.truthy() ? 0 : 1;
@@ -123,9 +125,10 @@ int equality_branch(VM* vm, Value* sp, const Instr* ip) {
   return values_equal(sp[-2], sp[-1]) == kUnlessNe ? 1 : 0;
 }
 
+template <bool kRecord = true>
 inline bool inc_local(VM* vm, Value* sp, const Instr* ip) {
   Value* slot = sync(vm, sp, ip).base + ip->y;
-  if (feedback_enabled(vm)) record_site_feedback(vm, ip, feedback_kind(*slot));
+  if (kRecord && feedback_enabled(vm)) record_site_feedback(vm, ip, feedback_kind(*slot));
   Value r;
   if (!op_add(*vm, *slot, Value::integer(ip->x), r)) return note_failure(vm, ip);
   *slot = r;
@@ -286,9 +289,10 @@ inline bool set_path(VM* vm, Value* sp, const Instr* ip) {
   return set_path_with(vm, sp, ip, sync(vm, sp, ip).closure->proto->consts.data());
 }
 
+template <bool kRecord = true>
 inline bool for_prep(VM* vm, Value* sp, const Instr* ip) {
   Frame& f = sync(vm, sp, ip);
-  if (feedback_enabled(vm)) record_site_feedback(vm, ip, feedback_kind(sp[-1]));
+  if (kRecord && feedback_enabled(vm)) record_site_feedback(vm, ip, feedback_kind(sp[-1]));
   if (!check_sequence(*vm, sp[-1])) return false;
   f.base[ip->x] = sp[-1];
   f.base[ip->x + 1] = Value::integer(0);
@@ -298,11 +302,12 @@ inline bool for_prep(VM* vm, Value* sp, const Instr* ip) {
 // (range a b) as a for sequence: with the range builtin, slot x holds the next int and x+1 the
 // end (no array is built); any other callee is called and must return an array. It stands for
 // the call `(range a b)`, so it takes one step whatever `range` is (call_value counts none).
+template <bool kRecord = true>
 inline bool range_prep(VM* vm, Value* sp, const Instr* ip) {
   Frame& f = sync(vm, sp, ip);
   if (!count_step(vm)) return false;
   Value callee = sp[-3], a = sp[-2], b = sp[-1];
-  if (feedback_enabled(vm)) record_site_feedback(vm, ip, feedback_kinds(a, b));
+  if (kRecord && feedback_enabled(vm)) record_site_feedback(vm, ip, feedback_kinds(a, b));
   if (callee == vm->range_builtin) {
     if (!a.is_int() || !b.is_int()) return vm->raise(ErrorKind::TypeError, "range expects two ints");
     f.base[ip->x] = a;
@@ -339,7 +344,7 @@ inline constexpr OpSemantics NEG = unary<op_neg>, POS = unary<op_pos>, NOT = nul
 inline constexpr OpSemantics LT = binary<op_lt>, LE = binary<op_le>, GT = binary<op_gt>, GE = binary<op_ge>;
 inline constexpr OpSemantics EQ = equality<false>, NE = equality<true>;
 inline constexpr OpSemantics ADD_INT = binary_imm<op_add>, SUB_INT = binary_imm<op_sub>, MOD_INT = binary_imm<op_mod>;
-inline constexpr OpSemantics INC_LOCAL = inc_local;
+inline constexpr OpSemantics INC_LOCAL = inc_local<>;
 // Compare-and-branch ops decide a jump: branch_semantics.
 inline constexpr OpSemantics JUMP_UNLESS_LT = nullptr, JUMP_UNLESS_LE = nullptr, JUMP_UNLESS_GT = nullptr,
                       JUMP_UNLESS_GE = nullptr, JUMP_UNLESS_EQ = nullptr, JUMP_UNLESS_NE = nullptr;
@@ -347,10 +352,25 @@ inline constexpr OpSemantics JUMP = nullptr, LOOP = nullptr, JUMP_IF_FALSE = nul
 inline constexpr OpSemantics AND_JUMP = nullptr, OR_JUMP = nullptr;
 inline constexpr OpSemantics CALL = call, CALL_METHOD = call_method_op, RETURN = nullptr, CLOSURE = closure;
 inline constexpr OpSemantics MAKE_ARRAY = make_array, MAKE_MAP = make_map, GET_PATH = get_path, SET_PATH = set_path;
-inline constexpr OpSemantics FOR_PREP = for_prep, RANGE_PREP = range_prep;
+inline constexpr OpSemantics FOR_PREP = for_prep<>, RANGE_PREP = range_prep<>;
 inline constexpr OpSemantics FOR_NEXT = nullptr;  // for_next_step
 inline constexpr OpSemantics THROW = throw_value;
 }  // namespace sem
+
+// The same without the feedback record, where sem's functions record: for the interpreter's
+// loop of units whose recording window is closed.
+namespace sem_unrecorded {
+using namespace sem;
+inline constexpr OpSemantics ADD = binary<op_add, false>, SUB = binary<op_sub, false>, MUL = binary<op_mul, false>,
+                      DIV = binary<op_div, false>, MOD = binary<op_mod, false>;
+inline constexpr OpSemantics NEG = unary<op_neg, false>, POS = unary<op_pos, false>;
+inline constexpr OpSemantics LT = binary<op_lt, false>, LE = binary<op_le, false>, GT = binary<op_gt, false>,
+                      GE = binary<op_ge, false>;
+inline constexpr OpSemantics ADD_INT = binary_imm<op_add, false>, SUB_INT = binary_imm<op_sub, false>,
+                      MOD_INT = binary_imm<op_mod, false>;
+inline constexpr OpSemantics INC_LOCAL = inc_local<false>;
+inline constexpr OpSemantics FOR_PREP = for_prep<false>, RANGE_PREP = range_prep<false>;
+}  // namespace sem_unrecorded
 
 
 }  // namespace gene

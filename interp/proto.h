@@ -29,6 +29,13 @@ struct Proto;
 // The innermost handler covering instruction `pc`, or nullptr: the one rule every engine uses.
 const Handler* find_handler(const Proto& p, int32_t pc);
 
+// Calls and loop back edges of a unit that the interpreter records type feedback for
+// (type_feedback.h), far more than the JIT needs before it compiles a unit (100 calls or 500
+// back edges): after that the interpreter runs the unit without recording, so feedback costs
+// a long-running interpreted program almost nothing. The JIT opens the window again when the
+// unit deoptimizes (the interpreter must record what the code did not expect).
+constexpr uint32_t kFeedbackWindow = 4096;
+
 struct Proto {
   std::string name;     // "" for anonymous functions; "<top>" for the top level
   int nparams = 0;
@@ -48,6 +55,8 @@ struct Proto {
   // Set once no tier will read this unit's feedback again (the JIT settled it at baseline):
   // the slow paths its code shares with the interpreter then stop recording.
   bool feedback_settled = false;
+  // What is left of the unit's recording window (kFeedbackWindow).
+  uint32_t feedback_window = kFeedbackWindow;
 
   // The JIT's per-unit state (jit/unit_state.h), owned by the tier manager through the VM
   // hooks; the interpreter never looks inside.

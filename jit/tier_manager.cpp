@@ -240,6 +240,10 @@ void TierManager::on_deopt(VM& vm, Frame& frame, CompiledCode& code, spec::Deopt
     stress_.rearm();
     return;
   }
+  // The interpreter resumes here and must record what the code did not expect: every unit of
+  // the rebuilt frames records again (Proto::feedback_window).
+  p.feedback_window = kFeedbackWindow;
+  for (const spec::InlinedFrame& f : d.inlined) const_cast<Proto*>(f.proto)->feedback_window = kFeedbackWindow;
   UnitState& u = unit(p);
   int s = int(Tier::Spec);
   // Code that never ran before the compile is learnt from its first exit (the interpreter
@@ -281,6 +285,7 @@ void TierManager::leave_spec_code(VM& vm, Proto& p) {
   int s = int(Tier::Spec);
   stats_.invalidations++;
   retired_.push_back({&p, std::move(u.code[s])});
+  p.feedback_window = kFeedbackWindow;  // the interpreter may run it again before the next version
   u.call_count = u.loop_count = 0;
   int b = int(Tier::Baseline);
   if (u.code[b]) {

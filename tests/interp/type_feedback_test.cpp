@@ -59,6 +59,23 @@ TEST(TypeFeedback, AnIntOnlySiteSeesOnlyInts) {
   EXPECT_EQ(r.site("<top>", gene::Op::MUL), gene::kSeenInt);
 }
 
+// Recording stops once a unit has had kFeedbackWindow calls and back edges (the JIT compiles
+// long before); the fast and slow paths alike then run without it, and a unit whose window is
+// open records even when called from one whose window is closed.
+TEST(TypeFeedback, AUnitRecordsOnlyWithinItsWindow) {
+  const std::string n = std::to_string(gene::kFeedbackWindow + 10);
+  Ran r("(fn f [x] (x + 1))\n(fn g [x] (x - 1))\n(var s 0)\n"
+        "(for i in (range 0 " + n + ") (s = (f s)))\n"    // f's window closes
+        "(for i in (range 0 100) (s = (f 1.5)))\n"        // floats after it: not recorded
+        "(for i in (range 0 100) (s = (g 2.5)))\ns");     // g's window is open: recorded
+  ASSERT_TRUE(r.ok);
+  EXPECT_EQ(r.unit("f").feedback_window, 0u);
+  EXPECT_EQ(r.site("f", gene::Op::ADD_INT), gene::kSeenInt);
+  EXPECT_EQ(r.site("g", gene::Op::SUB_INT), gene::kSeenFloat);
+  EXPECT_EQ(r.unit("g").feedback_window, gene::kFeedbackWindow - 100);
+  EXPECT_EQ(r.unit("<top>").feedback_window, 0u);  // its first loop's back edges closed it
+}
+
 TEST(TypeFeedback, OverflowIsRecordedAtTheSiteThatOverflowed) {
   Ran r("(fn dbl [x] (x * 2))\n(try (dbl 140737488355327) catch e 0)");
   ASSERT_TRUE(r.ok);

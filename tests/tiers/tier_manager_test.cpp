@@ -104,4 +104,22 @@ TEST(TierManager, CodeOfAUnitWithALiveFrameIsKeptUntilTheFrameIsGone) {
   EXPECT_EQ(f.jit.cache().allocated_bytes(), before);  // old block gone, new one of equal size
 }
 
+// A deopt resumes the interpreter in units whose recording window may be closed: it opens them
+// again, so the instruction the code did not expect is recorded (the next version needs it).
+TEST(TierManager, ADeoptReopensTheRecordingWindowOfTheUnitItRebuilds) {
+  TierPolicy p;
+  p.highest = Tier::Spec;
+  p.call_threshold = 10;
+  p.loop_threshold = 1000000;
+  Fixture fx("(fn f [x] (x + 1))\n(var s 0)\n(for i in (range 0 100) (s = (f i)))\n(println (f 0.5))", p);
+  fx.vm.opts.type_feedback = true;
+  gene::Proto& f = fx.unit("f");
+  f.feedback_window = 5;  // closes after five interpreted calls, before f compiles
+  EXPECT_EQ(fx.run(), "1.5\n");
+  EXPECT_EQ(fx.jit.stats().deopts, 1u);
+  EXPECT_EQ(f.feedback_window, gene::kFeedbackWindow);
+  for (const gene::Instr& in : f.code)
+    if (in.op == gene::Op::ADD_INT) EXPECT_EQ(in.feedback, gene::kSeenInt | gene::kSeenFloat);
+}
+
 }  // namespace
