@@ -10,19 +10,34 @@ const OpSemantics kOpSemantics[kOpCount] = {
 #undef GENE_OP_SEMANTICS
 };
 
-OpSemantics op_semantics(Op op) { return kOpSemantics[int(op)]; }
+const OpSemantics kOpSemanticsUnrecorded[kOpCount] = {
+#define GENE_OP_SEMANTICS(name, ...) sem_unrecorded::name,
+    GENE_OPCODES(GENE_OP_SEMANTICS)
+#undef GENE_OP_SEMANTICS
+};
 
-int branch_semantics(VM* vm, Value* sp, const Instr* ip) {
+OpSemantics op_semantics(Op op) { return kOpSemantics[int(op)]; }
+OpSemantics op_semantics_unrecorded(Op op) { return kOpSemanticsUnrecorded[int(op)]; }
+
+namespace {
+
+template <bool kRecord>
+int branch(VM* vm, Value* sp, const Instr* ip) {
   switch (ip->op) {
-    case Op::JUMP_UNLESS_LT: return sem_impl::compare_branch<op_lt>(vm, sp, ip);
-    case Op::JUMP_UNLESS_LE: return sem_impl::compare_branch<op_le>(vm, sp, ip);
-    case Op::JUMP_UNLESS_GT: return sem_impl::compare_branch<op_gt>(vm, sp, ip);
-    case Op::JUMP_UNLESS_GE: return sem_impl::compare_branch<op_ge>(vm, sp, ip);
-    case Op::JUMP_UNLESS_EQ: return sem_impl::equality_branch<false>(vm, sp, ip);
-    case Op::JUMP_UNLESS_NE: return sem_impl::equality_branch<true>(vm, sp, ip);
+    case Op::JUMP_UNLESS_LT: return sem_impl::compare_branch<op_lt, kRecord>(vm, sp, ip);
+    case Op::JUMP_UNLESS_LE: return sem_impl::compare_branch<op_le, kRecord>(vm, sp, ip);
+    case Op::JUMP_UNLESS_GT: return sem_impl::compare_branch<op_gt, kRecord>(vm, sp, ip);
+    case Op::JUMP_UNLESS_GE: return sem_impl::compare_branch<op_ge, kRecord>(vm, sp, ip);
+    case Op::JUMP_UNLESS_EQ: return sem_impl::equality_branch<false, kRecord>(vm, sp, ip);
+    case Op::JUMP_UNLESS_NE: return sem_impl::equality_branch<true, kRecord>(vm, sp, ip);
     default: return -1;
   }
 }
+
+}  // namespace
+
+int branch_semantics(VM* vm, Value* sp, const Instr* ip) { return branch<true>(vm, sp, ip); }
+int branch_semantics_unrecorded(VM* vm, Value* sp, const Instr* ip) { return branch<false>(vm, sp, ip); }
 
 bool raise_step_limit(VM* vm, Value* sp, const Instr* ip) {
   sem_impl::sync(vm, sp, ip);

@@ -20,9 +20,14 @@ using OpSemantics = bool (*)(VM* vm, Value* sp, const Instr* ip);
 // spelled out in op_semantics.cpp, so a new opcode without one does not compile.
 OpSemantics op_semantics(Op op);
 extern const OpSemantics kOpSemantics[kOpCount];  // indexed by opcode
+// The same without recording type feedback (type_feedback.h): for code of a unit whose
+// feedback nothing will read.
+OpSemantics op_semantics_unrecorded(Op op);
+extern const OpSemantics kOpSemanticsUnrecorded[kOpCount];
 
 // jump_unless_*: 1 to take the jump, 0 to fall through, -1 after raising.
 int branch_semantics(VM* vm, Value* sp, const Instr* ip);
+int branch_semantics_unrecorded(VM* vm, Value* sp, const Instr* ip);
 
 // for_next on the loop slots (sequence or next int, then index or end): pushes the next element
 // to *out and advances, or returns false when the sequence is done. Inline: the interpreter's

@@ -102,9 +102,9 @@ inline bool unary(VM* vm, Value* sp, const Instr* ip) {
   return true;
 }
 
-template <bool kNegate>
+template <bool kNegate, bool kRecord = true>
 bool equality(VM* vm, Value* sp, const Instr* ip) {
-  if (feedback_enabled(vm)) record_site_feedback(vm, ip, feedback_kinds(sp[-2], sp[-1]));
+  if (kRecord && feedback_enabled(vm)) record_site_feedback(vm, ip, feedback_kinds(sp[-2], sp[-1]));
   sp[-2] = Value::boolean(values_equal(sp[-2], sp[-1]) != kNegate);
   return true;
 }
@@ -119,9 +119,9 @@ template <BinaryFn fn, bool kRecord = true>
   return r.truthy() ? 0 : 1;
 }
 
-template <bool kUnlessNe>
+template <bool kUnlessNe, bool kRecord = true>
 int equality_branch(VM* vm, Value* sp, const Instr* ip) {
-  if (feedback_enabled(vm)) record_site_feedback(vm, ip, feedback_kinds(sp[-2], sp[-1]));
+  if (kRecord && feedback_enabled(vm)) record_site_feedback(vm, ip, feedback_kinds(sp[-2], sp[-1]));
   return values_equal(sp[-2], sp[-1]) == kUnlessNe ? 1 : 0;
 }
 
@@ -186,7 +186,7 @@ inline bool store_upval(VM* vm, Value* sp, const Instr* ip) {
 // hooks have some), a builtin runs in place. The result replaces the callee slot.
 // A callee that is not a closure: a builtin runs in place (its result replaces the callee
 // slot, vm.sp just above), anything else is not callable.
-inline bool call_non_closure(VM* vm, Value* slot, int argc) {
+[[gnu::always_inline]] inline bool call_non_closure(VM* vm, Value* slot, int argc) {
   Value callee = *slot;
   if (is_obj_type(callee, ObjType::Builtin)) {
     Value r;
@@ -200,13 +200,14 @@ inline bool call_non_closure(VM* vm, Value* slot, int argc) {
 
 // The CALL opcode's full semantics, its step included: the interpreter's CALL handler and
 // compiled code's inline call sequence count their own step and never come here after it.
+template <bool kRecord = true>
 inline bool call(VM* vm, Value* sp, const Instr* ip) {
   sync(vm, sp, ip);
   if (!count_step(vm)) return false;
   int argc = ip->x;
   Value* slot = sp - argc - 1;
   Value callee = *slot;
-  record_call_feedback(vm, ip, callee, slot);
+  if constexpr (kRecord) record_call_feedback(vm, ip, callee, slot);
   if (is_obj_type(callee, ObjType::Closure)) {
     Closure* c = as_closure(callee);
     NativeEntry code = vm->hooks.on_call ? vm->hooks.on_call(*vm, c->proto) : nullptr;
@@ -228,8 +229,9 @@ inline bool call_method_with(VM* vm, Value* sp, const Instr* ip, const Value* co
   return true;
 }
 
+template <bool kRecord = true>
 inline bool call_method_op(VM* vm, Value* sp, const Instr* ip) {
-  if (feedback_enabled(vm)) record_site_feedback(vm, ip, feedback_kind(sp[-1 - ip->y]));
+  if (kRecord && feedback_enabled(vm)) record_site_feedback(vm, ip, feedback_kind(sp[-1 - ip->y]));
   return call_method_with(vm, sp, ip, sync(vm, sp, ip).closure->proto->consts.data());
 }
 
@@ -273,8 +275,9 @@ inline bool get_path_with(VM* vm, Value* sp, const Instr* ip, const Value* const
   return true;
 }
 
+template <bool kRecord = true>
 inline bool get_path(VM* vm, Value* sp, const Instr* ip) {
-  if (feedback_enabled(vm)) record_site_feedback(vm, ip, feedback_kind(sp[-1]));
+  if (kRecord && feedback_enabled(vm)) record_site_feedback(vm, ip, feedback_kind(sp[-1]));
   return get_path_with(vm, sp, ip, sync(vm, sp, ip).closure->proto->consts.data());
 }
 
@@ -284,8 +287,9 @@ inline bool set_path_with(VM* vm, Value* sp, const Instr* ip, const Value* const
   return true;
 }
 
+template <bool kRecord = true>
 inline bool set_path(VM* vm, Value* sp, const Instr* ip) {
-  if (feedback_enabled(vm)) record_site_feedback(vm, ip, feedback_kind(sp[-2]));
+  if (kRecord && feedback_enabled(vm)) record_site_feedback(vm, ip, feedback_kind(sp[-2]));
   return set_path_with(vm, sp, ip, sync(vm, sp, ip).closure->proto->consts.data());
 }
 
@@ -350,15 +354,15 @@ inline constexpr OpSemantics JUMP_UNLESS_LT = nullptr, JUMP_UNLESS_LE = nullptr,
                       JUMP_UNLESS_GE = nullptr, JUMP_UNLESS_EQ = nullptr, JUMP_UNLESS_NE = nullptr;
 inline constexpr OpSemantics JUMP = nullptr, LOOP = nullptr, JUMP_IF_FALSE = nullptr, JUMP_IF_TRUE = nullptr;
 inline constexpr OpSemantics AND_JUMP = nullptr, OR_JUMP = nullptr;
-inline constexpr OpSemantics CALL = call, CALL_METHOD = call_method_op, RETURN = nullptr, CLOSURE = closure;
-inline constexpr OpSemantics MAKE_ARRAY = make_array, MAKE_MAP = make_map, GET_PATH = get_path, SET_PATH = set_path;
+inline constexpr OpSemantics CALL = call<>, CALL_METHOD = call_method_op<>, RETURN = nullptr, CLOSURE = closure;
+inline constexpr OpSemantics MAKE_ARRAY = make_array, MAKE_MAP = make_map, GET_PATH = get_path<>, SET_PATH = set_path<>;
 inline constexpr OpSemantics FOR_PREP = for_prep<>, RANGE_PREP = range_prep<>;
 inline constexpr OpSemantics FOR_NEXT = nullptr;  // for_next_step
 inline constexpr OpSemantics THROW = throw_value;
 }  // namespace sem
 
 // The same without the feedback record, where sem's functions record: for the interpreter's
-// loop of units whose recording window is closed.
+// loops that do not record, and for baseline code of units whose feedback no tier will read.
 namespace sem_unrecorded {
 using namespace sem;
 inline constexpr OpSemantics ADD = binary<op_add, false>, SUB = binary<op_sub, false>, MUL = binary<op_mul, false>,
@@ -370,6 +374,9 @@ inline constexpr OpSemantics ADD_INT = binary_imm<op_add, false>, SUB_INT = bina
                       MOD_INT = binary_imm<op_mod, false>;
 inline constexpr OpSemantics INC_LOCAL = inc_local<false>;
 inline constexpr OpSemantics FOR_PREP = for_prep<false>, RANGE_PREP = range_prep<false>;
+inline constexpr OpSemantics EQ = equality<false, false>, NE = equality<true, false>;
+inline constexpr OpSemantics CALL = call<false>, CALL_METHOD = call_method_op<false>;
+inline constexpr OpSemantics GET_PATH = get_path<false>, SET_PATH = set_path<false>;
 }  // namespace sem_unrecorded
 
 

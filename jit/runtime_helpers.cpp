@@ -6,6 +6,12 @@ bool h_call(VM* vm, Value* sp, const Instr* ip) { return kOpSemantics[int(Op::CA
 
 int h_branch(VM* vm, Value* sp, const Instr* ip) { return branch_semantics(vm, sp, ip); }
 
+bool h_call_unrecorded(VM* vm, Value* sp, const Instr* ip) {
+  return kOpSemanticsUnrecorded[int(Op::CALL)](vm, sp, ip);
+}
+
+int h_branch_unrecorded(VM* vm, Value* sp, const Instr* ip) { return branch_semantics_unrecorded(vm, sp, ip); }
+
 int h_for_next(VM* vm, Value* sp, const Instr* ip) {
   return for_next_step(vm->frames.back().base + ip->y, sp) ? 1 : 0;
 }

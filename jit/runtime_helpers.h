@@ -14,6 +14,11 @@ bool h_call(VM* vm, Value* sp, const Instr* ip);
 // The helper with the full semantics of a non-branching instruction (nullptr: always inline).
 inline OpHelper op_helper(Op op) { return op_semantics(op); }
 int h_branch(VM* vm, Value* sp, const Instr* ip);    // jump_unless_*: 1 jump, 0 fall through, -1 error
+// The same three without recording type feedback: for code whose unit's feedback nothing
+// will read (the JIT settled it below the spec tier, or no speculating tier runs).
+bool h_call_unrecorded(VM* vm, Value* sp, const Instr* ip);
+inline OpHelper op_helper_unrecorded(Op op) { return op_semantics_unrecorded(op); }
+int h_branch_unrecorded(VM* vm, Value* sp, const Instr* ip);
 int h_for_next(VM* vm, Value* sp, const Instr* ip);  // 1 element pushed, 0 sequence done
 // Finds the handler for the pending error in the top frame: returns its target instruction with
 // the error value pushed, or -1 after popping the frame (the error propagates to the caller).

@@ -473,7 +473,7 @@ void BaselineCompiler::compare_jump(const Instr& in) {
     a_.jcc(negate(double_compare(in.op, slow)), target(in.x));
   }
   out_of_line(slow, done, [=, this] {
-    call_helper(h_branch);
+    call_helper(record_ ? h_branch : h_branch_unrecorded);
     a_.test(eax, eax);
     a_.jcc(Cond::S, error_);
     a_.jcc(Cond::NE, target(in.x));
@@ -502,7 +502,7 @@ void BaselineCompiler::emit_CALL(const Instr& in) {
   a_.test(al, al);
   a_.jcc(Cond::E, error_);
   out_of_line(slow, done, [=, this] {
-    call_checked(h_call);
+    call_checked(record_ ? h_call : h_call_unrecorded);
   });
   a_.bind(done);
 }
@@ -749,7 +749,7 @@ void BaselineCompiler::emit_FOR_NEXT(const Instr& in) {
   a_.bind(done);
 }
 void BaselineCompiler::emit_THROW(const Instr&) {
-  call_helper(op_helper(Op::THROW));  // always raises
+  call_helper(helper(Op::THROW));  // always raises
   a_.jmp(error_);
 }
 

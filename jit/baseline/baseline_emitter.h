@@ -17,6 +17,7 @@
 #include "jit/baseline/deferred_operands.h"
 #include "jit/codegen/register_roles.h"
 #include "jit/native_frame.h"
+#include "jit/runtime_helpers.h"
 #include "jit/codegen/runtime_layout.h"
 #include "jit/codegen/value_code.h"
 
@@ -33,7 +34,8 @@ class BaselineCompiler {
   using Cond = x64::Cond;
 
   BaselineCompiler(VM& vm, const Proto& p, x64::CodeRange range, uint32_t* path_cache, int64_t* tier_up_budget)
-      : vm_(vm), p_(p), layout_(vm), a_(range, layout_), path_cache_(path_cache), tier_up_budget_(tier_up_budget) {}
+      : vm_(vm), p_(p), layout_(vm), a_(range, layout_), path_cache_(path_cache), tier_up_budget_(tier_up_budget),
+        record_(vm.opts.type_feedback && !p.feedback_settled) {}
 
   bool compile(std::vector<uint32_t>& pc_offsets, std::vector<OutOfLineCode>& out_of_line_offsets);
 
@@ -148,6 +150,10 @@ class BaselineCompiler {
   size_t main_end_ = 0, unwinder_begin_ = 0;
   uint32_t* path_cache_ = nullptr;  // one cell per symbol-path site (CompiledCode owns them)
   int64_t* tier_up_budget_ = nullptr;  // UnitState::tier_up_budget, or null: no tier above
+  // Its helpers record type feedback: a speculating tier may still read this unit's (else the
+  // helpers without the record run: Proto::feedback_settled).
+  const bool record_;
+  OpHelper helper(Op op) const { return record_ ? op_helper(op) : op_helper_unrecorded(op); }
   size_t next_cache_cell_ = 0;
   std::vector<SlowPath> slow_paths_;
   int pc_ = 0;

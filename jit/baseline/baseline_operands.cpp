@@ -102,7 +102,7 @@ void BaselineCompiler::flush_readers_of(int32_t s, int except) {
   for (const DeferredOperand& d : deferred_.take_if(names_s)) write_out(d);
 }
 
-void BaselineCompiler::generic() { call_checked(op_helper(ip_->op)); }
+void BaselineCompiler::generic() { call_checked(helper(ip_->op)); }
 
 // Slow paths are emitted after the main code with the operand model as it was at their
 // instruction: the snapshot is taken here and restored before each one is emitted.

@@ -8,8 +8,9 @@ program="$2"
 recursion="$3"
 run_gdb() {
   # Stops in the helper that compiled code calls for a call to a builtin (println), twice: the
-  # second time `twice` is compiled code on the stack between two other compiled frames.
-  timeout 120 gdb -batch -nx -ex 'set pagination off' -ex 'break gene::jit::h_call' -ex run -ex continue -ex bt \
+  # second time `twice` is compiled code on the stack between two other compiled frames. (The
+  # baseline tier alone records no feedback, so it calls the helper's unrecorded form.)
+  timeout 120 gdb -batch -nx -ex 'set pagination off' -ex 'break gene::jit::h_call_unrecorded' -ex run -ex continue -ex bt \
     --args "$gene" run "$program" --tier baseline --jit-eager "$@" 2>&1
 }
 fail() {
