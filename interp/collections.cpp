@@ -146,7 +146,7 @@ bool string_method(VM& vm, Value recv, Symbol* m, Value* args, int argc, Value& 
     return true;
   }
   if (m == n.get) {
-    size_t i;
+    size_t i = 0;
     if (!arity(vm, "string", m, argc, 1, 1) || !check_index(vm, args[0], s.size(), i)) return false;
     // The canonical 1-byte string: no allocation, so nothing to fail (see interp/heap.h).
     out = Value::object(vm.heap.char_string(static_cast<unsigned char>(s[i])));
@@ -178,7 +178,7 @@ bool path_get(VM& vm, Value container, Value key, Value& out) {
   if (key.is_int()) {
     if (!is_obj_type(container, ObjType::Array))
       return vm.raise(ErrorKind::TypeError, std::string("cannot index ") + type_name(container) + " with an int path step");
-    size_t i;
+    size_t i = 0;
     if (!check_index(vm, key, as_array(container)->items.size(), i)) return false;
     out = as_array(container)->items[i];
     return true;
@@ -194,7 +194,7 @@ bool path_set(VM& vm, Value container, Value key, Value value) {
   if (key.is_int()) {
     if (!is_obj_type(container, ObjType::Array))
       return vm.raise(ErrorKind::TypeError, std::string("cannot index ") + type_name(container) + " with an int path step");
-    size_t i;
+    size_t i = 0;
     if (!check_index(vm, key, as_array(container)->items.size(), i)) return false;
     as_array(container)->items[i] = value;
     return true;

@@ -41,8 +41,9 @@ std::string operand_text(const VM& vm, const Proto& p, Operand kind, int32_t v) 
 std::string format_instr(const VM& vm, const Proto& p, const Instr& in) {
   const OpInfo& info = op_info(in.op);
   std::string s = info.name;
-  if (info.x != Operand::None) s += " " + operand_text(vm, p, info.x, in.x);
-  if (info.y != Operand::None) s += " " + operand_text(vm, p, info.y, in.y);
+  // (appended piecewise: g++ 12 warns -Wrestrict on " " + std::string&&)
+  if (info.x != Operand::None) s.append(" ").append(operand_text(vm, p, info.x, in.x));
+  if (info.y != Operand::None) s.append(" ").append(operand_text(vm, p, info.y, in.y));
   if (info.x == Operand::Const && size_t(in.x) < p.consts.size()) s += "    ; " + const_text(p.consts[in.x]);
   return s;
 }
