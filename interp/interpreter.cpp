@@ -30,6 +30,12 @@ bool push_call_frame(VM& vm, Closure* c, Value* callee_slot, int argc, bool entr
 
 namespace {
 
+// A symbol-path site on a map: where the key is (the lookup again, but only while recording).
+void record_path_entry(Proto* proto, const Instr* ip, Value receiver, Value key) {
+  if (!is_obj_type(receiver, ObjType::Map) || !is_obj_type(key, ObjType::Symbol)) return;
+  record_map_position(proto->callees, size_t(ip - proto->code.data()), as_map(receiver)->find(key));
+}
+
 // Whether the loop records type feedback (type_feedback.h) for the speculating tiers. Off: no
 // JIT tier or --dump-feedback asked for it (the interpreter alone pays nothing). On: the
 // running frame's unit is within its recording window (Proto::feedback_window). Paused: it is
@@ -539,17 +545,23 @@ L_MAKE_MAP:
   SLOW_PATH(MAKE_MAP);
   sp -= 2 * ip->x - 1;
   NEXT();
-L_GET_PATH:
+L_GET_PATH: {
   FEEDBACK(feedback_kind(sp[-1]));
+  const Value receiver = sp[-1];
   SYNC();
   if (!sem_impl::get_path_with(&vm, sp, ip, consts)) goto error;
+  if constexpr (kFeedback) record_path_entry(proto, ip, receiver, consts[ip->x]);
   NEXT();
-L_SET_PATH:
+}
+L_SET_PATH: {
   FEEDBACK(feedback_kind(sp[-2]));
+  const Value receiver = sp[-2];
   SYNC();
   if (!sem_impl::set_path_with(&vm, sp, ip, consts)) goto error;
+  if constexpr (kFeedback) record_path_entry(proto, ip, receiver, consts[ip->x]);
   --sp;
   NEXT();
+}
 L_FOR_PREP:
   SLOW_PATH(FOR_PREP);
   --sp;

@@ -49,8 +49,9 @@ struct Proto {
   std::vector<int32_t> children;  // CLOSURE operand -> index in Program::protos
   int id = 0;                     // index in Program::protos
   // Call-site feedback per instruction (type_feedback.h): the callee seen (a Proto for a
-  // closure, the Builtin object for a builtin), kMegamorphic after a second one. Sized once
-  // the unit is verified.
+  // closure, the Builtin object for a builtin), kMegamorphic after a second one; at a
+  // symbol-path site the map entry position its key was found at. Sized once the unit is
+  // verified.
   std::vector<const void*> callees;
   // Set once no tier will read this unit's feedback again (the JIT settled it at baseline):
   // the slow paths its code shares with the interpreter then stop recording.

@@ -41,7 +41,12 @@ std::string dump_feedback(const VM& vm, const Program& prog) {
       const void* callee = pc < p.callees.size() ? p.callees[pc] : nullptr;
       if (!in.feedback && !callee) continue;
       lines += "  " + std::to_string(pc) + "\t" + format_instr(vm, p, in) + "\t";
-      lines += callee ? "callee " + callee_text(prog, callee) : feedback_text(in.feedback);
+      if (callee && (in.op == Op::GET_PATH || in.op == Op::SET_PATH)) {
+        int32_t at = map_position_hint(p.callees, pc);
+        lines += feedback_text(in.feedback) + (at >= 0 ? ", map entry " + std::to_string(at) : ", map entries vary");
+      } else {
+        lines += callee ? "callee " + callee_text(prog, callee) : feedback_text(in.feedback);
+      }
       lines += "\n";
     }
     if (!lines.empty()) out += "== feedback: " + unit_name(p) + " (unit " + std::to_string(p.id) + ")\n" + lines;

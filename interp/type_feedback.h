@@ -68,6 +68,21 @@ inline void record_callee(std::vector<const void*>& callees, size_t pc, const vo
   if (seen != callee) seen = seen ? kMegamorphic : callee;
 }
 
+// A symbol-path site's map entry position (`m/key`, `m/key = v` on a map): the same per-pc
+// slot as a call's callee, holding the position the key was found at + 2, or kMegamorphic
+// once two positions were seen. The spec tier tries that entry first.
+inline void record_map_position(std::vector<const void*>& slots, size_t pc, int32_t position) {
+  if (pc >= slots.size() || position < 0) return;
+  const void* seen = reinterpret_cast<const void*>(uintptr_t(position) + 2);
+  const void*& slot = slots[pc];
+  if (slot != seen) slot = slot ? kMegamorphic : seen;
+}
+// The position a site always found its key at, or -1.
+inline int32_t map_position_hint(const std::vector<const void*>& slots, size_t pc) {
+  if (pc >= slots.size() || !slots[pc] || slots[pc] == kMegamorphic) return -1;
+  return int32_t(reinterpret_cast<uintptr_t>(slots[pc]) - 2);
+}
+
 class VM;
 struct Program;
 // "int|float", "-" for none.

@@ -131,6 +131,7 @@ struct Node {
   std::vector<int32_t> phi_inputs;      // for phis: one per predecessor, in preds order
   bool dead = false;                    // removed by a pass
   int32_t c = -1;                       // a third input (ArraySet's value)
+  int32_t entry_hint = -1;              // MapGet/MapSet: the entry position the site's key was always at
 };
 
 // A frame the inline tier did not push: a callee whose body is inlined (M3). Its slots follow

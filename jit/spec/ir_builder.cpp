@@ -1133,6 +1133,7 @@ class Builder {
     if (kind == kSeenMap) {
       r = emit(IrOp::MapGet, Rep::Tagged, c, -1, int64_t(key.bits), here());
       node(r).guard = GuardKind::NotMap;
+      node(r).entry_hint = map_position_hint(p_->callees, size_t(pc_));
     } else {
       int32_t k = emit(IrOp::ConstInt, Rep::Int, -1, -1, key.as_int());
       r = emit(IrOp::ArrayGet, Rep::Tagged, c, k, 0, here());
@@ -1151,6 +1152,7 @@ class Builder {
     if (kind == kSeenMap) {
       r = emit(IrOp::MapSet, Rep::None, c, v, int64_t(key.bits), here());
       node(r).guard = GuardKind::NotMap;
+      node(r).entry_hint = map_position_hint(p_->callees, size_t(pc_));
     } else {
       int32_t k = emit(IrOp::ConstInt, Rep::Int, -1, -1, key.as_int());
       r = emit(IrOp::ArraySet, Rep::None, c, k, 0, here());

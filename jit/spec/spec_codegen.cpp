@@ -853,9 +853,11 @@ class Codegen {
   }
 
   // Symbol-path node id: r11 the address of the key's entry (a checked map, guard NotMap), or
-  // a jump to `missing`. Each site has a cache cell with the entry position it last found (the
-  // baseline's scheme: entries are the insertion-ordered storage, so a hit needs no lookup);
-  // a miss scans a small map and updates the cell; a hashed map leaves (guard MapShape).
+  // a jump to `missing`. Entries are the insertion-ordered storage, so a hit needs no lookup.
+  // The entry tried first is the one the site's feedback always found the key at
+  // (Node::entry_hint), a constant; then the one in the site's cache cell, which holds the
+  // position the code last found (the baseline's scheme, for layouts the feedback did not
+  // see). A miss scans a small map and updates the cell; a hashed map leaves (guard MapShape).
   // Scratch only: rax, rcx, rdx, r11.
   void map_entry(int32_t id, Label missing, Label hashed) {
     if (!L.vector_layout_ok) unsupported_ = true;
@@ -866,6 +868,16 @@ class Codegen {
     check_object_once(rax, n.a, ObjType::Map, id, GuardKind::NotMap);
     a_.mov(rcx, qword_ptr(rax, L.map_entries));
     a_.mov(rdx, qword_ptr(rax, L.map_entries + 8));
+    if (n.entry_hint >= 0) {
+      Label other = a_.new_label();
+      a_.lea(r11, qword_ptr(rcx, n.entry_hint * int32_t(sizeof(Map::Entry))));
+      a_.cmp(r11, rdx);
+      a_.jcc(Cond::AE, other);
+      a_.mov_imm64(rax, uint64_t(n.imm));
+      a_.cmp(qword_ptr(r11, 0), rax);
+      a_.jcc(Cond::E, hit);
+      a_.bind(other);
+    }
     a_.mov_imm64(r11, reinterpret_cast<uint64_t>(cell));
     a_.mov(to32(r11), dword_ptr(r11, 0));
     a_.shl(r11, uint8_t(4));  // sizeof(Map::Entry)

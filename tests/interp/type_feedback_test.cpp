@@ -76,6 +76,20 @@ TEST(TypeFeedback, AUnitRecordsOnlyWithinItsWindow) {
   EXPECT_EQ(r.unit("<top>").feedback_window, 0u);  // its first loop's back edges closed it
 }
 
+TEST(TypeFeedback, MapPathSitesRecordTheEntryTheirKeyWasAt) {
+  Ran r("(fn gy [m] m/y)\n(fn sy [m] (m/y = 0))\n(var a {^x 1 ^y 2})\n(var b {^y 1})\n"
+        "(gy a)\n(gy a)\n(sy a)\n(sy b)\n(gy [1])");
+  ASSERT_TRUE(r.ok == false);  // the array: type_error, after the map reads were recorded
+  auto pc_of = [&](const std::string& unit, gene::Op op) {
+    const gene::Proto& p = r.unit(unit);
+    for (size_t pc = 0; pc < p.code.size(); pc++)
+      if (p.code[pc].op == op) return pc;
+    return size_t(0);
+  };
+  EXPECT_EQ(gene::map_position_hint(r.unit("gy").callees, pc_of("gy", gene::Op::GET_PATH)), 1);
+  EXPECT_EQ(gene::map_position_hint(r.unit("sy").callees, pc_of("sy", gene::Op::SET_PATH)), -1);  // 1, then 0
+}
+
 TEST(TypeFeedback, OverflowIsRecordedAtTheSiteThatOverflowed) {
   Ran r("(fn dbl [x] (x * 2))\n(try (dbl 140737488355327) catch e 0)");
   ASSERT_TRUE(r.ok);
