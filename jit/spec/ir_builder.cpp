@@ -78,9 +78,16 @@ class Builder {
           std::map<std::pair<int32_t, int32_t>, Rep>& hints, const std::vector<int32_t>& generic_pcs,
           InlinePlan* inlining)
       : vm_(vm), p_(&p), g_(g), cf_(&cf), live_(&live), hints_(hints), generic_pcs_(&generic_pcs), nslots_(p.nslots),
-        plan_(inlining) {}
+        plan_(inlining), unreached_exits_(live_frames(vm, p) < 2) {}
 
   bool retry = false;
+
+  // Frames of unit p on the VM's frame stack.
+  static int live_frames(const VM& vm, const Proto& p) {
+    int n = 0;
+    for (const Frame& f : vm.frames) n += f.closure->proto == &p;
+    return n;
+  }
 
   void build() {
     g_.proto = p_;
@@ -133,6 +140,10 @@ class Builder {
   const std::vector<int32_t>* generic_pcs_;
   int32_t nslots_;
   InlinePlan* plan_;  // null: no inlining
+  // Sites that never ran become `unreached` exits, unless the unit is compiled in the middle
+  // of its own recursion: the frames below would then each exit at the code after their call
+  // as they return (a linear recursion 500 deep: 400 exits), so those sites take the helper.
+  const bool unreached_exits_;
   std::vector<int32_t> block_ir_;
   std::vector<std::vector<Incoming>> incoming_;
   std::vector<int32_t> S_;  // slots, then the operand stack
@@ -469,11 +480,11 @@ class Builder {
   // One instruction; false when it ended the block.
   bool step(const Instr& in) {
     const uint8_t fb = in.feedback;
-    if (fb == 0 && needs_feedback(in.op) &&
+    if (fb == 0 && unreached_exits_ && needs_feedback(in.op) &&
         std::find(generic_pcs_->begin(), generic_pcs_->end(), pc_) == generic_pcs_->end()) {
       // Code that never ran: the code leaves for the interpreter here (which records the
-      // site) instead of compiling a helper call that the baseline would beat; after a few
-      // exits the next version has the feedback (tier_manager.cpp, on_deopt).
+      // site) instead of compiling a helper call that the baseline would beat; the next
+      // version has the feedback (tier_manager.cpp, on_deopt).
       int32_t d = emit(IrOp::Deopt, Rep::None, -1, -1, 0, here());
       node(d).guard = GuardKind::Unreached;
       return false;
@@ -709,8 +720,9 @@ class Builder {
   std::string inline_blocker(const Proto& c, int32_t argc) {
     if (c.nparams != argc) return "arity differs";
     if (!c.handlers.empty()) return "has try/catch";
-    if (int32_t(c.code.size()) > kMaxInlineInstructions)
-      return "too large (" + std::to_string(c.code.size()) + " instructions > " + std::to_string(kMaxInlineInstructions) + ")";
+    const int32_t max_size = site_in_loop() ? kMaxLoopInlineInstructions : kMaxInlineInstructions;
+    if (int32_t(c.code.size()) > max_size)
+      return "too large (" + std::to_string(c.code.size()) + " instructions > " + std::to_string(max_size) + ")";
     if (inlined_instructions_ + int32_t(c.code.size()) > kInlineBudget) return "unit's inline budget spent";
     if (level_ + 1 > kMaxInlineDepth) return "too deep";
     bool loops = false;
@@ -729,6 +741,22 @@ class Builder {
       flow = std::move(f);
     }
     return "";
+  }
+  // Whether instruction pc of p runs inside one of p's loops: a back edge from after it to it
+  // or before it (the verifier makes `loop` the only backward jump).
+  static bool inside_loop(const Proto& p, int32_t pc) {
+    for (size_t j = size_t(pc) + 1; j < p.code.size(); j++)
+      if (p.code[j].op == Op::LOOP && p.code[j].x <= pc) return true;
+    return false;
+  }
+  // The call being decided runs in a loop of its unit or of a frame it is inlined into.
+  bool site_in_loop() const {
+    if (inside_loop(*p_, pc_)) return true;
+    if (level_ == 0) return false;
+    if (inside_loop(*g_.proto, outer_pc_)) return true;
+    for (size_t i = 0; i + 1 < chain_.size(); i++)  // (the last is the running callee, p_)
+      if (inside_loop(*chain_[i].proto, chain_[i].pc)) return true;
+    return false;
   }
   void log_inline(const Proto* c, const std::string& what) {
     std::string site = unit_name(*g_.proto) + "#" + std::to_string(g_.proto->id) + " pc " + std::to_string(level_ ? outer_pc_ : pc_);

@@ -35,6 +35,29 @@ TEST(InlineTier, InlinesMonomorphicLeafCallsTwoLevelsDeep) {
   EXPECT_EQ(stat(o, "deopts"), 0);
 }
 
+// 84 instructions: above kMaxInlineInstructions, within kMaxLoopInlineInstructions.
+std::string big_callee() {
+  std::string terms;
+  for (int k = 1; k <= 21; k++) terms += " (x * " + std::to_string(k) + ")";
+  return "(fn big [x] (+" + terms + "))\n";
+}
+
+TEST(InlineTier, ALargerCalleeInlinesOnlyAtASiteInsideALoop) {
+  const std::string in_loop = big_callee() + "(var t 0)\n(for i in (range 0 3000) (t += (big i)))\nt";
+  auto o = run(in_loop, "inline");
+  expect_same(run(in_loop, "interp"), o);
+  EXPECT_EQ(stat(o, "inlined_sites"), 1);
+  // Called from a recursion, outside any loop: only down's call of itself inlines (two levels).
+  const std::string outside = big_callee() + "(fn down [n] (if (n == 0) 0 else ((big n) + (down (n - 1)))))\n(down 500)";
+  auto r = run(outside, "inline");
+  expect_same(run(outside, "interp"), r);
+  EXPECT_EQ(stat(r, "inlined_sites"), 2);
+  // Compiled at its 100th call, 99 frames of down deep: the code after the recursive call had
+  // not run yet, but those frames would each exit there as they return, so it is no
+  // `unreached` exit (one compile, no deopt).
+  EXPECT_EQ(stat(r, "deopts"), 0);
+}
+
 TEST(InlineTier, SpecDoesNotInline) {
   auto o = run(kLeafCalls, "spec");
   EXPECT_EQ(stat(o, "inlined_sites"), 0);
