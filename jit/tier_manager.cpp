@@ -257,14 +257,9 @@ void TierManager::on_deopt(VM& vm, Frame& frame, CompiledCode& code, spec::Deopt
   // callee instead (the interpreter re-running it has widened the callee's own feedback).
   bool inlined_site = !d.inlined.empty() || d.kind == spec::GuardKind::WrongCallee || d.kind == spec::GuardKind::CallDepth;
   if (d.kind == spec::GuardKind::Unreached) {
-    // The interpreter ran the site and recorded it: the next version compiles it. A site that
-    // still has no feedback (its unit's recording stopped) is not left to exit again.
-    const Proto& at = d.inlined.empty() ? p : *d.inlined.back().proto;
-    const int32_t at_pc = d.inlined.empty() ? d.pc : d.inlined.back().pc;
-    if (at.code[size_t(at_pc)].feedback == 0) {
-      if (inlined_site) u.spec_hints.no_inline_pcs.push_back(d.pc);
-      else u.spec_hints.generic_pcs.push_back(d.pc);
-    }
+    // Nothing to learn but what the interpreter records as it runs the site now (its window
+    // is open again): the next version compiles it as it does every site. (A site that still
+    // has no feedback then exits again: kMaxSpecVersions bounds that.)
   } else if (inlined_site) {
     u.spec_hints.no_inline_pcs.push_back(d.pc);
   } else {

@@ -74,6 +74,20 @@ TEST(SpecTier, DeoptimizesWhenAWarmedUpIntSiteSeesAFloat) {
   EXPECT_GE(stat(o, "deopts"), 1);
 }
 
+// A site that had never run when its unit compiled is an `unreached` exit; the interpreter
+// records it and the next version specialises it like any other (a path site that learnt
+// nothing from the exit would keep the unit at baseline).
+TEST(SpecTier, ASiteFirstRunAfterTheCompileIsSpecialisedByTheNextVersion) {
+  const char* src =
+      "(fn f [m late] (if late (m/x + 1) else 0))\n(var m {^x 5})\n(var s 0)\n"
+      "(for i in (range 0 3000) (s += (f m (i > 1500))))\ns";
+  auto o = run(src, "spec");
+  expect_same(run(src, "interp"), o);
+  EXPECT_EQ(stat(o, "deopts"), 1);
+  EXPECT_EQ(stat(o, "spec_compiles"), 3);  // the top level, f, f again with m/x
+  EXPECT_EQ(stat(o, "baseline_compiles"), 0);
+}
+
 TEST(SpecTier, AgreesWithTheInterpreterWhenEveryGuardFails) {
   for (int every : {1, 2, 3, 7}) {
     gene::JitOptions j = hot();
