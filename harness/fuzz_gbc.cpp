@@ -195,7 +195,8 @@ bool bytecode_fuzzing_available(const std::string& gene, std::string& why) {
     why = "`gene dis` failed";
     return false;
   }
-  Variant interp{"interp"};
+  Variant interp;
+  interp.tier = "interp";
   RunResult a = run_program(gene, src, interp, 30, tmp.path());
   RunResult b = run_program(gene, gbc, interp, 30, tmp.path());
   if (!a.observation || !b.observation || !same_expected_fields(*a.observation, *b.observation)) {
