@@ -367,7 +367,9 @@ void count_instructions(std::vector<std::unique_ptr<Item>>& items, const BenchOp
       // own messages go to a log file so gene's stderr stays its own.
       std::vector<std::string> wrapper = {valgrind, "--tool=cachegrind", "--cache-sim=no", "--smc-check=all",
                                           "--cachegrind-out-file=" + cg_out, "--log-file=" + scratch.file("valgrind.log")};
-      Variant v{item.tier, item.eager, false};
+      Variant v;
+      v.tier = item.tier;
+      v.eager = item.eager;
       RunResult rr = run_program(gene, item.program, v, opts.timeout, scratch.path(), wrapper);
       if (rr.timed_out || rr.signal) {
         item.ended = rr.timed_out ? "timeout" : "crash";

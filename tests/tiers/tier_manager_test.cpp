@@ -118,8 +118,11 @@ TEST(TierManager, ADeoptReopensTheRecordingWindowOfTheUnitItRebuilds) {
   EXPECT_EQ(fx.run(), "1.5\n");
   EXPECT_EQ(fx.jit.stats().deopts, 1u);
   EXPECT_EQ(f.feedback_window, gene::kFeedbackWindow);
-  for (const gene::Instr& in : f.code)
-    if (in.op == gene::Op::ADD_INT) EXPECT_EQ(in.feedback, gene::kSeenInt | gene::kSeenFloat);
+  for (const gene::Instr& in : f.code) {
+    if (in.op == gene::Op::ADD_INT) {
+      EXPECT_EQ(in.feedback, gene::kSeenInt | gene::kSeenFloat);
+    }
+  }
 }
 
 }  // namespace

@@ -105,7 +105,9 @@ TEST_P(HandWrittenGbc, NormalFormIsAFixedPointAndMatchesExpected) {
   ASSERT_TRUE(e.ok) << "missing or malformed " << exp_path;
   gene::RunOutcome o = run(path, text);
   EXPECT_EQ(o.exit_status, e.exit);
-  if (e.exit == 0) EXPECT_EQ(o.result, e.result);
+  if (e.exit == 0) {
+    EXPECT_EQ(o.result, e.result);
+  }
   if (e.exit != 0) {
     EXPECT_EQ(o.error_kind, e.error_kind);
     EXPECT_EQ(o.error_line, e.error_line);
