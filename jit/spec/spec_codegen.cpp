@@ -868,25 +868,25 @@ class Codegen {
     check_object_once(rax, n.a, ObjType::Map, id, GuardKind::NotMap);
     a_.mov(rcx, qword_ptr(rax, L.map_entries));
     a_.mov(rdx, qword_ptr(rax, L.map_entries + 8));
-    if (n.entry_hint >= 0) {
-      Label other = a_.new_label();
-      a_.lea(r11, qword_ptr(rcx, n.entry_hint * int32_t(sizeof(Map::Entry))));
+    // The entry at r11, if inside the entries, holds the key: to `hit`, else on to `miss`.
+    auto try_entry = [&](Label miss) {
       a_.cmp(r11, rdx);
-      a_.jcc(Cond::AE, other);
+      a_.jcc(Cond::AE, miss);
       a_.mov_imm64(rax, uint64_t(n.imm));
       a_.cmp(qword_ptr(r11, 0), rax);
       a_.jcc(Cond::E, hit);
+    };
+    if (n.entry_hint >= 0) {
+      Label other = a_.new_label();
+      a_.lea(r11, qword_ptr(rcx, n.entry_hint * int32_t(sizeof(Map::Entry))));
+      try_entry(other);
       a_.bind(other);
     }
     a_.mov_imm64(r11, reinterpret_cast<uint64_t>(cell));
     a_.mov(to32(r11), dword_ptr(r11, 0));
     a_.shl(r11, uint8_t(4));  // sizeof(Map::Entry)
     a_.add(r11, rcx);
-    a_.cmp(r11, rdx);
-    a_.jcc(Cond::AE, scan);
-    a_.mov_imm64(rax, uint64_t(n.imm));
-    a_.cmp(qword_ptr(r11, 0), rax);
-    a_.jcc(Cond::E, hit);
+    try_entry(scan);
     a_.bind(scan);
     move(rax, gpr(n.a, rax));
     a_.clear_tag(rax);
