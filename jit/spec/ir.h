@@ -12,6 +12,8 @@
 //           (`jo`) is exactly 48-bit overflow and compares need no unshifting
 //   Float   an IEEE double in an XMM register
 //   Bool    0 or 1 in a general register
+//   Ptr     a checked map's or array's untagged pointer (CheckMap, CheckArray): never in a frame
+//           state, and never live across a helper or a call (a collection there would not see it)
 #pragma once
 #include <cstdint>
 #include <string>
@@ -21,7 +23,7 @@
 
 namespace gene::jit::spec {
 
-enum class Rep : uint8_t { Tagged, Int, Float, Bool, None };
+enum class Rep : uint8_t { Tagged, Int, Float, Bool, Ptr, None };
 const char* rep_name(Rep r);
 
 // Why a guard exits (--trace-deopt prints it; docs/architecture.md lists them).
@@ -55,6 +57,8 @@ const char* guard_name(GuardKind k);
   X(CheckInt, Int)      /* a Tagged -> Int, guard NotInt */                         \
   X(CheckFloat, Float)  /* a Tagged -> Float, guard NotFloat (an int converts) */   \
   X(CheckNumber, Float) /* a Tagged int or float -> Float, guard NotFloat (slot unchanged) */ \
+  X(CheckMap, Ptr)      /* a Tagged -> its Map*, guard NotMap (a block checks each value once) */ \
+  X(CheckArray, Ptr)    /* a Tagged -> its Array*, guard NotArray */                \
   X(IntToFloat, Float)  /* a Int */                                                 \
   X(BoxInt, Tagged)                                                                 \
   X(BoxFloat, Tagged)                                                               \
@@ -86,12 +90,12 @@ const char* guard_name(GuardKind k);
   X(LoadUpval, Tagged)  /* imm: upvalue index; a: the Tagged closure (-1: the frame's own) */ \
   X(StoreUpval, None)   /* imm: upvalue index, a: the Tagged value, b: closure as LoadUpval's a */ \
   X(StoreCell, None)    /* a: the Tagged cell, b: the Tagged value */               \
-  X(ArrayGet, Tagged)   /* a Tagged array, b Int index; guards NotArray, Bounds */  \
-  X(ArraySet, None)     /* a Tagged array, b Int index, c Tagged value; same guards */ \
-  X(ArrayLength, Int)   /* a Tagged array; guard NotArray */                        \
-  X(ArrayNext, Tagged)  /* a Tagged array, b Int index below its size (a for loop's item) */ \
-  X(MapGet, Tagged)     /* a Tagged map, imm the symbol key; guards NotMap, MapShape */ \
-  X(MapSet, None)       /* a Tagged map, b Tagged value, imm the symbol key; same guards */ \
+  X(ArrayGet, Tagged)   /* a Ptr array, b Int index; guard Bounds */                \
+  X(ArraySet, None)     /* a Ptr array, b Int index, c Tagged value; guard Bounds */ \
+  X(ArrayLength, Int)   /* a Ptr array */                                           \
+  X(ArrayNext, Tagged)  /* a Ptr array, b Int index below its size (a for loop's item) */ \
+  X(MapGet, Tagged)     /* a Ptr map, imm the symbol key; guard MapShape */         \
+  X(MapSet, None)       /* a Ptr map, b Tagged value, imm the symbol key; guard MapShape */ \
   X(CheckCallee, None)  /* a Tagged callee, imm its Proto*, b the closure expected first (a Const) or -1: an inlined call's guard WrongCallee */ \
   X(CheckValue, None)   /* a Tagged callee, imm the builtin's Value bits; guard WrongCallee */ \
   X(CallCheck, None)    /* imm: inline level << 32 | value-stack words from base; guard CallDepth */ \

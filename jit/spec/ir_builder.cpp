@@ -240,6 +240,12 @@ class Builder {
     return int32_t(g_.states.size() - 1);
   }
   int32_t here() { return state(pc_, S_); }
+  // Tagged v's Map* or Array*, behind a NotMap or NotArray guard at this instruction.
+  int32_t object_ptr(int32_t v, bool map) {
+    int32_t r = emit(map ? IrOp::CheckMap : IrOp::CheckArray, Rep::Ptr, v, -1, 0, here());
+    node(r).guard = map ? GuardKind::NotMap : GuardKind::NotArray;
+    return r;
+  }
 
   // ---------------------------------------------------------------- representations
   int32_t tagged(int32_t v) {
@@ -253,7 +259,7 @@ class Builder {
         if (n.op == IrOp::ConstFloat) return emit(IrOp::Const, Rep::Tagged, -1, -1, n.imm);
         return emit(IrOp::BoxFloat, Rep::Tagged, v);
       case Rep::Bool: return emit(IrOp::BoxBool, Rep::Tagged, v);
-      case Rep::None: break;
+      case Rep::Ptr: case Rep::None: break;  // (a Ptr is never a slot's value)
     }
     return v;
   }
@@ -1086,11 +1092,10 @@ class Builder {
     if (array && !range) {
       // Array mode (for_prep made slot cur the array, a verified one, and cur + 1 the next
       // index): index < size gives the item, the index steps by one (it stays below the size).
-      int32_t arr = tagged(S_[cur]);
       int32_t i = as_int(S_[end]);
       if (i >= 0) {
+        int32_t arr = object_ptr(tagged(S_[cur]), false);
         int32_t n = emit(IrOp::ArrayLength, Rep::Int, arr, -1, 0, here());
-        node(n).guard = GuardKind::NotArray;
         int32_t done = emit(IrOp::CmpInt, Rep::Bool, i, n, int64_t(Cmp::Ge));
         std::vector<int32_t> exit = S_;
         std::vector<int32_t> body = S_;
@@ -1126,8 +1131,7 @@ class Builder {
     bool get = name == n.get && argc == 1, set = name == n.set && argc == 2, size = name == n.size && argc == 0;
     if (!get && !set && !size) return false;
     if (size) {
-      int32_t r = emit(IrOp::ArrayLength, Rep::Int, tagged(top(0)), -1, 0, here());
-      node(r).guard = GuardKind::NotArray;
+      int32_t r = emit(IrOp::ArrayLength, Rep::Int, object_ptr(tagged(top(0)), false), -1, 0, here());
       pop();
       push(r);
       return true;
@@ -1135,9 +1139,9 @@ class Builder {
     int32_t index = as_int(top(argc - 1));
     if (index < 0) return false;
     int32_t value = set ? tagged(top(0)) : -1;
-    int32_t array = tagged(top(argc));
+    int32_t array = object_ptr(tagged(top(argc)), false);
     int32_t r = emit(get ? IrOp::ArrayGet : IrOp::ArraySet, get ? Rep::Tagged : Rep::None, array, index, 0, here());
-    node(r).guard = GuardKind::NotArray;
+    node(r).guard = GuardKind::Bounds;
     node(r).c = value;
     S_.resize(S_.size() - size_t(argc) - 1);
     push(get ? r : nil_);
@@ -1159,13 +1163,13 @@ class Builder {
     Value key = p_->consts[size_t(in.x)];
     int32_t c = tagged(top(0)), r;
     if (kind == kSeenMap) {
-      r = emit(IrOp::MapGet, Rep::Tagged, c, -1, int64_t(key.bits), here());
-      node(r).guard = GuardKind::NotMap;
+      r = emit(IrOp::MapGet, Rep::Tagged, object_ptr(c, true), -1, int64_t(key.bits), here());
+      node(r).guard = GuardKind::MapShape;
       node(r).entry_hint = map_position_hint(p_->callees, size_t(pc_));
     } else {
       int32_t k = emit(IrOp::ConstInt, Rep::Int, -1, -1, key.as_int());
-      r = emit(IrOp::ArrayGet, Rep::Tagged, c, k, 0, here());
-      node(r).guard = GuardKind::NotArray;
+      r = emit(IrOp::ArrayGet, Rep::Tagged, object_ptr(c, false), k, 0, here());
+      node(r).guard = GuardKind::Bounds;
     }
     pop();
     push(r);
@@ -1178,13 +1182,13 @@ class Builder {
     int32_t v0 = top(0);
     int32_t v = tagged(v0), c = tagged(top(1)), r;
     if (kind == kSeenMap) {
-      r = emit(IrOp::MapSet, Rep::None, c, v, int64_t(key.bits), here());
-      node(r).guard = GuardKind::NotMap;
+      r = emit(IrOp::MapSet, Rep::None, object_ptr(c, true), v, int64_t(key.bits), here());
+      node(r).guard = GuardKind::MapShape;
       node(r).entry_hint = map_position_hint(p_->callees, size_t(pc_));
     } else {
       int32_t k = emit(IrOp::ConstInt, Rep::Int, -1, -1, key.as_int());
-      r = emit(IrOp::ArraySet, Rep::None, c, k, 0, here());
-      node(r).guard = GuardKind::NotArray;
+      r = emit(IrOp::ArraySet, Rep::None, object_ptr(c, false), k, 0, here());
+      node(r).guard = GuardKind::Bounds;
       node(r).c = v;
     }
     S_.resize(S_.size() - 2);

@@ -3,7 +3,8 @@
 //   eliminate_redundant_map_loads  a map field read again in a block (or read after the block
 //                            wrote it) reuses the value, while nothing else could change maps
 //   eliminate_redundant_checks  a check of a value boxed from an unboxed one, and a second check
-//                            of the same value in a block, reuse what is known
+//                            of the same value in a block, reuse what is known (a map's or
+//                            array's pointer only up to a helper or call)
 //   eliminate_dead_code      nodes nothing live uses (frame states count as uses)
 // Unboxing itself happens in the builder: checked values replace their Tagged originals.
 #include "jit/spec/ir_passes.h"
@@ -29,6 +30,12 @@ void replace_uses(Graph& g, const std::vector<int32_t>& to) {
   }
   for (FrameState& s : g.states)
     for (int32_t& v : s.values) fix(v);
+}
+
+// The Tagged value a map or array access reads: its CheckMap's or CheckArray's input.
+int32_t object_of(const Graph& g, int32_t ptr) {
+  const Node& p = g.nodes[size_t(ptr)];
+  return p.op == IrOp::CheckMap || p.op == IrOp::CheckArray ? p.a : ptr;
 }
 
 void make_const(Node& n, IrOp op, int64_t imm) {
@@ -98,9 +105,10 @@ int eliminate_redundant_map_loads(Graph& g) {
       if (n.dead) continue;
       switch (n.op) {
         case IrOp::MapGet: {
-          auto it = field.find({n.a, n.imm});
+          int32_t map = object_of(g, n.a);
+          auto it = field.find({map, n.imm});
           if (it == field.end()) {
-            field[{n.a, n.imm}] = id;
+            field[{map, n.imm}] = id;
           } else {
             to[size_t(id)] = it->second;
             n.dead = true;
@@ -112,7 +120,7 @@ int eliminate_redundant_map_loads(Graph& g) {
           // Another map value may be the same object: forget the key on every map, then
           // remember what this one now holds.
           std::erase_if(field, [&](const auto& f) { return f.first.second == n.imm; });
-          field[{n.a, n.imm}] = n.b;
+          field[{object_of(g, n.a), n.imm}] = n.b;
           break;
         // Helpers and calls may insert, delete or set anything.
         case IrOp::Generic: case IrOp::Call: case IrOp::GenericBranch: field.clear(); break;
@@ -173,7 +181,13 @@ int eliminate_redundant_checks(Graph& g) {
     std::map<std::pair<IrOp, int32_t>, int32_t> seen;  // (check, input) -> first check in the block
     for (int32_t id : blk.nodes) {
       Node& n = g.nodes[size_t(id)];
-      if (n.dead || (n.op != IrOp::CheckInt && n.op != IrOp::CheckFloat)) continue;
+      if (n.dead) continue;
+      if (n.op == IrOp::Generic || n.op == IrOp::Call || n.op == IrOp::GenericBranch) {
+        // A Ptr does not live across code that may collect: the next access checks again.
+        std::erase_if(seen, [](const auto& s) { return s.first.first == IrOp::CheckMap || s.first.first == IrOp::CheckArray; });
+        continue;
+      }
+      if (n.op != IrOp::CheckInt && n.op != IrOp::CheckFloat && n.op != IrOp::CheckMap && n.op != IrOp::CheckArray) continue;
       const Node& in = g.nodes[size_t(n.a)];
       int32_t known = -1;
       if (n.op == IrOp::CheckInt && in.op == IrOp::BoxInt) known = in.a;
@@ -197,7 +211,8 @@ int eliminate_redundant_checks(Graph& g) {
 
 // Nodes whose effect matters even when their value is unused: control flow, calls, stores,
 // and guards (a failing int operation raises in the interpreter; a failing check would have
-// taken the helper, which may raise).
+// taken the helper, which may raise). A CheckMap or CheckArray matters only through the
+// accesses that use it: one left unused repeats the check of an access whose value it reuses.
 static bool has_effect(IrOp op) {
   switch (op) {
     case IrOp::Generic: case IrOp::Call: case IrOp::GenericBranch: case IrOp::Jump: case IrOp::Branch:

@@ -7,7 +7,7 @@
 namespace gene::jit::spec {
 
 const char* rep_name(Rep r) {
-  static const char* const kNames[] = {"tagged", "int", "float", "bool", "-"};
+  static const char* const kNames[] = {"tagged", "int", "float", "bool", "ptr", "-"};
   return kNames[int(r)];
 }
 

@@ -259,7 +259,7 @@ class Codegen {
         a_.mov_imm64(rcx, Value::boolean(false).bits);
         a_.or_(dst, rcx);
         break;
-      case Rep::None: a_.ud2(); break;
+      case Rep::Ptr: case Rep::None: a_.ud2(); break;
     }
   }
   // A register holding v boxed: a tagged value's own register, else rax (clobbers rax, rcx).
@@ -775,6 +775,14 @@ class Codegen {
         a_.clear_tag(rax);
         a_.mov(qword_ptr(rax, L.cell_value), rdx);
         break;
+      case IrOp::CheckMap: case IrOp::CheckArray: {
+        bool map = n.op == IrOp::CheckMap;
+        Reg64 r = out_gpr(id, rax);
+        move(r, gpr(n.a, r));
+        check_object_once(r, n.a, map ? ObjType::Map : ObjType::Array, id, map ? GuardKind::NotMap : GuardKind::NotArray);
+        finish(id, r);
+        break;
+      }
       case IrOp::ArrayGet: {
         array_element(id);
         Reg64 r = out_gpr(id, rax);
@@ -792,11 +800,13 @@ class Codegen {
         map_entry(id, missing, hashed);
         Reg64 r = out_gpr(id, rax);
         a_.mov(r, qword_ptr(r11, 8));
-        a_.jmp(done);
-        a_.bind(missing);
-        a_.load_imm(r, Value::nil());  // a missing key reads as nil
         a_.bind(done);
         finish(id, r);
+        out_of_line_.push_back({g_.states[size_t(n.fs)].pc, [this, missing, done, r] {
+                                  a_.bind(missing);
+                                  a_.load_imm(r, Value::nil());  // a missing key reads as nil
+                                  a_.jmp(done);
+                                }});
         break;
       }
       case IrOp::MapSet: {
@@ -834,10 +844,9 @@ class Codegen {
     if (!L.vector_layout_ok) unsupported_ = true;
     const Node& n = node(id);
     Label past = a_.new_label(), done = a_.new_label();
-    move(rax, gpr(n.a, rax));
-    a_.clear_tag(rax);
-    a_.mov(rcx, qword_ptr(rax, L.array_items));
-    a_.mov(rdx, qword_ptr(rax, L.array_items + 8));
+    Reg64 array = gpr(n.a, rax);
+    a_.mov(rcx, qword_ptr(array, L.array_items));
+    a_.mov(rdx, qword_ptr(array, L.array_items + 8));
     a_.sub(rdx, rcx);
     move(r11, gpr(n.b, r11));
     a_.sar(r11, uint8_t(13));
@@ -858,58 +867,69 @@ class Codegen {
   // (Node::entry_hint), a constant; then the one in the site's cache cell, which holds the
   // position the code last found (the baseline's scheme, for layouts the feedback did not
   // see). A miss scans a small map and updates the cell; a hashed map leaves (guard MapShape).
+  // Only the first try is in line: a hit falls through, the rest runs out of line.
   // Scratch only: rax, rcx, rdx, r11.
   void map_entry(int32_t id, Label missing, Label hashed) {
     if (!L.vector_layout_ok) unsupported_ = true;
     const Node& n = node(id);
-    Label scan = a_.new_label(), loop = a_.new_label(), found = a_.new_label(), hit = a_.new_label();
+    Label slow = a_.new_label(), hit = a_.new_label();
     uint32_t* cell = &code_.path_cache[size_t(cell_of_[size_t(id)])];
-    move(rax, gpr(n.a, rax));
-    check_object_once(rax, n.a, ObjType::Map, id, GuardKind::NotMap);
-    a_.mov(rcx, qword_ptr(rax, L.map_entries));
-    a_.mov(rdx, qword_ptr(rax, L.map_entries + 8));
-    // The entry at r11, if inside the entries, holds the key: to `hit`, else on to `miss`.
-    auto try_entry = [&](Label miss) {
-      a_.cmp(r11, rdx);
-      a_.jcc(Cond::AE, miss);
-      a_.mov_imm64(rax, uint64_t(n.imm));
-      a_.cmp(qword_ptr(r11, 0), rax);
-      a_.jcc(Cond::E, hit);
+    Reg64 map = gpr(n.a, rax);
+    a_.mov(rcx, qword_ptr(map, L.map_entries));
+    // r11 <- the entry in the site's cache cell.
+    auto cell_entry = [this, cell] {
+      a_.mov_imm64(r11, reinterpret_cast<uint64_t>(cell));
+      a_.mov(to32(r11), dword_ptr(r11, 0));
+      a_.shl(r11, uint8_t(4));  // sizeof(Map::Entry)
+      a_.add(r11, rcx);
     };
-    if (n.entry_hint >= 0) {
-      Label other = a_.new_label();
-      a_.lea(r11, qword_ptr(rcx, n.entry_hint * int32_t(sizeof(Map::Entry))));
-      try_entry(other);
-      a_.bind(other);
-    }
-    a_.mov_imm64(r11, reinterpret_cast<uint64_t>(cell));
-    a_.mov(to32(r11), dword_ptr(r11, 0));
-    a_.shl(r11, uint8_t(4));  // sizeof(Map::Entry)
-    a_.add(r11, rcx);
-    try_entry(scan);
-    a_.bind(scan);
-    move(rax, gpr(n.a, rax));
-    a_.clear_tag(rax);
-    a_.mov(r11, qword_ptr(rax, L.map_index));
-    a_.cmp(r11, qword_ptr(rax, L.map_index + 8));
-    a_.jcc(Cond::NE, hashed);
-    a_.mov_imm64(rax, uint64_t(n.imm));
-    a_.mov(r11, rcx);  // entries begin
-    a_.bind(loop);
-    a_.cmp(rcx, rdx);
-    a_.jcc(Cond::AE, missing);
-    a_.cmp(qword_ptr(rcx, 0), rax);
-    a_.jcc(Cond::E, found);
-    a_.add(rcx, int32_t(sizeof(Map::Entry)));
-    a_.jmp(loop);
-    a_.bind(found);
-    a_.mov(rax, rcx);
-    a_.sub(rax, r11);
-    a_.shr(rax, uint8_t(4));
-    a_.mov_imm64(r11, reinterpret_cast<uint64_t>(cell));
-    a_.mov(dword_ptr(r11, 0), eax);
-    a_.mov(r11, rcx);
+    // The entry at r11, if below `end`, holds the key: on to `yes`, else to `no`.
+    auto try_entry = [this, key = uint64_t(n.imm)](auto end, Label yes, Label no, bool fall_through_on_hit) {
+      a_.cmp(r11, end);
+      a_.jcc(Cond::AE, no);
+      a_.mov_imm64(rax, key);
+      a_.cmp(qword_ptr(r11, 0), rax);
+      if (fall_through_on_hit) a_.jcc(Cond::NE, no);
+      else a_.jcc(Cond::E, yes);
+    };
+    bool hinted = n.entry_hint >= 0;
+    if (hinted) a_.lea(r11, qword_ptr(rcx, n.entry_hint * int32_t(sizeof(Map::Entry))));
+    else cell_entry();
+    try_entry(qword_ptr(map, L.map_entries + 8), hit, slow, true);
     a_.bind(hit);
+    out_of_line_.push_back({g_.states[size_t(n.fs)].pc, [this, id, missing, hashed, slow, hit, cell, hinted, cell_entry, try_entry] {
+      const Node& n = node(id);
+      Label scan = a_.new_label(), loop = a_.new_label(), found = a_.new_label();
+      a_.bind(slow);
+      Reg64 map = gpr(n.a, rax);  // (the key's compare used rax)
+      a_.mov(rdx, qword_ptr(map, L.map_entries + 8));
+      if (hinted) {
+        cell_entry();
+        try_entry(rdx, hit, scan, false);
+        map = gpr(n.a, rax);
+      }
+      a_.bind(scan);
+      a_.mov(r11, qword_ptr(map, L.map_index));
+      a_.cmp(r11, qword_ptr(map, L.map_index + 8));
+      a_.jcc(Cond::NE, hashed);
+      a_.mov_imm64(rax, uint64_t(n.imm));
+      a_.mov(r11, rcx);  // entries begin
+      a_.bind(loop);
+      a_.cmp(rcx, rdx);
+      a_.jcc(Cond::AE, missing);
+      a_.cmp(qword_ptr(rcx, 0), rax);
+      a_.jcc(Cond::E, found);
+      a_.add(rcx, int32_t(sizeof(Map::Entry)));
+      a_.jmp(loop);
+      a_.bind(found);
+      a_.mov(rax, rcx);
+      a_.sub(rax, r11);
+      a_.shr(rax, uint8_t(4));
+      a_.mov_imm64(r11, reinterpret_cast<uint64_t>(cell));
+      a_.mov(dword_ptr(r11, 0), eax);
+      a_.mov(r11, rcx);
+      a_.jmp(hit);
+    }});
   }
 
   // Value v, in r, is an object of `type` (else node id's exit `kind`); r is left untagged.
@@ -927,10 +947,9 @@ class Codegen {
   // rdx the items' byte length. Scratch only (rax, rcx, rdx), so no allocated value is touched.
   void array_items(int32_t id) {
     if (!L.vector_layout_ok) unsupported_ = true;
-    move(rax, gpr(node(id).a, rax));
-    check_object_once(rax, node(id).a, ObjType::Array, id, GuardKind::NotArray);
-    a_.mov(rcx, qword_ptr(rax, L.array_items));
-    a_.mov(rdx, qword_ptr(rax, L.array_items + 8));
+    Reg64 array = gpr(node(id).a, rax);
+    a_.mov(rcx, qword_ptr(array, L.array_items));
+    a_.mov(rdx, qword_ptr(array, L.array_items + 8));
     a_.sub(rdx, rcx);
   }
   // ... and rdx the address of item b (guard Bounds: 0 <= index < size, else the interpreter
