@@ -1,7 +1,9 @@
 // The spec IR's optimisation passes, run in this order by the spec compiler:
 //   fold_constants           int and float arithmetic, conversions and boxing of constants
-//   eliminate_redundant_map_loads  a map field read again in a block (or read after the block
-//                            wrote it) reuses the value, while nothing else could change maps
+//   eliminate_redundant_map_loads  a map field read again (or read after the code wrote it)
+//                            reuses the value, while nothing else could change maps: within a
+//                            block, and into blocks whose predecessors all knew it (a phi joins
+//                            different values)
 //   eliminate_redundant_checks  a check of a value boxed from an unboxed one, and a second check
 //                            of the same value in a block, reuse what is known (a map's or
 //                            array's pointer only up to a helper or call)
@@ -9,6 +11,7 @@
 // Unboxing itself happens in the builder: checked values replace their Tagged originals.
 #include "jit/spec/ir_passes.h"
 
+#include <algorithm>
 #include <map>
 
 #include "interp/value.h"
@@ -94,21 +97,59 @@ int fold_constants(Graph& g) {
 int eliminate_redundant_map_loads(Graph& g) {
   std::vector<int32_t> to(g.nodes.size());
   for (size_t i = 0; i < to.size(); i++) to[i] = int32_t(i);
+  auto resolve = [&](int32_t v) {
+    while (v >= 0 && to[size_t(v)] != v) v = to[size_t(v)];
+    return v;
+  };
   int removed = 0;
-  for (const Block& blk : g.blocks) {
-    // (map value, symbol key) -> the value that field holds now. A MapGet whose map and key
-    // are known repeats a read whose guards (a map, the key's entry found) already passed: the
-    // map's type cannot change and, with no insert or delete in between, neither can its layout.
-    std::map<std::pair<int32_t, int64_t>, int32_t> field;
-    for (int32_t id : blk.nodes) {
+  // (map value, symbol key) -> the value that field holds now. A MapGet whose map and key
+  // are known repeats a read whose guards (a map, the key's entry found) already passed: the
+  // map's type cannot change and, with no insert or delete in between, neither can its layout.
+  using Fields = std::map<std::pair<int32_t, int64_t>, int32_t>;
+  std::vector<Fields> out(g.blocks.size());
+  std::vector<uint8_t> done(g.blocks.size(), 0);
+  for (int32_t b : g.order) {
+    // A block starts from what its predecessors ended with when all of them came first in
+    // layout order (so not a loop header): a field every one of them knows is known here,
+    // through a new phi where they hold different values (an `if` that stored it on one arm).
+    Fields field;
+    const std::vector<int32_t> preds = g.blocks[size_t(b)].preds;
+    if (!preds.empty() && std::all_of(preds.begin(), preds.end(), [&](int32_t p) { return done[size_t(p)] != 0; })) {
+      for (const auto& [f, v0] : out[size_t(preds[0])]) {
+        std::vector<int32_t> ins;
+        for (int32_t p : preds) {
+          auto it = out[size_t(p)].find(f);
+          if (it == out[size_t(p)].end()) break;
+          ins.push_back(resolve(it->second));
+        }
+        if (ins.size() != preds.size()) continue;
+        if (std::all_of(ins.begin(), ins.end(), [&](int32_t v) { return v == ins[0]; })) {
+          field[f] = ins[0];
+          continue;
+        }
+        Node phi;
+        phi.op = IrOp::Phi;
+        phi.rep = Rep::Tagged;
+        phi.imm = -1;  // no frame slot: the field's value
+        phi.block = b;
+        phi.phi_inputs = ins;
+        int32_t id = g.add(std::move(phi));
+        to.push_back(id);
+        auto& nodes = g.blocks[size_t(b)].nodes;
+        auto at = std::find_if(nodes.begin(), nodes.end(), [&](int32_t x) { return g.nodes[size_t(x)].op != IrOp::Phi; });
+        nodes.insert(at, id);
+        field[f] = id;
+      }
+    }
+    for (int32_t id : g.blocks[size_t(b)].nodes) {
       Node& n = g.nodes[size_t(id)];
       if (n.dead) continue;
       switch (n.op) {
         case IrOp::MapGet: {
-          int32_t map = object_of(g, n.a);
-          auto it = field.find({map, n.imm});
+          std::pair<int32_t, int64_t> f{object_of(g, n.a), n.imm};
+          auto it = field.find(f);
           if (it == field.end()) {
-            field[{map, n.imm}] = id;
+            field[f] = id;
           } else {
             to[size_t(id)] = it->second;
             n.dead = true;
@@ -120,13 +161,15 @@ int eliminate_redundant_map_loads(Graph& g) {
           // Another map value may be the same object: forget the key on every map, then
           // remember what this one now holds.
           std::erase_if(field, [&](const auto& f) { return f.first.second == n.imm; });
-          field[{object_of(g, n.a), n.imm}] = n.b;
+          field[{object_of(g, n.a), n.imm}] = resolve(n.b);
           break;
         // Helpers and calls may insert, delete or set anything.
         case IrOp::Generic: case IrOp::Call: case IrOp::GenericBranch: field.clear(); break;
         default: break;
       }
     }
+    out[size_t(b)] = std::move(field);
+    done[size_t(b)] = 1;
   }
   if (removed) replace_uses(g, to);
   return removed;

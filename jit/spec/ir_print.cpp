@@ -68,7 +68,7 @@ std::string print_graph(const Graph& g, const char* title) {
         case IrOp::CmpInt: case IrOp::CmpFloat: case IrOp::CmpBits:
           out += " #" + std::to_string(n.imm);
           break;
-        case IrOp::Phi: out += " slot " + std::to_string(n.imm); break;
+        case IrOp::Phi: out += n.imm >= 0 ? " slot " + std::to_string(n.imm) : std::string(" field"); break;
         case IrOp::CheckCallee: out += " " + unit_name(*reinterpret_cast<const Proto*>(n.imm)); break;
         case IrOp::CallCheck: out += " level " + std::to_string(n.imm >> 32) + " words " + std::to_string(n.imm & 0xffffffff); break;
         default: break;
