@@ -90,9 +90,11 @@ const char* guard_name(GuardKind k);
   X(LoadUpval, Tagged)  /* imm: upvalue index; a: the Tagged closure (-1: the frame's own) */ \
   X(StoreUpval, None)   /* imm: upvalue index, a: the Tagged value, b: closure as LoadUpval's a */ \
   X(StoreCell, None)    /* a: the Tagged cell, b: the Tagged value */               \
-  X(ArrayGet, Tagged)   /* a Ptr array, b Int index; guard Bounds */                \
-  X(ArraySet, None)     /* a Ptr array, b Int index, c Tagged value; guard Bounds */ \
-  X(ArrayLength, Int)   /* a Ptr array */                                           \
+  X(ArrayItems, Ptr)    /* a Ptr array -> its first item's address */               \
+  X(CheckBounds, None)  /* a Int index, b Int size: 0 <= index < size, guard Bounds */ \
+  X(ArrayGet, Tagged)   /* a Ptr items (ArrayItems), b Int index (checked) */       \
+  X(ArraySet, None)     /* a Ptr items, b Int index (checked), c Tagged value */    \
+  X(ArraySize, Int)     /* a Ptr array -> its item count */                        \
   X(ArrayNext, Tagged)  /* a Ptr array, b Int index below its size (a for loop's item) */ \
   X(MapGet, Tagged)     /* a Ptr map, imm the symbol key; guard MapShape */         \
   X(MapSet, None)       /* a Ptr map, b Tagged value, imm the symbol key; guard MapShape */ \
@@ -136,6 +138,7 @@ struct Node {
   bool dead = false;                    // removed by a pass
   int32_t c = -1;                       // a third input (ArraySet's value)
   int32_t entry_hint = -1;              // MapGet/MapSet: the entry position the site's key was always at
+  bool fused = false;                   // ArraySize/ArrayItems: computed by its one user, the next node
 };
 
 // A frame the inline tier did not push: a callee whose body is inlined (M3). Its slots follow

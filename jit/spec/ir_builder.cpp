@@ -240,6 +240,18 @@ class Builder {
     return int32_t(g_.states.size() - 1);
   }
   int32_t here() { return state(pc_, S_); }
+  // Item `index` (Int) of Tagged `array` read, or, with a Tagged `value`, written: a NotArray
+  // guard, then a Bounds guard (outside 0..size-1 the interpreter does what the language says).
+  int32_t array_access(int32_t array, int32_t index, int32_t value) {
+    int32_t ptr = object_ptr(array, false);
+    int32_t size = emit(IrOp::ArraySize, Rep::Int, ptr);
+    int32_t check = emit(IrOp::CheckBounds, Rep::None, index, size, 0, here());
+    node(check).guard = GuardKind::Bounds;
+    int32_t items = emit(IrOp::ArrayItems, Rep::Ptr, ptr);
+    int32_t r = emit(value < 0 ? IrOp::ArrayGet : IrOp::ArraySet, value < 0 ? Rep::Tagged : Rep::None, items, index);
+    node(r).c = value;
+    return r;
+  }
   // Tagged v's Map* or Array*, behind a NotMap or NotArray guard at this instruction.
   int32_t object_ptr(int32_t v, bool map) {
     int32_t r = emit(map ? IrOp::CheckMap : IrOp::CheckArray, Rep::Ptr, v, -1, 0, here());
@@ -1095,7 +1107,7 @@ class Builder {
       int32_t i = as_int(S_[end]);
       if (i >= 0) {
         int32_t arr = object_ptr(tagged(S_[cur]), false);
-        int32_t n = emit(IrOp::ArrayLength, Rep::Int, arr, -1, 0, here());
+        int32_t n = emit(IrOp::ArraySize, Rep::Int, arr);
         int32_t done = emit(IrOp::CmpInt, Rep::Bool, i, n, int64_t(Cmp::Ge));
         std::vector<int32_t> exit = S_;
         std::vector<int32_t> body = S_;
@@ -1131,7 +1143,7 @@ class Builder {
     bool get = name == n.get && argc == 1, set = name == n.set && argc == 2, size = name == n.size && argc == 0;
     if (!get && !set && !size) return false;
     if (size) {
-      int32_t r = emit(IrOp::ArrayLength, Rep::Int, object_ptr(tagged(top(0)), false), -1, 0, here());
+      int32_t r = emit(IrOp::ArraySize, Rep::Int, object_ptr(tagged(top(0)), false));
       pop();
       push(r);
       return true;
@@ -1139,10 +1151,7 @@ class Builder {
     int32_t index = as_int(top(argc - 1));
     if (index < 0) return false;
     int32_t value = set ? tagged(top(0)) : -1;
-    int32_t array = object_ptr(tagged(top(argc)), false);
-    int32_t r = emit(get ? IrOp::ArrayGet : IrOp::ArraySet, get ? Rep::Tagged : Rep::None, array, index, 0, here());
-    node(r).guard = GuardKind::Bounds;
-    node(r).c = value;
+    int32_t r = array_access(tagged(top(argc)), index, value);
     S_.resize(S_.size() - size_t(argc) - 1);
     push(get ? r : nil_);
     return true;
@@ -1168,8 +1177,7 @@ class Builder {
       node(r).entry_hint = map_position_hint(p_->callees, size_t(pc_));
     } else {
       int32_t k = emit(IrOp::ConstInt, Rep::Int, -1, -1, key.as_int());
-      r = emit(IrOp::ArrayGet, Rep::Tagged, object_ptr(c, false), k, 0, here());
-      node(r).guard = GuardKind::Bounds;
+      r = array_access(c, k, -1);
     }
     pop();
     push(r);
@@ -1187,9 +1195,7 @@ class Builder {
       node(r).entry_hint = map_position_hint(p_->callees, size_t(pc_));
     } else {
       int32_t k = emit(IrOp::ConstInt, Rep::Int, -1, -1, key.as_int());
-      r = emit(IrOp::ArraySet, Rep::None, object_ptr(c, false), k, 0, here());
-      node(r).guard = GuardKind::Bounds;
-      node(r).c = v;
+      r = array_access(c, k, v);
     }
     S_.resize(S_.size() - 2);
     push(v0);  // a store's value is its result

@@ -6,13 +6,18 @@
 //                            different values)
 //   eliminate_redundant_checks  a check of a value boxed from an unboxed one, and a second check
 //                            of the same value in a block, reuse what is known (a map's or
-//                            array's pointer only up to a helper or call)
+//                            array's pointer only up to a helper or call); so do an array's
+//                            size, items and index bounds checks
 //   eliminate_dead_code      nodes nothing live uses (frame states count as uses)
+//   fuse_array_operands      an array's size or items used once, by the next node, is computed
+//                            there in a scratch register instead of taking one of the few
+//                            allocatable ones (most blocks access an array once)
 // Unboxing itself happens in the builder: checked values replace their Tagged originals.
 #include "jit/spec/ir_passes.h"
 
 #include <algorithm>
 #include <map>
+#include <tuple>
 
 #include "interp/value.h"
 
@@ -219,23 +224,37 @@ int eliminate_redundant_global_loads(Graph& g) {
 int eliminate_redundant_checks(Graph& g) {
   std::vector<int32_t> to(g.nodes.size());
   for (size_t i = 0; i < to.size(); i++) to[i] = int32_t(i);
+  auto resolve = [&](int32_t v) {
+    while (v >= 0 && to[size_t(v)] != v) v = to[size_t(v)];
+    return v;
+  };
   int removed = 0;
   for (const Block& blk : g.blocks) {
-    std::map<std::pair<IrOp, int32_t>, int32_t> seen;  // (check, input) -> first check in the block
+    // (node, inputs) -> the first such node in the block. An array's size and items are
+    // keyed by its pointer, which a helper or call ends, and with it them (a push may resize).
+    std::map<std::tuple<IrOp, int32_t, int32_t>, int32_t> seen;
     for (int32_t id : blk.nodes) {
       Node& n = g.nodes[size_t(id)];
       if (n.dead) continue;
       if (n.op == IrOp::Generic || n.op == IrOp::Call || n.op == IrOp::GenericBranch) {
         // A Ptr does not live across code that may collect: the next access checks again.
-        std::erase_if(seen, [](const auto& s) { return s.first.first == IrOp::CheckMap || s.first.first == IrOp::CheckArray; });
+        std::erase_if(seen, [](const auto& s) {
+          IrOp op = std::get<0>(s.first);
+          return op == IrOp::CheckMap || op == IrOp::CheckArray;
+        });
         continue;
       }
-      if (n.op != IrOp::CheckInt && n.op != IrOp::CheckFloat && n.op != IrOp::CheckMap && n.op != IrOp::CheckArray) continue;
-      const Node& in = g.nodes[size_t(n.a)];
+      switch (n.op) {
+        case IrOp::CheckInt: case IrOp::CheckFloat: case IrOp::CheckMap: case IrOp::CheckArray:
+        case IrOp::ArraySize: case IrOp::ArrayItems: case IrOp::CheckBounds: break;
+        default: continue;
+      }
+      int32_t a = resolve(n.a), b = resolve(n.b);
+      const Node& in = g.nodes[size_t(a)];
       int32_t known = -1;
       if (n.op == IrOp::CheckInt && in.op == IrOp::BoxInt) known = in.a;
       if (n.op == IrOp::CheckFloat && in.op == IrOp::BoxFloat) known = in.a;
-      auto key = std::make_pair(n.op, n.a);
+      auto key = std::make_tuple(n.op, a, b);
       if (known < 0) {
         auto it = seen.find(key);
         if (it != seen.end()) known = it->second;
@@ -261,8 +280,8 @@ static bool has_effect(IrOp op) {
     case IrOp::Generic: case IrOp::Call: case IrOp::GenericBranch: case IrOp::Jump: case IrOp::Branch:
     case IrOp::LoopCheck: case IrOp::CountOp: case IrOp::Return: case IrOp::Deopt: case IrOp::StoreGlobal: case IrOp::AssignGlobal: case IrOp::StoreCell: case IrOp::StoreUpval:
     case IrOp::AddInt: case IrOp::SubInt: case IrOp::MulInt: case IrOp::NegInt: case IrOp::ModInt:
-    case IrOp::LoadGlobal: case IrOp::CheckInt: case IrOp::CheckFloat: case IrOp::CheckNumber: case IrOp::ArrayGet:
-    case IrOp::ArraySet: case IrOp::ArrayLength: case IrOp::MapGet: case IrOp::MapSet:
+    case IrOp::LoadGlobal: case IrOp::CheckInt: case IrOp::CheckFloat: case IrOp::CheckNumber: case IrOp::CheckBounds:
+    case IrOp::ArraySet: case IrOp::MapGet: case IrOp::MapSet:
     case IrOp::CheckCallee: case IrOp::CallCheck: case IrOp::CheckValue: case IrOp::AbsInt: case IrOp::FloatToInt:
       return true;
     default: return false;
@@ -298,6 +317,31 @@ int eliminate_dead_code(Graph& g) {
     }
   for (Block& b : g.blocks) std::erase_if(b.nodes, [&](int32_t id) { return g.nodes[size_t(id)].dead; });
   return removed;
+}
+
+int fuse_array_operands(Graph& g) {
+  std::vector<int32_t> uses(g.nodes.size(), 0);
+  for (const Node& n : g.nodes) {
+    if (n.dead) continue;
+    for (int32_t v : {n.a, n.b, n.c})
+      if (v >= 0) uses[size_t(v)]++;
+    for (int32_t p : n.phi_inputs)
+      if (p >= 0) uses[size_t(p)]++;
+  }
+  int fused = 0;
+  for (const Block& blk : g.blocks)
+    for (size_t i = 0; i + 1 < blk.nodes.size(); i++) {
+      Node& n = g.nodes[size_t(blk.nodes[i])];
+      const Node& next = g.nodes[size_t(blk.nodes[i + 1])];
+      int32_t id = blk.nodes[i];
+      bool fits = (n.op == IrOp::ArraySize && next.op == IrOp::CheckBounds && next.b == id) ||
+                  (n.op == IrOp::ArrayItems && (next.op == IrOp::ArrayGet || next.op == IrOp::ArraySet) && next.a == id);
+      if (fits && uses[size_t(id)] == 1) {
+        n.fused = true;
+        fused++;
+      }
+    }
+  return fused;
 }
 
 std::vector<int32_t> block_loop_depths(const Graph& g) {

@@ -73,6 +73,7 @@ std::string print_graph(const Graph& g, const char* title) {
         case IrOp::CallCheck: out += " level " + std::to_string(n.imm >> 32) + " words " + std::to_string(n.imm & 0xffffffff); break;
         default: break;
       }
+      if (n.fused) out += " (fused into the next)";
       if (n.op == IrOp::Jump || n.op == IrOp::Branch) {
         out += " ->";
         for (int32_t s : b.succs) out += " B" + std::to_string(s);

@@ -41,12 +41,13 @@ Allocation allocate_registers(const Graph& g) {
   }
   auto needs_loc = [&](int32_t id) {
     const Node& nd = g.nodes[size_t(id)];
-    return !nd.dead && nd.rep != Rep::None && !is_constant_node(nd);
+    return !nd.dead && nd.rep != Rep::None && !is_constant_node(nd) && !nd.fused;
   };
   // Liveness over blocks (backward, to a fixpoint), then one hull interval per value.
   std::vector<Bits> live_in(g.blocks.size(), Bits(n));
   std::vector<int32_t> start(n, INT32_MAX), end(n, -1);
   auto use = [&](int32_t v, int32_t at) {
+    if (v >= 0 && g.nodes[size_t(v)].fused) v = g.nodes[size_t(v)].a;  // its user computes it
     if (v >= 0 && needs_loc(v)) end[size_t(v)] = std::max(end[size_t(v)], at);
   };
   bool changed = true;

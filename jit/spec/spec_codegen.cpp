@@ -783,17 +783,42 @@ class Codegen {
         finish(id, r);
         break;
       }
-      case IrOp::ArrayGet: {
-        array_element(id);
+      case IrOp::ArrayItems: {
+        if (n.fused) break;  // (its user loads it)
+        Reg64 array = gpr(n.a, rax);
         Reg64 r = out_gpr(id, rax);
-        a_.mov(r, qword_ptr(rdx, 0));
+        a_.mov(r, qword_ptr(array, L.array_items));
         finish(id, r);
         break;
       }
-      case IrOp::ArraySet:
-        array_element(id);
+      case IrOp::ArraySize: {
+        if (n.fused) break;  // (its user computes it)
+        Reg64 r = array_size(id, out_gpr(id, rcx));
+        finish(id, r);
+        break;
+      }
+      case IrOp::CheckBounds: {
+        // Unsigned, so a negative index fails too; outside 0..size-1 the interpreter does what
+        // the language says.
+        Label out_of_range = exit_for(id, GuardKind::Bounds);
+        Reg64 size = node(n.b).fused ? array_size(n.b, rcx) : gpr(n.b, rcx);
+        if (loc(n.a).kind == Loc::Spill) a_.cmp(spill(loc(n.a).slot), size);
+        else a_.cmp(gpr(n.a, rax), size);
+        a_.jcc(Cond::AE, out_of_range);
+        break;
+      }
+      case IrOp::ArrayGet: {
+        Mem64 item = array_item(n.a, n.b, rax);
+        Reg64 r = out_gpr(id, rax);
+        a_.mov(r, item);
+        finish(id, r);
+        break;
+      }
+      case IrOp::ArraySet: {
+        a_.lea(rdx, array_item(n.a, n.b, rdx));
         a_.mov(qword_ptr(rdx, 0), boxed_reg(n.c));  // (rax, rcx only)
         break;
+      }
       case IrOp::ArrayNext: array_next(id); break;
       case IrOp::MapGet: {
         Label hashed = exit_for(id, GuardKind::MapShape), missing = a_.new_label(), done = a_.new_label();
@@ -813,14 +838,6 @@ class Codegen {
         Label shape = exit_for(id, GuardKind::MapShape);
         map_entry(id, shape, shape);  // a missing key would insert: the interpreter does that
         a_.mov(qword_ptr(r11, 8), boxed_reg(n.b));  // (rax, rcx only)
-        break;
-      }
-      case IrOp::ArrayLength: {
-        array_items(id);
-        Reg64 r = out_gpr(id, rax);
-        move(r, rdx);
-        a_.shl(r, uint8_t(13));  // bytes / 8 as an Int: << 16
-        finish(id, r);
         break;
       }
     }
@@ -943,25 +960,28 @@ class Codegen {
     known_objects_.push_back({v, type});
   }
 
-  // The receiver of array node id checked (guard NotArray): rax its Array*, rcx its first item,
-  // rdx the items' byte length. Scratch only (rax, rcx, rdx), so no allocated value is touched.
-  void array_items(int32_t id) {
-    if (!L.vector_layout_ok) unsupported_ = true;
+  // ArraySize node id into r (rcx if r is the array's register): the item count as an Int.
+  Reg64 array_size(int32_t id, Reg64 r) {
     Reg64 array = gpr(node(id).a, rax);
-    a_.mov(rcx, qword_ptr(array, L.array_items));
-    a_.mov(rdx, qword_ptr(array, L.array_items + 8));
-    a_.sub(rdx, rcx);
+    if (r == array) r = rcx;
+    a_.mov(r, qword_ptr(array, L.array_items + 8));
+    a_.sub(r, qword_ptr(array, L.array_items));
+    a_.shl(r, uint8_t(13));  // bytes / 8 as an Int: << 16
+    return r;
   }
-  // ... and rdx the address of item b (guard Bounds: 0 <= index < size, else the interpreter
-  // does what the language says). Uses r11 too.
-  void array_element(int32_t id) {
-    array_items(id);
-    Label out_of_range = exit_for(id, GuardKind::Bounds);
-    move(r11, gpr(node(id).b, r11));
+  // The item at Int index `index` (checked by a CheckBounds) of the items at Ptr `items`,
+  // loaded into `scratch` if spilled. Uses r11 for an index that is not a constant.
+  Mem64 array_item(int32_t items, int32_t index, Reg64 scratch) {
+    Reg64 base = scratch;
+    if (node(items).fused) a_.mov(scratch, qword_ptr(gpr(node(items).a, scratch), L.array_items));
+    else base = gpr(items, scratch);
+    if (loc(index).kind == Loc::Const) {
+      int64_t offset = node(index).imm * 8;
+      if (offset >= INT32_MIN && offset <= INT32_MAX) return qword_ptr(base, int32_t(offset));
+    }
+    move(r11, gpr(index, r11));
     a_.sar(r11, uint8_t(13));  // Int (payload << 16) -> byte offset (payload * 8)
-    a_.cmp(r11, rdx);
-    a_.jcc(Cond::AE, out_of_range);  // unsigned: a negative index fails too
-    a_.lea(rdx, mem(rcx, r11, Scale::x1));
+    return qword_ptr(base, r11, Scale::x1);
   }
 
   // Sets the flags for compare node id; returns the condition that means true.

@@ -80,6 +80,8 @@ CompileStatus compile_spec(VM& vm, const Proto& p, const SpecHints& hints, const
   if (opts.dump_ir) dump += print_graph(g, ("redundant checks: " + std::to_string(checks) + " removed").c_str());
   int dead = eliminate_dead_code(g);
   if (opts.dump_ir) dump += print_graph(g, ("dead code: " + std::to_string(dead) + " removed").c_str());
+  int fused = fuse_array_operands(g);
+  if (opts.dump_ir) dump += print_graph(g, ("fused array operands: " + std::to_string(fused)).c_str());
   Allocation ra = allocate_registers(g);
   if (opts.dump_ir) {
     dump += "=== registers " + unit_name(p) + ": " + std::to_string(ra.spill_slots) + " spill slots\n";

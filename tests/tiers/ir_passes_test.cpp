@@ -166,6 +166,52 @@ TEST(RedundantChecks, AMapsPointerIsCheckedAgainAfterACall) {
   (void)i1;
 }
 
+TEST(RedundantChecks, AnArraysSizeItemsAndBoundsAreReusedUntilACall) {
+  // v[i] read then written, then read after a call (which may push, moving the items).
+  OneBlock b;
+  int32_t v = b.add(IrOp::LoadSlot, Rep::Tagged), i = b.add(IrOp::LoadSlot, Rep::Int);
+  int32_t p1 = b.add(IrOp::CheckArray, Rep::Ptr, v);
+  int32_t s1 = b.add(IrOp::ArraySize, Rep::Int, p1);
+  b.add(IrOp::CheckBounds, Rep::None, i, s1);
+  int32_t it1 = b.add(IrOp::ArrayItems, Rep::Ptr, p1);
+  int32_t x = b.add(IrOp::ArrayGet, Rep::Tagged, it1, i);
+  int32_t p2 = b.add(IrOp::CheckArray, Rep::Ptr, v);
+  int32_t s2 = b.add(IrOp::ArraySize, Rep::Int, p2);
+  int32_t c2 = b.add(IrOp::CheckBounds, Rep::None, i, s2);
+  int32_t it2 = b.add(IrOp::ArrayItems, Rep::Ptr, p2);
+  int32_t set = b.add(IrOp::ArraySet, Rep::None, it2, i);
+  b.add(IrOp::Call, Rep::Tagged);
+  int32_t p3 = b.add(IrOp::CheckArray, Rep::Ptr, v);
+  int32_t s3 = b.add(IrOp::ArraySize, Rep::Int, p3);
+  int32_t c3 = b.add(IrOp::CheckBounds, Rep::None, i, s3);
+  int32_t it3 = b.add(IrOp::ArrayItems, Rep::Ptr, p3);
+  EXPECT_EQ(eliminate_redundant_checks(b.g), 4);
+  EXPECT_TRUE(b.dead(p2) && b.dead(s2) && b.dead(c2) && b.dead(it2));
+  EXPECT_EQ(b.g.nodes[size_t(set)].a, it1);
+  EXPECT_FALSE(b.dead(p3) || b.dead(s3) || b.dead(c3) || b.dead(it3));
+  (void)x;
+}
+
+TEST(FuseArrayOperands, ASizeOrItemsUsedOnceByTheNextNodeIsFused) {
+  OneBlock b;
+  int32_t v = b.add(IrOp::LoadSlot, Rep::Tagged), i = b.add(IrOp::LoadSlot, Rep::Int);
+  int32_t p = b.add(IrOp::CheckArray, Rep::Ptr, v);
+  int32_t s = b.add(IrOp::ArraySize, Rep::Int, p);
+  b.add(IrOp::CheckBounds, Rep::None, i, s);
+  int32_t it = b.add(IrOp::ArrayItems, Rep::Ptr, p);
+  b.add(IrOp::ArrayGet, Rep::Tagged, it, i);
+  int32_t it2 = b.add(IrOp::ArrayItems, Rep::Ptr, p);  // used twice: keeps its register
+  b.add(IrOp::ArrayGet, Rep::Tagged, it2, i);
+  b.add(IrOp::ArrayGet, Rep::Tagged, it2, i);
+  int32_t s2 = b.add(IrOp::ArraySize, Rep::Int, p);  // used by a compare: not fused
+  b.add(IrOp::CmpInt, Rep::Bool, i, s2);
+  EXPECT_EQ(fuse_array_operands(b.g), 2);
+  EXPECT_TRUE(b.g.nodes[size_t(s)].fused);
+  EXPECT_TRUE(b.g.nodes[size_t(it)].fused);
+  EXPECT_FALSE(b.g.nodes[size_t(it2)].fused);
+  EXPECT_FALSE(b.g.nodes[size_t(s2)].fused);
+}
+
 TEST(RedundantGlobalLoads, ALoadReusesTheLastLoadOrStoreUntilACall) {
   OneBlock b;
   int32_t g1 = b.add(IrOp::LoadGlobal, Rep::Tagged, -1, -1, 5);
