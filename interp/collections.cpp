@@ -37,13 +37,26 @@ bool oom(VM& vm) { return vm.raise(ErrorKind::OutOfMemory, "heap limit exceeded"
                                                 " argument" + (hi == 1 ? "" : "s") + ", got " + std::to_string(argc));
 }
 
-// Accounts the entry storage a map store will allocate: only a new key in a full entries
-// vector grows it (doubling). Overwrites allocate nothing, so they must not count: the heap's
-// peak and its collection budget would otherwise grow with every store.
-bool note_map_growth(VM& vm, const Map* m, Value key) {
+// m[key] = value, accounting the entry storage it allocates: only a new key in a full entries
+// vector grows it (doubling), and that is accounted first, since it may collect. Overwrites
+// allocate nothing, so they must not count: the heap's peak and its collection budget would
+// otherwise grow with every store. A full vector (a literal's map is one) finds the key once.
+// false: out of memory.
+[[gnu::always_inline]] inline bool map_store(VM& vm, Map* m, Value key, Value value) {
   size_t cap = m->entries.capacity();
-  if (m->entries.size() < cap || m->find(key) >= 0) return true;
-  return vm.heap.note_growth((cap ? cap : 1) * sizeof(Map::Entry));
+  if (m->entries.size() < cap) {
+    m->set(key, value);
+    return true;
+  }
+  uint64_t hash = 0;
+  int32_t i = m->index.empty() ? m->find(key) : m->find(key, hash);
+  if (i >= 0) {
+    m->entries[size_t(i)].value = value;
+    return true;
+  }
+  if (!vm.heap.note_growth((cap ? cap : 1) * sizeof(Map::Entry))) return oom(vm);
+  m->insert_absent(key, value, hash);  // (a collection changes no map)
+  return true;
 }
 
 inline bool arity(VM& vm, const char* type, Symbol* name, int argc, int lo, int hi) {
@@ -110,8 +123,7 @@ bool map_method(VM& vm, Map* map, Symbol* m, Value* args, int argc, Value& out) 
   }
   if (m == n.set) {
     if (!arity(vm, "map", m, argc, 2, 2) || !check_key(vm, args[0])) return false;
-    if (!note_map_growth(vm, map, args[0])) return oom(vm);
-    map->set(args[0], args[1]);
+    if (!map_store(vm, map, args[0], args[1])) return false;
     out = Value::nil();
     return true;
   }
@@ -202,9 +214,7 @@ bool path_set(VM& vm, Value container, Value key, Value value) {
   if (!is_obj_type(container, ObjType::Map))
     return vm.raise(ErrorKind::TypeError, std::string("cannot set key ") + to_display_nested(key) + " of " +
                                               type_name(container));
-  if (!note_map_growth(vm, as_map(container), key)) return oom(vm);
-  as_map(container)->set(key, value);
-  return true;
+  return map_store(vm, as_map(container), key, value);
 }
 
 bool call_method(VM& vm, Symbol* name, Value* recv_and_args, int argc, Value& out) {

@@ -199,9 +199,11 @@ void Heap::regrow_items(Array* a, size_t capacity) {
   }
 }
 
-Map* Heap::new_map() {
+Map* Heap::new_map(size_t capacity) {
   if (!reserve(sizeof(Map))) return nullptr;
-  return link(make<Map>(), sizeof(Map));
+  Map* m = make<Map>();
+  m->entries.reserve(capacity);  // a literal's entries: one allocation, not one per doubling
+  return link(m, sizeof(Map));
 }
 
 Closure* Heap::new_closure(Proto* p) {

@@ -50,7 +50,7 @@ class Heap {
   // Returns nullptr when the heap limit (--max-heap) is exceeded even after collecting.
   String* new_string(std::string s);
   Array* new_array(size_t reserve = 0);
-  Map* new_map();
+  Map* new_map(size_t capacity = 0);  // capacity: entries reserved up front (a literal's count)
   Closure* new_closure(Proto* p);
   Cell* new_cell(Value v);
   Builtin* new_builtin(const char* name, BuiltinFn fn);

@@ -154,6 +154,17 @@ void Map::rebuild_index() {
   for (size_t i = 0; i < entries.size(); i++) insert_slot(key_hash(entries[i].key), int32_t(i));
 }
 
+inline void Map::append(Value key, Value value, uint64_t hash) {  // (only this file calls it)
+  const bool hashed = !index.empty();
+  entries.push_back({key, value});
+  live++;
+  if (entries.size() > kLinearLimit && (!hashed || entries.size() * 2 > index.size())) {
+    rebuild_index();
+    return;
+  }
+  if (hashed) insert_slot(hash, int32_t(entries.size() - 1));
+}
+
 void Map::set(Value key, Value value) {
   // Hash once: the same hash finds the key and, when it is new, places its slot.
   const bool hashed = !index.empty();
@@ -163,14 +174,20 @@ void Map::set(Value key, Value value) {
     entries[size_t(i)].value = value;
     return;
   }
-  entries.push_back({key, value});
-  live++;
-  if (entries.size() > kLinearLimit && (!hashed || entries.size() * 2 > index.size())) {
-    rebuild_index();
-    return;
-  }
-  if (hashed) insert_slot(hash, int32_t(entries.size() - 1));
+  append(key, value, hash);
 }
+
+int32_t Map::find(Value key, uint64_t& hash) const {
+  if (index.empty()) {
+    hash = 0;
+    return find(key);
+  }
+  hash = key_hash(key);
+  return find_hashed(key, hash);
+}
+
+void Map::insert_absent(Value key, Value value, uint64_t hash) { append(key, value, hash); }
+
 
 bool Map::remove(Value key) {
   int32_t i = find(key);
