@@ -1089,12 +1089,13 @@ class Builder {
       int32_t c = as_int(S_[cur]);
       int32_t e = c >= 0 ? as_int(S_[end]) : -1;
       if (c >= 0 && e >= 0) {
-        int32_t done = emit(IrOp::CmpInt, Rep::Bool, c, e, int64_t(Cmp::Ge));
         std::vector<int32_t> exit = S_;
         std::vector<int32_t> body = S_;
-        // cur < end <= the int maximum, so cur + 1 cannot overflow: no guard.
+        // cur < end <= the int maximum on the body's path, so cur + 1 cannot overflow there: no
+        // guard (the exit's path does not use it). The compare goes last, next to its branch.
         int32_t one = emit(IrOp::ConstInt, Rep::Int, -1, -1, 1);
         int32_t next = emit(IrOp::AddInt, Rep::Int, c, one);
+        int32_t done = emit(IrOp::CmpInt, Rep::Bool, c, e, int64_t(Cmp::Ge));
         body[cur] = next;
         body.push_back(c);
         branch(done, in.x, exit, pc_ + 1, body);
@@ -1108,12 +1109,12 @@ class Builder {
       if (i >= 0) {
         int32_t arr = object_ptr(tagged(S_[cur]), false);
         int32_t n = emit(IrOp::ArraySize, Rep::Int, arr);
-        int32_t done = emit(IrOp::CmpInt, Rep::Bool, i, n, int64_t(Cmp::Ge));
         std::vector<int32_t> exit = S_;
         std::vector<int32_t> body = S_;
         int32_t item = emit(IrOp::ArrayNext, Rep::Tagged, arr, i);
         int32_t one = emit(IrOp::ConstInt, Rep::Int, -1, -1, 1);
         body[end] = emit(IrOp::AddInt, Rep::Int, i, one);
+        int32_t done = emit(IrOp::CmpInt, Rep::Bool, i, n, int64_t(Cmp::Ge));  // (next to its branch)
         body.push_back(item);
         branch(done, in.x, exit, pc_ + 1, body);
         return false;
