@@ -186,7 +186,7 @@ struct Graph {
   const Proto* proto = nullptr;
   std::vector<Node> nodes;
   std::vector<Block> blocks;
-  std::vector<int32_t> order;  // layout: entry, OSR entries, then code order (edge blocks after their source)
+  std::vector<int32_t> order;  // layout: entry, code order (edge blocks after their source), OSR entries
   std::vector<FrameState> states;
   int32_t inlined_sites = 0;             // calls whose callee's body is in this graph
   std::vector<GlobalAssumption> assumptions;

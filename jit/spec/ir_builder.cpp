@@ -113,19 +113,23 @@ class Builder {
       jump_to(int32_t(pc));
     }
     walk_blocks();
-    // Layout: the entries, then the blocks in the order they were walked (an inlined callee's
-    // blocks inside its caller's, where its code runs), each followed by its edge blocks.
+    // Layout: the entry, then the blocks in the order they were walked (an inlined callee's
+    // blocks inside its caller's, where its code runs), each followed by its edge blocks, then
+    // the OSR entries (so the entry falls through into the code instead of jumping over them).
     g_.order.clear();
     std::vector<std::vector<int32_t>> edges(g_.blocks.size());
+    std::vector<int32_t> osr_entries;
     for (size_t i = 0; i < g_.blocks.size(); i++) {
       const Block& blk = g_.blocks[i];
       if (blk.edge_of >= 0) edges[size_t(blk.edge_of)].push_back(int32_t(i));
+      else if (blk.osr_pc >= 0) osr_entries.push_back(int32_t(i));
       else if (blk.pc < 0) g_.order.push_back(int32_t(i));
     }
     for (int32_t b : walked_) {
       g_.order.push_back(b);
       for (int32_t e : edges[size_t(b)]) g_.order.push_back(e);
     }
+    g_.order.insert(g_.order.end(), osr_entries.begin(), osr_entries.end());
   }
 
  private:
