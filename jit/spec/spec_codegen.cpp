@@ -275,10 +275,13 @@ class Codegen {
   // may collect, raise or read the frame.
   void flush(int32_t fs) {
     const FrameState& s = g_.states[size_t(fs)];
+    int32_t boxed_v = -1;  // a value boxed into rax for an earlier slot (a local and its copy as an operand)
     for (size_t i = 0; i < s.values.size(); i++) {
       int32_t v = s.values[i];
       if (v < 0 || (i < mem_.size() && holds(mem_[i], v))) continue;
-      a_.mov(frame_slot(int64_t(i)), boxed_reg(v));
+      Reg64 r = v == boxed_v ? rax : boxed_reg(v);
+      if (r == rax) boxed_v = v;
+      a_.mov(frame_slot(int64_t(i)), r);
       remember(int32_t(i), v);
     }
   }
