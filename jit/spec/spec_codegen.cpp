@@ -730,7 +730,10 @@ class Codegen {
         a_.mov(qword_ptr(kVm, L.vm_sp), kBase);
         a_.mov(qword_ptr(kVm, L.vm_frames_top), kFrame);  // our record goes (a store, no load)
         a_.mov(eax, 1);
-        a_.jmp(epilogue_);
+        // The epilogue in place: no jump to the shared one on every call's way out.
+        if (spill_bytes_) a_.add(rsp, spill_bytes_);
+        a_.pop(rbp);
+        a_.ret();
         break;
       }
       case IrOp::Deopt:
