@@ -261,6 +261,7 @@ void Heap::trace(Obj* o) {
 
 void Heap::collect() {
   stats_.collections++;
+  concat_temp = nullptr;
   for (auto& [name, sym] : symbols_) mark_object(sym);
   if (mark_roots_) mark_roots_(*this);
   while (!gray_.empty()) {

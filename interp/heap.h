@@ -77,6 +77,13 @@ class Heap {
   void mark_object(Obj* o);
   void collect();
 
+  // The string an ADD just made as the left operand of the ADD two instructions on,
+  // `concat_at` (see op_add), which may append to it in place: nothing else can reach it.
+  // Every collection clears it, so a freed string's address is never mistaken for it, and so
+  // does every catch, the only way on after the push between the two raised.
+  String* concat_temp = nullptr;
+  const void* concat_at = nullptr;
+
   const HeapStats& stats() const { return stats_; }
 
  private:

@@ -29,6 +29,11 @@ struct String : Obj {
   // Content hash for map keys. Strings are immutable, so it is computed once, on first use, and
   // reused by every lookup with this string and every index rebuild of a map keyed by it.
   uint64_t hash() const { return hash_ != 0 ? hash_ : compute_hash(); }
+  // Only for a string nothing else can reach yet (Heap::concat_temp): strings are immutable.
+  void append_unshared(const std::string& more) {
+    chars += more;
+    hash_ = 0;
+  }
 
  private:
   mutable uint64_t hash_ = 0;  // 0: not computed yet (a computed 0 is stored as 1)

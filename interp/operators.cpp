@@ -20,6 +20,59 @@ bool int_result(VM& vm, int64_t r, const char* op, Value& out) {
   return true;
 }
 
+// `(s + w) + " "` copies s twice: once for each ADD. When an ADD's string result is the left
+// operand of the ADD two instructions on (the one between pushes a string: a constant, local
+// or global), nothing else can reach that result before it: it is made with room for that
+// string too and remembered (Heap::concat_temp), and the second ADD appends to it in place,
+// as CPython does for a string only one reference holds. An exception or a collection in
+// between only loses the shortcut.
+size_t pending_concat(VM& vm, const Instr* ip) {
+  if (ip->op != Op::ADD) return 0;
+  const Instr& push = ip[1];  // (an ADD is never a unit's last instruction, nor is a push)
+  const Frame& f = vm.frames.back();
+  Value v;
+  switch (push.op) {
+    case Op::CONST:
+      if (size_t(push.x) >= f.closure->proto->consts.size()) return 0;  // (verified code never)
+      v = f.closure->proto->consts[size_t(push.x)];
+      break;
+    case Op::LOAD_LOCAL: v = f.base[push.x]; break;
+    case Op::LOAD_GLOBAL: v = vm.globals[size_t(push.x)]; break;
+    default: return 0;
+  }
+  if (ip[2].op != Op::ADD || !is_obj_type(v, ObjType::String)) return 0;
+  return as_string(v)->chars.size();
+}
+
+bool concat(VM& vm, String* a, String* b, Value& out) {
+  const Instr* ip = vm.frames.back().pc;
+  if (a == vm.heap.concat_temp && ip == vm.heap.concat_at) {
+    vm.heap.concat_temp = nullptr;
+    if (!vm.heap.note_growth(b->chars.size())) return vm.raise(ErrorKind::OutOfMemory, "heap limit exceeded");
+    a->append_unshared(b->chars);
+    out = Value::object(a);
+    if (size_t more = pending_concat(vm, ip)) {  // (a chain: `(+ s a b c)`)
+      a->chars.reserve(a->chars.size() + more);
+      vm.heap.concat_temp = a;
+      vm.heap.concat_at = ip + 2;
+    }
+    return true;
+  }
+  size_t more = ip ? pending_concat(vm, ip) : 0;
+  std::string chars;
+  chars.reserve(a->chars.size() + b->chars.size() + more);
+  chars += a->chars;
+  chars += b->chars;
+  String* s = vm.heap.new_string(std::move(chars));
+  if (!s) return vm.raise(ErrorKind::OutOfMemory, "heap limit exceeded");
+  if (more && s->chars.size() > 1) {  // (0 and 1 byte strings are shared)
+    vm.heap.concat_temp = s;
+    vm.heap.concat_at = ip + 2;
+  }
+  out = Value::object(s);
+  return true;
+}
+
 }  // namespace
 
 bool op_add(VM& vm, Value a, Value b, Value& out) {
@@ -28,12 +81,7 @@ bool op_add(VM& vm, Value a, Value b, Value& out) {
     out = Value::number(a.to_double() + b.to_double());
     return true;
   }
-  if (is_obj_type(a, ObjType::String) && is_obj_type(b, ObjType::String)) {
-    String* s = vm.heap.new_string(as_string(a)->chars + as_string(b)->chars);
-    if (!s) return vm.raise(ErrorKind::OutOfMemory, "heap limit exceeded");
-    out = Value::object(s);
-    return true;
-  }
+  if (is_obj_type(a, ObjType::String) && is_obj_type(b, ObjType::String)) return concat(vm, as_string(a), as_string(b), out);
   return type_error2(vm, "+", a, b);
 }
 

@@ -115,6 +115,7 @@ class VM {
   Value error_value();
   // error_value(), then clears the error: what a catch receives. vm.sp must cover live values.
   Value take_error_value() {
+    heap.concat_temp = nullptr;  // (see Heap::concat_temp)
     Value v = error_value();
     error.active = false;
     error.payload = Value::nil();
