@@ -24,10 +24,12 @@ inline bool check_index(VM& vm, Value idx, size_t size, size_t& out) {
   return true;
 }
 
-bool check_key(VM& vm, Value key) {
-  if (is_valid_map_key(key)) return true;
+[[gnu::noinline, gnu::cold]] bool key_error(VM& vm, Value key) {
   return vm.raise(ErrorKind::TypeError, std::string("map keys must be symbols, strings or ints, got ") + type_name(key));
 }
+
+// (The error's message is built out of line: every .get/.set/.has/.del checks its key.)
+inline bool check_key(VM& vm, Value key) { return is_valid_map_key(key) || key_error(vm, key); }
 
 bool oom(VM& vm) { return vm.raise(ErrorKind::OutOfMemory, "heap limit exceeded"); }
 

@@ -22,6 +22,21 @@ std::string repr(double d) {
   return s;
 }
 
+TEST(DisplayInt, EveryDigitCountAndSignMatchesStdToString) {
+  // append_int writes two digits a step from a table: each length, both signs, the 48-bit ends.
+  std::vector<int64_t> cases = {0, -1, 140737488355327, -140737488355328};
+  for (int64_t p = 1; p <= 100000000000000; p *= 10)
+    for (int64_t v : {p - 1, p, p + 1, 7 * p + 3}) {
+      cases.push_back(v);
+      cases.push_back(-v);
+    }
+  for (int64_t v : cases) {
+    std::string s = "x";
+    append_int(s, v);
+    EXPECT_EQ(s, "x" + std::to_string(v));
+  }
+}
+
 double opaque(double d) {
   volatile double v = d;
   return v;
