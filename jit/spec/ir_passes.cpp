@@ -327,6 +327,9 @@ int fuse_array_operands(Graph& g) {
       if (v >= 0) uses[size_t(v)]++;
     for (int32_t p : n.phi_inputs)
       if (p >= 0) uses[size_t(p)]++;
+    if (n.fs >= 0)  // (a size on the operand stack is in the states until it is used)
+      for (int32_t v : g.states[size_t(n.fs)].values)
+        if (v >= 0) uses[size_t(v)]++;
   }
   int fused = 0;
   for (const Block& blk : g.blocks)

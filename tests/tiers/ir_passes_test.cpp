@@ -205,7 +205,13 @@ TEST(FuseArrayOperands, ASizeOrItemsUsedOnceByTheNextNodeIsFused) {
   b.add(IrOp::ArrayGet, Rep::Tagged, it2, i);
   int32_t s2 = b.add(IrOp::ArraySize, Rep::Int, p);  // used by a compare: not fused
   b.add(IrOp::CmpInt, Rep::Bool, i, s2);
+  int32_t s3 = b.add(IrOp::ArraySize, Rep::Int, p);  // also an operand in a later frame state
+  b.add(IrOp::CheckBounds, Rep::None, i, s3);
+  b.g.states.push_back(FrameState{0, 1, {s3}, {}});
+  int32_t call = b.add(IrOp::Call, Rep::Tagged);
+  b.g.nodes[size_t(call)].fs = int32_t(b.g.states.size() - 1);
   EXPECT_EQ(fuse_array_operands(b.g), 2);
+  EXPECT_FALSE(b.g.nodes[size_t(s3)].fused);
   EXPECT_TRUE(b.g.nodes[size_t(s)].fused);
   EXPECT_TRUE(b.g.nodes[size_t(it)].fused);
   EXPECT_FALSE(b.g.nodes[size_t(it2)].fused);
