@@ -11,6 +11,13 @@
 namespace gene::harness {
 namespace {
 
+// Options with this speedup tolerance and every other field at its default.
+CompareOptions with_tolerance(double t) {
+  CompareOptions o;
+  o.tolerance = t;
+  return o;
+}
+
 TEST(Compare, SameReportPasses) {
   Report r = test::bench_report(25, 50);
   CompareSummary s = compare_reports(r, r, {});
@@ -20,14 +27,14 @@ TEST(Compare, SameReportPasses) {
 
 TEST(Compare, InjectedRegressionFails) {
   // fib on baseline: 4x -> 2x.
-  CompareSummary s = compare_reports(test::bench_report(25, 50), test::bench_report(50, 50), {0.25, false});
+  CompareSummary s = compare_reports(test::bench_report(25, 50), test::bench_report(50, 50), with_tolerance(0.25));
   EXPECT_TRUE(s.failed());
   EXPECT_EQ(s.regressions, 1);
   EXPECT_NE(s.table.find("REGRESSION"), std::string::npos) << s.table;
 }
 
 TEST(Compare, NoiseWithinToleranceAndImprovementsPass) {
-  CompareSummary s = compare_reports(test::bench_report(25, 50), test::bench_report(28, 30), {0.25, false});
+  CompareSummary s = compare_reports(test::bench_report(25, 50), test::bench_report(28, 30), with_tolerance(0.25));
   EXPECT_FALSE(s.failed()) << s.table;
   EXPECT_EQ(s.improvements, 1);
 }
@@ -37,11 +44,11 @@ TEST(Compare, AbsoluteTimesDoNotMatterOnlyRatios) {
   Report base = test::bench_report(25, 50), slow = base;
   for (auto& row : slow.rows) *row.time_median_ms *= 2;
   compute_speedups(slow);
-  EXPECT_FALSE(compare_reports(base, slow, {0.01, false}).failed());
+  EXPECT_FALSE(compare_reports(base, slow, with_tolerance(0.01)).failed());
 }
 
 TEST(Compare, CorrectnessChangeFails) {
-  CompareSummary s = compare_reports(test::bench_report(25, 50), test::bench_report(25, 50, "fail"), {0.5, false});
+  CompareSummary s = compare_reports(test::bench_report(25, 50), test::bench_report(25, 50, "fail"), with_tolerance(0.5));
   EXPECT_TRUE(s.failed());
   EXPECT_EQ(s.correctness_changes, 1);
   EXPECT_NE(s.table.find("CORRECTNESS pass -> fail"), std::string::npos) << s.table;
@@ -164,7 +171,7 @@ TEST(Compare, FilesAndExitCodes) {
   test::write_text(dir.file("v0.json"), old_version.dump());
   std::ostringstream out, err;
   EXPECT_EQ(run_compare(dir.file("base.json"), dir.file("base.json"), {}, out, err), kOk);
-  EXPECT_EQ(run_compare(dir.file("base.json"), dir.file("new.json"), {0.3, false}, out, err), kFailed);
+  EXPECT_EQ(run_compare(dir.file("base.json"), dir.file("new.json"), with_tolerance(0.3), out, err), kFailed);
   EXPECT_EQ(run_compare(dir.file("base.json"), dir.file("corrupt.json"), {}, out, err), kBadInput);
   EXPECT_EQ(run_compare(dir.file("v0.json"), dir.file("base.json"), {}, out, err), kBadInput);
   EXPECT_NE(err.str().find("schema version 0"), std::string::npos) << err.str();
