@@ -25,11 +25,15 @@ namespace gene::jit::spec {
 
 namespace {
 
+// Where node v went after a pass replaced nodes (`to`: each node's replacement, itself if none).
+int32_t resolved(const std::vector<int32_t>& to, int32_t v) {
+  while (v >= 0 && to[size_t(v)] != v) v = to[size_t(v)];
+  return v;
+}
+
 // Rewrites every use of a node (inputs, phi inputs, frame states) through `to`.
 void replace_uses(Graph& g, const std::vector<int32_t>& to) {
-  auto fix = [&](int32_t& v) {
-    while (v >= 0 && to[size_t(v)] != v) v = to[size_t(v)];
-  };
+  auto fix = [&](int32_t& v) { v = resolved(to, v); };
   for (Node& n : g.nodes) {
     fix(n.a);
     fix(n.b);
@@ -102,10 +106,7 @@ int fold_constants(Graph& g) {
 int eliminate_redundant_map_loads(Graph& g) {
   std::vector<int32_t> to(g.nodes.size());
   for (size_t i = 0; i < to.size(); i++) to[i] = int32_t(i);
-  auto resolve = [&](int32_t v) {
-    while (v >= 0 && to[size_t(v)] != v) v = to[size_t(v)];
-    return v;
-  };
+  auto resolve = [&](int32_t v) { return resolved(to, v); };
   int removed = 0;
   // (map value, symbol key) -> the value that field holds now. A MapGet whose map and key
   // are known repeats a read whose guards (a map, the key's entry found) already passed: the
@@ -224,10 +225,7 @@ int eliminate_redundant_global_loads(Graph& g) {
 int eliminate_redundant_checks(Graph& g) {
   std::vector<int32_t> to(g.nodes.size());
   for (size_t i = 0; i < to.size(); i++) to[i] = int32_t(i);
-  auto resolve = [&](int32_t v) {
-    while (v >= 0 && to[size_t(v)] != v) v = to[size_t(v)];
-    return v;
-  };
+  auto resolve = [&](int32_t v) { return resolved(to, v); };
   int removed = 0;
   for (const Block& blk : g.blocks) {
     // (node, inputs) -> the first such node in the block. An array's size and items are

@@ -730,10 +730,7 @@ class Codegen {
         a_.mov(qword_ptr(kVm, L.vm_sp), kBase);
         a_.mov(qword_ptr(kVm, L.vm_frames_top), kFrame);  // our record goes (a store, no load)
         a_.mov(eax, 1);
-        // The epilogue in place: no jump to the shared one on every call's way out.
-        if (spill_bytes_) a_.add(rsp, spill_bytes_);
-        a_.pop(rbp);
-        a_.ret();
+        body_epilogue();  // in place: no jump to the shared one on every call's way out
         break;
       }
       case IrOp::Deopt:
@@ -1422,6 +1419,10 @@ class Codegen {
     a_.call(spec_error_exit);
     a_.movzx(eax, al);
     a_.bind(epilogue_);
+    body_epilogue();
+  }
+  // Undoes body_entry's frame and returns (eax: the result flag).
+  void body_epilogue() {
     if (spill_bytes_) a_.add(rsp, spill_bytes_);
     a_.pop(rbp);
     a_.ret();

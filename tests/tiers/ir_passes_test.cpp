@@ -24,6 +24,18 @@ struct OneBlock {
     g.blocks.resize(1);
     g.order = {0};
   }
+  // The nodes the builder emits in front of an access to item i of array v.
+  struct ArrayAccess {
+    int32_t ptr, size, bounds, items;
+  };
+  ArrayAccess array_access(int32_t v, int32_t i) {
+    ArrayAccess a;
+    a.ptr = add(IrOp::CheckArray, Rep::Ptr, v);
+    a.size = add(IrOp::ArraySize, Rep::Int, a.ptr);
+    a.bounds = add(IrOp::CheckBounds, Rep::None, i, a.size);
+    a.items = add(IrOp::ArrayItems, Rep::Ptr, a.ptr);
+    return a;
+  }
   // Adds blocks up to `count` with these edges, laid out in index order.
   void blocks(size_t count, std::initializer_list<std::pair<int32_t, int32_t>> edges) {
     g.blocks.resize(count);
@@ -170,35 +182,23 @@ TEST(RedundantChecks, AnArraysSizeItemsAndBoundsAreReusedUntilACall) {
   // v[i] read then written, then read after a call (which may push, moving the items).
   OneBlock b;
   int32_t v = b.add(IrOp::LoadSlot, Rep::Tagged), i = b.add(IrOp::LoadSlot, Rep::Int);
-  int32_t p1 = b.add(IrOp::CheckArray, Rep::Ptr, v);
-  int32_t s1 = b.add(IrOp::ArraySize, Rep::Int, p1);
-  b.add(IrOp::CheckBounds, Rep::None, i, s1);
-  int32_t it1 = b.add(IrOp::ArrayItems, Rep::Ptr, p1);
-  int32_t x = b.add(IrOp::ArrayGet, Rep::Tagged, it1, i);
-  int32_t p2 = b.add(IrOp::CheckArray, Rep::Ptr, v);
-  int32_t s2 = b.add(IrOp::ArraySize, Rep::Int, p2);
-  int32_t c2 = b.add(IrOp::CheckBounds, Rep::None, i, s2);
-  int32_t it2 = b.add(IrOp::ArrayItems, Rep::Ptr, p2);
-  int32_t set = b.add(IrOp::ArraySet, Rep::None, it2, i);
+  OneBlock::ArrayAccess a1 = b.array_access(v, i);
+  b.add(IrOp::ArrayGet, Rep::Tagged, a1.items, i);
+  OneBlock::ArrayAccess a2 = b.array_access(v, i);
+  int32_t set = b.add(IrOp::ArraySet, Rep::None, a2.items, i);
   b.add(IrOp::Call, Rep::Tagged);
-  int32_t p3 = b.add(IrOp::CheckArray, Rep::Ptr, v);
-  int32_t s3 = b.add(IrOp::ArraySize, Rep::Int, p3);
-  int32_t c3 = b.add(IrOp::CheckBounds, Rep::None, i, s3);
-  int32_t it3 = b.add(IrOp::ArrayItems, Rep::Ptr, p3);
+  OneBlock::ArrayAccess a3 = b.array_access(v, i);
   EXPECT_EQ(eliminate_redundant_checks(b.g), 4);
-  EXPECT_TRUE(b.dead(p2) && b.dead(s2) && b.dead(c2) && b.dead(it2));
-  EXPECT_EQ(b.g.nodes[size_t(set)].a, it1);
-  EXPECT_FALSE(b.dead(p3) || b.dead(s3) || b.dead(c3) || b.dead(it3));
-  (void)x;
+  EXPECT_TRUE(b.dead(a2.ptr) && b.dead(a2.size) && b.dead(a2.bounds) && b.dead(a2.items));
+  EXPECT_EQ(b.g.nodes[size_t(set)].a, a1.items);
+  EXPECT_FALSE(b.dead(a3.ptr) || b.dead(a3.size) || b.dead(a3.bounds) || b.dead(a3.items));
 }
 
 TEST(FuseArrayOperands, ASizeOrItemsUsedOnceByTheNextNodeIsFused) {
   OneBlock b;
   int32_t v = b.add(IrOp::LoadSlot, Rep::Tagged), i = b.add(IrOp::LoadSlot, Rep::Int);
-  int32_t p = b.add(IrOp::CheckArray, Rep::Ptr, v);
-  int32_t s = b.add(IrOp::ArraySize, Rep::Int, p);
-  b.add(IrOp::CheckBounds, Rep::None, i, s);
-  int32_t it = b.add(IrOp::ArrayItems, Rep::Ptr, p);
+  OneBlock::ArrayAccess a = b.array_access(v, i);
+  int32_t p = a.ptr, s = a.size, it = a.items;
   b.add(IrOp::ArrayGet, Rep::Tagged, it, i);
   int32_t it2 = b.add(IrOp::ArrayItems, Rep::Ptr, p);  // used twice: keeps its register
   b.add(IrOp::ArrayGet, Rep::Tagged, it2, i);
