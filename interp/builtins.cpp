@@ -14,18 +14,23 @@ namespace {
 // rather than handed to the allocator.
 constexpr int64_t kMaxRangeItems = int64_t(1) << 28;
 
-bool arity(VM& vm, const char* name, int argc, int lo, int hi) {
-  if (argc >= lo && argc <= hi) return true;
+// The checks every builtin call makes: in line, with their messages built out of line.
+[[gnu::cold, gnu::noinline]] bool arity_error(VM& vm, const char* name, int argc, int lo, int hi) {
   std::string want = lo == hi ? std::to_string(lo) : std::to_string(lo) + " or " + std::to_string(hi);
   return vm.raise(ErrorKind::ArityMismatch,
                   std::string(name) + " expects " + want + " argument" + (hi == 1 ? "" : "s") + ", got " +
                       std::to_string(argc));
 }
 
-bool need_number(VM& vm, const char* name, Value v) {
-  if (v.is_number()) return true;
+inline bool arity(VM& vm, const char* name, int argc, int lo, int hi) {
+  return (argc >= lo && argc <= hi) || arity_error(vm, name, argc, lo, hi);
+}
+
+[[gnu::cold, gnu::noinline]] bool not_a_number(VM& vm, const char* name, Value v) {
   return vm.raise(ErrorKind::TypeError, std::string(name) + " expects a number, got " + type_name(v));
 }
+
+inline bool need_number(VM& vm, const char* name, Value v) { return v.is_number() || not_a_number(vm, name, v); }
 
 bool too_deep(VM& vm) { return vm.raise(ErrorKind::StackOverflow, "value nested too deeply to display"); }
 
@@ -138,6 +143,7 @@ void install_builtins(VM& vm) {
   for (auto& b : kBuiltins) {
     Builtin* obj = vm.heap.new_builtin(b.name, b.fn);
     vm.globals[size_t(vm.global_slot(b.name))] = Value::object(obj);
+    vm.builtins.push_back(Value::object(obj));
     if (b.fn == b_range) vm.range_builtin = Value::object(obj);
   }
 }

@@ -39,6 +39,11 @@ int branch(VM* vm, Value* sp, const Instr* ip) {
 int branch_semantics(VM* vm, Value* sp, const Instr* ip) { return branch<true>(vm, sp, ip); }
 int branch_semantics_unrecorded(VM* vm, Value* sp, const Instr* ip) { return branch<false>(vm, sp, ip); }
 
+bool call_builtin_semantics(VM* vm, Value* sp, const Instr* ip) {
+  sem_impl::sync(vm, sp, ip);
+  return sem_impl::count_step(vm) && sem_impl::call_non_closure(vm, sp - ip->x - 1, ip->x);
+}
+
 bool raise_step_limit(VM* vm, Value* sp, const Instr* ip) {
   sem_impl::sync(vm, sp, ip);
   return vm->raise_step_limit();

@@ -29,6 +29,10 @@ extern const OpSemantics kOpSemanticsUnrecorded[kOpCount];
 int branch_semantics(VM* vm, Value* sp, const Instr* ip);
 int branch_semantics_unrecorded(VM* vm, Value* sp, const Instr* ip);
 
+// CALL where compiled code has checked that the callee is a builtin (one its site's feedback
+// names already, so nothing is recorded): the step, then the builtin in place.
+bool call_builtin_semantics(VM* vm, Value* sp, const Instr* ip);
+
 // for_next on the loop slots (sequence or next int, then index or end): pushes the next element
 // to *out and advances, or returns false when the sequence is done. Inline: the interpreter's
 // hot loop uses it directly.

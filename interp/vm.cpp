@@ -135,7 +135,7 @@ void VM::mark_roots(Heap& h) {
     for (auto& p : program->protos)
       for (Value v : p->consts) h.mark_value(v);
   h.mark_value(error.payload);
-  h.mark_value(range_builtin);
+  for (Value v : builtins) h.mark_value(v);
   for (Value v : jit_roots) h.mark_value(v);
 }
 

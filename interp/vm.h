@@ -156,6 +156,9 @@ class VM {
     Symbol *size, *get, *set, *push, *pop, *has, *keys, *del, *substr, *kind, *message;
   } names{};
   Value range_builtin = Value::nil();  // for RANGE_PREP's fast path
+  // Every builtin object, a GC root for the VM's lifetime even after its global is redefined:
+  // call-site feedback names builtins by address, and the JIT reads and guards on them.
+  std::vector<Value> builtins;
   // Objects compiled code compares against by address (a call site's known callee): GC roots
   // for the VM's lifetime, so no other object is ever allocated at such an address.
   std::vector<Value> jit_roots;

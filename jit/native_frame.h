@@ -22,7 +22,7 @@ struct NativeFrameLayout {
   uint32_t entry_ready = 0;  // after the entry's pushes and padding (64 bytes below its caller's rsp)
   uint32_t body_ready = 0;   // after the body's frame set-up
   uint32_t body_bytes = 8;   // bytes the body keeps below its return address
-  bool body_saves_rbp = false;  // spec: rbp (an allocatable register there) at the top of them
+  bool body_saves_rbp = false;  // rbp (every body preserves it) at the top of them
   std::vector<StackAdjustment> adjustments;
 };
 

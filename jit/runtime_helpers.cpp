@@ -4,6 +4,8 @@ namespace gene::jit {
 
 bool h_call(VM* vm, Value* sp, const Instr* ip) { return kOpSemantics[int(Op::CALL)](vm, sp, ip); }
 
+bool h_call_builtin(VM* vm, Value* sp, const Instr* ip) { return call_builtin_semantics(vm, sp, ip); }
+
 int h_branch(VM* vm, Value* sp, const Instr* ip) { return branch_semantics(vm, sp, ip); }
 
 bool h_call_unrecorded(VM* vm, Value* sp, const Instr* ip) {

@@ -13,6 +13,8 @@ using OpHelper = OpSemantics;
 bool h_call(VM* vm, Value* sp, const Instr* ip);
 // The helper with the full semantics of a non-branching instruction (nullptr: always inline).
 inline OpHelper op_helper(Op op) { return op_semantics(op); }
+// A call whose callee the code has checked to be a builtin.
+bool h_call_builtin(VM* vm, Value* sp, const Instr* ip);
 int h_branch(VM* vm, Value* sp, const Instr* ip);    // jump_unless_*: 1 jump, 0 fall through, -1 error
 // The same three without recording type feedback: for code whose unit's feedback nothing
 // will read (the JIT settled it below the spec tier, or no speculating tier runs).

@@ -45,13 +45,16 @@ void BaselineCompiler::prologue() {
   a_.pop(rbp);
   a_.ret();
 
-  // The body: entered by a call (rsp = 8 mod 16), so one 8-byte adjustment aligns helper calls.
+  // The body: entered by a call (rsp = 8 mod 16), so one push aligns helper calls. It pushes
+  // rbp, kResult here, which every tier's body preserves: spec code keeps a value there
+  // across its calls.
   a_.align(16);
   a_.bind(body);
   body_offset_ = a_.size();
-  a_.sub(rsp, 8);
+  a_.push(rbp);
   frame_.body_ready = uint32_t(a_.size());
   frame_.body_bytes = 8;
+  frame_.body_saves_rbp = true;
   count_call_for_tier_up();
   // A fresh call clears the slots after the arguments: compiled callers push frames inline,
   // and the collector must never see stale values there. OSR keeps them.
@@ -62,7 +65,7 @@ void BaselineCompiler::prologue() {
   a_.jmp(target(0));
   // OSR: start_pc (ecx) is the header of a loop; dispatch to its label.
   a_.bind(osr_body);
-  a_.sub(rsp, 8);
+  a_.push(rbp);
   for (size_t pc = 0; pc < p_.code.size(); pc++) {
     const Instr& in = p_.code[pc];
     if (in.op == Op::LOOP && in.x != 0) {
@@ -125,7 +128,7 @@ void BaselineCompiler::unwinder() {
   }
   a_.xor_(eax, eax);
   a_.bind(epilogue_);
-  a_.add(rsp, 8);
+  a_.pop(rbp);
   a_.ret();
 }
 

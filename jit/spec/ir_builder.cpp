@@ -792,8 +792,11 @@ class Builder {
   // of an int, float of a float).
   bool inline_builtin(const Instr& in) {
     const void* seen = size_t(pc_) < p_->callees.size() ? p_->callees[size_t(pc_)] : nullptr;
-    if (in.x != 1 || !seen || seen == kMegamorphic || plan_->units.count(seen)) return false;
-    const auto* b = static_cast<const Builtin*>(seen);
+    if (in.x != 1 || !seen || seen == kMegamorphic) return false;
+    // (VM::builtins keeps every builtin alive, so an address the feedback names is still one.)
+    auto it = std::find_if(vm_.builtins.begin(), vm_.builtins.end(), [&](Value v) { return v.as_obj() == seen; });
+    if (it == vm_.builtins.end()) return false;
+    const Builtin* b = as_builtin(*it);
     auto is = [&](const char* name) { return std::strcmp(b->name, name) == 0; };
     static const bool has_sse41 = __builtin_cpu_supports("sse4.1");
     bool sqrt = is("sqrt"), abs = is("abs"), floor = is("floor") && has_sse41, to_int = is("int"), to_float = is("float");

@@ -122,6 +122,54 @@ Allocation allocate_registers(const Graph& g) {
     return it != calls.end() && *it + 1 < end[size_t(v)];
   };
 
+  // rbp keeps its value across every call: each tier's body saves it, and so do C helpers.
+  // It goes to the values live across calls whose uses weigh most (8x per loop around the
+  // use), as many as fit without overlapping; the other such values are spilled.
+  std::vector<uint8_t> in_rbp(n, 0);
+  std::vector<std::pair<int32_t, int32_t>> rbp_taken;  // their intervals
+  auto overlaps_rbp_taken = [&](int32_t v) {
+    for (auto [s, e] : rbp_taken)
+      if (start[size_t(v)] <= e && s <= end[size_t(v)]) return true;
+    return false;
+  };
+  {
+    // Loop depth of each layout position: a back edge to a header spans header..source.
+    std::vector<int32_t> depth(g.order.size(), 0), at(g.blocks.size(), -1);
+    for (size_t i = 0; i < g.order.size(); i++) at[size_t(g.order[i])] = int32_t(i);
+    for (int32_t b : g.order)
+      for (int32_t s : g.blocks[size_t(b)].succs)
+        if (g.blocks[size_t(s)].loop_header && at[size_t(s)] >= 0 && at[size_t(s)] <= at[size_t(b)])
+          for (int32_t i = at[size_t(s)]; i <= at[size_t(b)]; i++) depth[size_t(i)]++;
+    std::vector<double> weight(n, 0);
+    auto weigh = [&](int32_t v, int32_t block) {
+      if (v >= 0 && g.nodes[size_t(v)].fused) v = g.nodes[size_t(v)].a;
+      if (v >= 0) weight[size_t(v)] += double(1 << (3 * std::min(depth[size_t(at[size_t(block)])], 3)));
+    };
+    for (int32_t b : g.order) {
+      const Block& blk = g.blocks[size_t(b)];
+      for (int32_t id : blk.nodes) {
+        const Node& nd = g.nodes[size_t(id)];
+        if (nd.op == IrOp::Phi) {
+          for (size_t i = 0; i < nd.phi_inputs.size() && i < blk.preds.size(); i++) weigh(nd.phi_inputs[i], blk.preds[i]);
+          continue;
+        }
+        weigh(nd.a, b);
+        weigh(nd.b, b);
+        weigh(nd.c, b);
+      }
+    }
+    std::vector<int32_t> crossing;
+    for (size_t i = 0; i < n; i++)
+      if (needs_loc(int32_t(i)) && start[i] != INT32_MAX && g.nodes[i].rep != Rep::Float && crosses_call(int32_t(i)))
+        crossing.push_back(int32_t(i));
+    std::stable_sort(crossing.begin(), crossing.end(), [&](int32_t x, int32_t y) { return weight[size_t(x)] > weight[size_t(y)]; });
+    for (int32_t v : crossing)
+      if (!overlaps_rbp_taken(v)) {
+        in_rbp[size_t(v)] = 1;
+        rbp_taken.push_back({start[size_t(v)], end[size_t(v)]});
+      }
+  }
+
   std::vector<int32_t> order;
   for (size_t i = 0; i < n; i++)
     if (needs_loc(int32_t(i)) && start[i] != INT32_MAX) order.push_back(int32_t(i));
@@ -138,7 +186,14 @@ Allocation allocate_registers(const Graph& g) {
   };
   std::vector<Active> active[2];
   std::vector<uint8_t> free_regs[2] = {std::vector<uint8_t>(kGprs, 1), std::vector<uint8_t>(kXmms, 1)};
+  constexpr int kRbp = kGprs - 1;
+  static_assert(kAllocGprs[kRbp] == x64::rbp);
   for (int32_t v : order) {
+    if (in_rbp[size_t(v)]) {
+      out.loc[size_t(v)] = Loc{Loc::Gpr, x64::rbp.code, 0};
+      out.uses_rbp = true;
+      continue;
+    }
     if (crosses_call(v)) {
       spill(v);
       continue;
@@ -152,8 +207,9 @@ Allocation allocate_registers(const Graph& g) {
       });
     auto& fr = free_regs[cls];
     int reg = -1;
+    bool rbp_ok = cls == 1 || !overlaps_rbp_taken(v);
     for (size_t r = 0; r < fr.size(); r++)
-      if (fr[r]) {
+      if (fr[r] && (cls == 1 || int(r) != kRbp || rbp_ok)) {
         reg = int(r);
         break;
       }
@@ -161,7 +217,7 @@ Allocation allocate_registers(const Graph& g) {
       // Spill whichever of the active values and v ends last.
       auto last = std::max_element(active[cls].begin(), active[cls].end(),
                                    [&](const Active& x, const Active& y) { return end[size_t(x.v)] < end[size_t(y.v)]; });
-      if (last != active[cls].end() && end[size_t(last->v)] > end[size_t(v)]) {
+      if (last != active[cls].end() && end[size_t(last->v)] > end[size_t(v)] && (cls == 1 || last->reg != kRbp || rbp_ok)) {
         reg = last->reg;
         spill(last->v);
         active[cls].erase(last);

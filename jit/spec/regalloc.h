@@ -4,8 +4,9 @@
 // metadata a plain table: a register, a spill slot or a constant per frame-state entry.
 //
 // Values live across a call (helpers, compiled callees: every caller-saved register is
-// clobbered) go to spill slots; so does a value for which no register is free at its start,
-// or the active one that ends last.
+// clobbered) go to spill slots, except those given rbp, the one allocatable register every
+// body and helper preserves (the most used in loops whose intervals do not overlap); so does
+// a value for which no register is free at its start, or the active one that ends last.
 #pragma once
 #include <cstdint>
 #include <vector>

@@ -1242,6 +1242,15 @@ class Codegen {
     if (std::find(vm_.jit_roots.begin(), vm_.jit_roots.end(), g) == vm_.jit_roots.end()) vm_.jit_roots.push_back(g);
     return c;
   }
+  // The builtin a call site always reached, when the callee value comes from a global that
+  // holds it now; else null.
+  const Builtin* known_builtin(const Node& call, const CallFrame& cf) {
+    int32_t v = monomorphic_global_callee(g_, call);
+    if (v < 0) return nullptr;
+    Value g = vm_.globals[size_t(node(v).imm)];
+    if (!is_obj_type(g, ObjType::Builtin) || static_cast<const void*>(g.as_obj()) != cf.proto->callees[size_t(cf.pc)]) return nullptr;
+    return as_builtin(g);
+  }
   // A call made from inlined code runs with the records of the inlined frames pushed above
   // ours (as deopt would write them), so the callee, its errors and --max-depth see the
   // interpreter's frame chain; kFrame is the innermost record for the call's duration.
@@ -1314,6 +1323,7 @@ class Codegen {
     // baseline's call); anything else through h_call.
     Label slow = a_.new_label(), done = a_.new_label();
     const Closure* known = known_callee(n, argc, cf);
+    const Builtin* builtin = known ? nullptr : known_builtin(n, cf);
     // The callee: from the register of the value the flush wrote to its slot, if it has one.
     int32_t callee_value = size_t(at) < mem_.size() ? mem_[size_t(at)] : -1;
     bool in_register = s.inlined.empty() && callee_value >= 0 && node(callee_value).rep == Rep::Tagged &&
@@ -1334,15 +1344,26 @@ class Codegen {
       a_.jcc(Cond::E, slow);
       a_.mov_imm64(rax, reinterpret_cast<uint64_t>(known));
       a_.reserve_callee_frame((at + 1) * 8, u->frame_bytes, slow);
+    } else if (builtin) {
+      // The builtin the site has always called, which the global holds now (VM::builtins
+      // keeps it alive): called in place, without the generic call's dispatch and recording.
+      a_.mov_imm64(rcx, Value::object(const_cast<Builtin*>(builtin)).bits);
+      if (in_register) a_.cmp(Reg64{loc(callee_value).reg}, rcx);
+      else a_.cmp(frame_slot(at), rcx);
+      a_.jcc(Cond::NE, slow);
+      if (inlined) publish_frames_top();
+      a_.call_checked(h_call_builtin, (at + argc + 1) * 8, ip, failed);
     } else {
       if (in_register) a_.mov(rax, Reg64{loc(callee_value).reg});
       else a_.mov(rax, frame_slot(at));
       a_.load_compiled_callee(argc, slow);
       a_.reserve_callee_frame((at + 1) * 8, -1, slow);
     }
-    a_.enter_compiled_callee(ip, vm_.counts_steps(), slow);
-    a_.test(al, al);
-    a_.jcc(Cond::E, failed);
+    if (!builtin) {
+      a_.enter_compiled_callee(ip, vm_.counts_steps(), slow);
+      a_.test(al, al);
+      a_.jcc(Cond::E, failed);
+    }
     a_.bind(done);
     // Anything else calls through h_call, which reads the callee from its slot.
     out_of_line_.push_back({s.pc, [this, slow, done, failed, at, argc, ip, inlined] {
