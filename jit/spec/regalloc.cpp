@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "jit/spec/ir_passes.h"
+
 namespace gene::jit::spec {
 
 namespace {
@@ -133,17 +135,11 @@ Allocation allocate_registers(const Graph& g) {
     return false;
   };
   {
-    // Loop depth of each layout position: a back edge to a header spans header..source.
-    std::vector<int32_t> depth(g.order.size(), 0), at(g.blocks.size(), -1);
-    for (size_t i = 0; i < g.order.size(); i++) at[size_t(g.order[i])] = int32_t(i);
-    for (int32_t b : g.order)
-      for (int32_t s : g.blocks[size_t(b)].succs)
-        if (g.blocks[size_t(s)].loop_header && at[size_t(s)] >= 0 && at[size_t(s)] <= at[size_t(b)])
-          for (int32_t i = at[size_t(s)]; i <= at[size_t(b)]; i++) depth[size_t(i)]++;
+    const std::vector<int32_t> depth = block_loop_depths(g);
     std::vector<double> weight(n, 0);
     auto weigh = [&](int32_t v, int32_t block) {
       if (v >= 0 && g.nodes[size_t(v)].fused) v = g.nodes[size_t(v)].a;
-      if (v >= 0) weight[size_t(v)] += double(1 << (3 * std::min(depth[size_t(at[size_t(block)])], 3)));
+      if (v >= 0) weight[size_t(v)] += double(1 << (3 * std::min(depth[size_t(block)], 3)));
     };
     for (int32_t b : g.order) {
       const Block& blk = g.blocks[size_t(b)];
