@@ -646,7 +646,7 @@ bool call_value(VM& vm, Value callee, const Value* args, int argc, Value& result
     return ok;
   }
   if (!is_obj_type(callee, ObjType::Closure))
-    return vm.raise(ErrorKind::NotCallable, std::string("cannot call a value of type ") + type_name(callee));
+    return raise_not_callable(&vm, callee);
   Value* slot = vm.sp;
   if (slot + argc + 1 > vm.stack_end) return vm.raise(ErrorKind::StackOverflow, "value stack exhausted");
   slot[0] = callee;

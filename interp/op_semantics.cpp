@@ -39,6 +39,10 @@ int branch(VM* vm, Value* sp, const Instr* ip) {
 int branch_semantics(VM* vm, Value* sp, const Instr* ip) { return branch<true>(vm, sp, ip); }
 int branch_semantics_unrecorded(VM* vm, Value* sp, const Instr* ip) { return branch<false>(vm, sp, ip); }
 
+[[gnu::cold, gnu::noinline]] bool raise_not_callable(VM* vm, Value callee) {
+  return vm->raise(ErrorKind::NotCallable, std::string("cannot call a value of type ") + type_name(callee));
+}
+
 bool call_builtin_semantics(VM* vm, Value* sp, const Instr* ip) {
   sem_impl::sync(vm, sp, ip);
   return sem_impl::count_step(vm) && sem_impl::call_non_closure(vm, sp - ip->x - 1, ip->x);

@@ -29,6 +29,9 @@ extern const OpSemantics kOpSemanticsUnrecorded[kOpCount];
 int branch_semantics(VM* vm, Value* sp, const Instr* ip);
 int branch_semantics_unrecorded(VM* vm, Value* sp, const Instr* ip);
 
+// not_callable: "cannot call a value of type T" (out of line: every call's fast path has it).
+[[gnu::cold]] bool raise_not_callable(VM* vm, Value callee);
+
 // CALL where compiled code has checked that the callee is a builtin (one its site's feedback
 // names already, so nothing is recorded): the step, then the builtin in place.
 bool call_builtin_semantics(VM* vm, Value* sp, const Instr* ip);

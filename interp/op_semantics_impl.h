@@ -195,7 +195,7 @@ inline bool store_upval(VM* vm, Value* sp, const Instr* ip) {
     vm->sp = slot + 1;
     return true;
   }
-  return vm->raise(ErrorKind::NotCallable, std::string("cannot call a value of type ") + type_name(callee));
+  return raise_not_callable(vm, callee);
 }
 
 // The CALL opcode's full semantics, its step included: the interpreter's CALL handler and
