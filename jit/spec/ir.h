@@ -139,6 +139,10 @@ struct Node {
   int32_t c = -1;                       // a third input (ArraySet's value)
   int32_t entry_hint = -1;              // MapGet/MapSet: the entry position the site's key was always at
   bool fused = false;                   // ArraySize/ArrayItems: computed by its one user, the next node
+  // MapGet/MapSet (mark_known_map_entries): `entry_strict`, the key not at entry_hint leaves
+  // for the interpreter instead of looking further; `entry_known`, an earlier strict access
+  // of this block found the key at entry_hint, so this one uses that entry unchecked.
+  bool entry_strict = false, entry_known = false;
 };
 
 // A frame the inline tier did not push: a callee whose body is inlined (M3). Its slots follow

@@ -181,6 +181,40 @@ int eliminate_redundant_map_loads(Graph& g) {
   return removed;
 }
 
+// A map's layout (which key is at which entry) changes only by an insert or a delete, and
+// only helpers and calls make those (a MapSet of a missing key leaves for the interpreter).
+// So after an access found its key at the entry its feedback named, a later access in the
+// same block to the same map and key can use that entry unchecked, provided the first one
+// leaves for the interpreter (guard MapShape) when the key is not there rather than finding
+// it elsewhere. `ball/x += v` then checks the entry once, for the read.
+int mark_known_map_entries(Graph& g) {
+  int marked = 0;
+  for (int32_t b : g.order) {
+    std::map<std::pair<int32_t, int64_t>, int32_t> checked;  // (map value, key) -> its strict access
+    for (int32_t id : g.blocks[size_t(b)].nodes) {
+      Node& n = g.nodes[size_t(id)];
+      if (n.dead) continue;
+      if (n.op == IrOp::Generic || n.op == IrOp::Call || n.op == IrOp::GenericBranch) {
+        checked.clear();
+        continue;
+      }
+      if (n.op != IrOp::MapGet && n.op != IrOp::MapSet) continue;
+      std::pair<int32_t, int64_t> f{object_of(g, n.a), n.imm};
+      auto it = checked.find(f);
+      if (it == checked.end()) {
+        if (n.entry_hint >= 0) checked[f] = id;
+        continue;
+      }
+      Node& first = g.nodes[size_t(it->second)];
+      first.entry_strict = true;
+      n.entry_known = true;
+      n.entry_hint = first.entry_hint;
+      marked++;
+    }
+  }
+  return marked;
+}
+
 int eliminate_redundant_global_loads(Graph& g) {
   std::vector<int32_t> to(g.nodes.size());
   for (size_t i = 0; i < to.size(); i++) to[i] = int32_t(i);

@@ -11,6 +11,7 @@ int eliminate_redundant_map_loads(Graph& g);
 int eliminate_redundant_checks(Graph& g);
 int eliminate_dead_code(Graph& g);
 int fuse_array_operands(Graph& g);
+int mark_known_map_entries(Graph& g);
 
 // Analysis, not a pass: each block's loop nesting depth (0 outside every loop), from the
 // natural loops of the graph's back edges (an inlined callee's loops nest inside its caller's).

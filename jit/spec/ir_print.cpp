@@ -74,6 +74,9 @@ std::string print_graph(const Graph& g, const char* title) {
         default: break;
       }
       if (n.fused) out += " (fused into the next)";
+      if (n.entry_hint >= 0) out += " entry " + std::to_string(n.entry_hint);
+      if (n.entry_strict) out += " (strict)";
+      if (n.entry_known) out += " (known)";
       if (n.op == IrOp::Jump || n.op == IrOp::Branch) {
         out += " ->";
         for (int32_t s : b.succs) out += " B" + std::to_string(s);

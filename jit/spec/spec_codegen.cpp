@@ -830,7 +830,8 @@ class Codegen {
         a_.mov(r, qword_ptr(r11, 8));
         a_.bind(done);
         finish(id, r);
-        out_of_line_.push_back({g_.states[size_t(n.fs)].pc, [this, missing, done, r] {
+        if (!n.entry_strict && !n.entry_known)  // (else a missing key leaves or cannot be)
+          out_of_line_.push_back({g_.states[size_t(n.fs)].pc, [this, missing, done, r] {
                                   a_.bind(missing);
                                   a_.load_imm(r, Value::nil());  // a missing key reads as nil
                                   a_.jmp(done);
@@ -895,6 +896,11 @@ class Codegen {
     Label slow = a_.new_label(), hit = a_.new_label();
     uint32_t* cell = &code_.path_cache[size_t(cell_of_[size_t(id)])];
     Reg64 map = gpr(n.a, rax);
+    if (n.entry_known) {  // a strict access of this block found the key there (mark_known_map_entries)
+      a_.mov(r11, qword_ptr(map, L.map_entries));
+      if (n.entry_hint) a_.add(r11, n.entry_hint * int32_t(sizeof(Map::Entry)));
+      return;
+    }
     a_.mov(rcx, qword_ptr(map, L.map_entries));
     // r11 <- the entry in the site's cache cell.
     auto cell_entry = [this, cell] {
@@ -915,8 +921,9 @@ class Codegen {
     bool hinted = n.entry_hint >= 0;
     if (hinted) a_.lea(r11, qword_ptr(rcx, n.entry_hint * int32_t(sizeof(Map::Entry))));
     else cell_entry();
-    try_entry(qword_ptr(map, L.map_entries + 8), hit, slow, true);
+    try_entry(qword_ptr(map, L.map_entries + 8), hit, n.entry_strict && hinted ? hashed : slow, true);
     a_.bind(hit);
+    if (n.entry_strict && hinted) return;  // anywhere else leaves: a later access relies on it
     out_of_line_.push_back({g_.states[size_t(n.fs)].pc, [this, id, missing, hashed, slow, hit, cell, hinted, cell_entry, try_entry] {
       const Node& n = node(id);
       Label scan = a_.new_label(), loop = a_.new_label(), found = a_.new_label();

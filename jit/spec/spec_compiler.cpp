@@ -82,6 +82,8 @@ CompileStatus compile_spec(VM& vm, const Proto& p, const SpecHints& hints, const
   if (opts.dump_ir) dump += print_graph(g, ("dead code: " + std::to_string(dead) + " removed").c_str());
   int fused = fuse_array_operands(g);
   if (opts.dump_ir) dump += print_graph(g, ("fused array operands: " + std::to_string(fused)).c_str());
+  int known = mark_known_map_entries(g);
+  if (opts.dump_ir) dump += print_graph(g, ("known map entries: " + std::to_string(known)).c_str());
   Allocation ra = allocate_registers(g);
   if (opts.dump_ir) {
     dump += "=== registers " + unit_name(p) + ": " + std::to_string(ra.spill_slots) + " spill slots\n";

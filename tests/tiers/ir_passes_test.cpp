@@ -159,6 +159,48 @@ TEST(RedundantMapLoads, ALoopHeaderStartsFromNothing) {
   EXPECT_FALSE(b.dead(x1));
 }
 
+// A MapGet or MapSet of map m, key `key`, with the entry position its feedback named.
+int32_t hinted_access(OneBlock& b, IrOp op, int32_t m, int64_t key, int32_t hint) {
+  int32_t v = op == IrOp::MapSet ? b.add(IrOp::LoadSlot, Rep::Tagged) : -1;
+  int32_t id = b.add(op, op == IrOp::MapSet ? Rep::None : Rep::Tagged, m, v, key);
+  b.g.nodes[size_t(id)].entry_hint = hint;
+  return id;
+}
+
+TEST(KnownMapEntries, AWriteAfterAReadOfTheSameFieldUsesTheEntryTheReadChecked) {
+  OneBlock b;
+  int32_t m = b.add(IrOp::LoadSlot, Rep::Tagged);
+  int32_t get = hinted_access(b, IrOp::MapGet, m, kX, 2);
+  int32_t other = hinted_access(b, IrOp::MapSet, m, kY, 0);
+  int32_t set = hinted_access(b, IrOp::MapSet, m, kX, -1);  // (no hint of its own)
+  EXPECT_EQ(mark_known_map_entries(b.g), 1);
+  const Node &g = b.g.nodes[size_t(get)], &s = b.g.nodes[size_t(set)], &o = b.g.nodes[size_t(other)];
+  EXPECT_TRUE(g.entry_strict);  // the key anywhere else must leave, not be found there
+  EXPECT_FALSE(g.entry_known);
+  EXPECT_TRUE(s.entry_known);
+  EXPECT_EQ(s.entry_hint, 2);
+  EXPECT_FALSE(o.entry_strict || o.entry_known);  // another key: checked on its own
+}
+
+TEST(KnownMapEntries, HelpersAndCallsAndUnhintedAccessesLeaveEveryEntryChecked) {
+  for (IrOp clobber : {IrOp::Generic, IrOp::Call, IrOp::GenericBranch}) {
+    OneBlock b;
+    int32_t m = b.add(IrOp::LoadSlot, Rep::Tagged);
+    int32_t get = hinted_access(b, IrOp::MapGet, m, kX, 0);
+    b.add(clobber, clobber == IrOp::GenericBranch ? Rep::Bool : Rep::Tagged);  // may delete or insert
+    int32_t set = hinted_access(b, IrOp::MapSet, m, kX, 0);
+    EXPECT_EQ(mark_known_map_entries(b.g), 0) << ir_op_name(clobber);
+    EXPECT_FALSE(b.g.nodes[size_t(get)].entry_strict);
+    EXPECT_FALSE(b.g.nodes[size_t(set)].entry_known);
+  }
+  OneBlock b;
+  int32_t m = b.add(IrOp::LoadSlot, Rep::Tagged);
+  hinted_access(b, IrOp::MapGet, m, kX, -1);  // no position to rely on
+  int32_t set = hinted_access(b, IrOp::MapSet, m, kX, 0);
+  EXPECT_EQ(mark_known_map_entries(b.g), 0);
+  EXPECT_FALSE(b.g.nodes[size_t(set)].entry_known);
+}
+
 TEST(RedundantChecks, AMapsPointerIsCheckedAgainAfterACall) {
   // A pointer is not live across code that may collect, so a call ends its reuse; an int check
   // of the same value stays reused.
