@@ -256,7 +256,9 @@ void TierManager::on_deopt(VM& vm, Frame& frame, CompiledCode& code, spec::Deopt
   // An inlined call whose guards or inlined code keep failing: the next version calls that
   // callee instead (the interpreter re-running it has widened the callee's own feedback).
   bool inlined_site = !d.inlined.empty() || d.kind == spec::GuardKind::WrongCallee || d.kind == spec::GuardKind::CallDepth;
-  if (d.kind == spec::GuardKind::Unreached) {
+  if (d.kind == spec::GuardKind::InlineRoom) {
+    u.spec_hints.call_checks_in_place = true;  // a recursion near --max-depth: check at each call
+  } else if (d.kind == spec::GuardKind::Unreached) {
     // Nothing to learn but what the interpreter records as it runs the site now (its window
     // is open again): the next version compiles it as it does every site. (A site that still
     // has no feedback then exits again: kMaxSpecVersions bounds that.)

@@ -39,6 +39,7 @@ enum class GuardKind : uint8_t {
   Undefined,    // a global read before its definition
   WrongCallee,  // an inlined call site reached another unit (or a non-closure)
   CallDepth,    // an inlined call would pass --max-depth or the value stack's end
+  InlineRoom,   // at an entry: no room for the deepest inlined call's frames (as CallDepth)
   Watched,      // a store to a global that compiled code assumes (VM::global_watch)
   Stress,       // --deopt-every / --deopt-random made it fail
   Throw,        // an inlined callee's throw: the interpreter raises it from the rebuilt frames

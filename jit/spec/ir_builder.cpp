@@ -22,6 +22,7 @@
 #include "interp/control_flow.h"
 #include "interp/object.h"
 #include "interp/type_feedback.h"
+#include "jit/spec/ir_passes.h"
 
 namespace gene::jit::spec {
 
@@ -40,6 +41,7 @@ struct InlinePlan {
   std::map<int32_t, std::string> refused;
   std::map<const Proto*, std::unique_ptr<CalleeFlow>> flows;  // null: not analysable
   std::set<const void*> units;  // the program's units (a site's callee may be a builtin)
+  bool call_checks_in_place = false;  // SpecHints::call_checks_in_place
 };
 
 // Thrown while walking an inlined callee that needs something only a real frame has; the
@@ -99,6 +101,8 @@ class Builder {
     nil_ = emit(IrOp::Const, Rep::Tagged, -1, -1, int64_t(Value::nil().bits));
     S_.assign(size_t(nslots_), nil_);
     for (int i = 0; i < p_->nparams; i++) S_[size_t(i)] = emit(IrOp::LoadSlot, Rep::Tagged, -1, -1, i);
+    pc_ = 0;
+    entries_.push_back({cur_, here()});
     jump_to(0);
     // One OSR entry per loop header: every live slot and operand from the interpreter frame.
     for (size_t pc = 0; pc < p_->code.size(); pc++) {
@@ -110,9 +114,11 @@ class Builder {
       S_.assign(size_t(n), nil_);
       for (int32_t i = 0; i < n; i++)
         if (i >= nslots_ || (*live_)[pc][size_t(i)]) S_[size_t(i)] = emit(IrOp::LoadSlot, Rep::Tagged, -1, -1, i);
+      entries_.push_back({cur_, here()});
       jump_to(int32_t(pc));
     }
     walk_blocks();
+    if (plan_ && !plan_->call_checks_in_place) hoist_call_checks();
     // Layout: the entry, then the blocks in the order they were walked (an inlined callee's
     // blocks inside its caller's, where its code runs), each followed by its edge blocks, then
     // the OSR entries (so the entry falls through into the code instead of jumping over them).
@@ -156,6 +162,72 @@ class Builder {
   int32_t nil_ = -1;
   int32_t insert_block_ = -1;  // conversions on an edge: before that block's terminator
   std::vector<int32_t> walked_;  // IR blocks in the order they were started (the layout)
+  std::vector<std::pair<int32_t, int32_t>> entries_;  // the entry and OSR entry blocks, with their frame states
+
+  // The inlined calls' room checks (CallCheck) become one check for the deepest of them:
+  // kFrame and kBase do not move while the unit runs, so room for that call's frames is room
+  // for every one. It goes where every inlined call passes first, outside every loop: the
+  // nearest common dominator of the calls on the paths from the entry, then up the dominator
+  // tree out of loops, before the first node there that has a frame state (a deopt with that
+  // node's state resumes the interpreter exactly there), or else at the entry; and at each
+  // OSR entry, which enters below it. Without room the code leaves
+  // (guard InlineRoom) and the interpreter raises stack_overflow at the very call. A loop of
+  // inlined calls then checks nothing per iteration. If that check keeps failing (a recursion
+  // running near --max-depth), the next version checks at each call (call_checks_in_place).
+  void hoist_call_checks() {
+    int64_t level = -1, words = -1;
+    int32_t common = -2;  // -2: none yet
+    const std::vector<int32_t> idom = immediate_dominators(g_, true);
+    auto dom_depth = [&](int32_t b) {
+      int32_t d = 0;
+      for (; b >= 0; b = idom[size_t(b)]) d++;
+      return d;
+    };
+    auto meet = [&](int32_t a, int32_t b) {  // nearest common dominator (-1: none)
+      int32_t da = dom_depth(a), db = dom_depth(b);
+      for (; da > db; da--) a = idom[size_t(a)];
+      for (; db > da; db--) b = idom[size_t(b)];
+      while (a != b && a >= 0 && b >= 0) a = idom[size_t(a)], b = idom[size_t(b)];
+      return a == b ? a : -1;
+    };
+    for (Node& n : g_.nodes) {
+      if (n.dead || n.op != IrOp::CallCheck) continue;
+      level = std::max(level, n.imm >> 32);
+      words = std::max(words, n.imm & 0xffffffff);
+      common = common == -2 ? n.block : common < 0 ? -1 : meet(common, n.block);
+      n.dead = true;
+    }
+    if (level < 0) return;
+    const std::vector<int32_t> loops = block_loop_depths(g_);
+    while (common >= 0 && loops[size_t(common)] > 0) common = idom[size_t(common)];
+    auto add_check = [&](int32_t b, size_t at, int32_t fs) {
+      Node n;
+      n.op = IrOp::CallCheck;
+      n.rep = Rep::None;
+      n.imm = (level << 32) | words;
+      n.fs = fs;
+      n.pc = g_.states[size_t(fs)].pc;
+      n.block = b;
+      n.guard = GuardKind::InlineRoom;
+      int32_t id = g_.add(std::move(n));
+      auto& nodes = g_.blocks[size_t(b)].nodes;
+      nodes.insert(nodes.begin() + std::ptrdiff_t(at), id);
+    };
+    // entries_: the entry first, then the OSR entries; each gets it before its jump.
+    for (size_t e = 1; e < entries_.size(); e++)
+      add_check(entries_[e].first, g_.blocks[size_t(entries_[e].first)].nodes.size() - 1, entries_[e].second);
+    if (common >= 0 && common != entries_[0].first) {
+      const std::vector<int32_t>& nodes = g_.blocks[size_t(common)].nodes;
+      for (size_t i = 0; i < nodes.size(); i++) {
+        const Node& x = node(nodes[i]);
+        if (!x.dead && x.op != IrOp::Phi && x.fs >= 0) {
+          add_check(common, i, x.fs);
+          return;
+        }
+      }
+    }
+    add_check(entries_[0].first, g_.blocks[size_t(entries_[0].first)].nodes.size() - 1, entries_[0].second);
+  }
 
   // Inlining state. In an inlined callee: level_ > 0, prefix_ the stack below its slots (every
   // caller's slots and operands up to its callee slot, as FrameState values) and chain_ the
@@ -1306,6 +1378,7 @@ bool build_graph(const VM& vm, const Proto& p, const SpecHints& hints, bool inli
   for (auto [pc, slot] : hints.tagged_phis) h[{pc, slot}] = Rep::Tagged;
   InlinePlan plan;
   for (int32_t pc : hints.no_inline_pcs) plan.refused[pc] = "its inlined code deoptimized too often";
+  plan.call_checks_in_place = hints.call_checks_in_place;
   if (inline_calls && vm.program)
     for (const auto& u : vm.program->protos) plan.units.insert(u.get());
   // Phi settling takes a few attempts; each inlined site refused later takes one more.

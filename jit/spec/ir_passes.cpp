@@ -427,4 +427,70 @@ std::vector<int32_t> block_loop_depths(const Graph& g) {
   return depth;
 }
 
+std::vector<int32_t> immediate_dominators(const Graph& g, bool skip_osr_entries) {
+  // Cooper, Harvey and Kennedy's iteration over reverse postorder; node n is the virtual root
+  // above every block without predecessors.
+  const int32_t n = int32_t(g.blocks.size()), root = n;
+  auto succs_of = [&](int32_t b, std::vector<int32_t>& out) {
+    out.clear();
+    if (b == root) {
+      for (int32_t i = 0; i < n; i++)
+        if (g.blocks[size_t(i)].preds.empty() && !(skip_osr_entries && g.blocks[size_t(i)].osr_pc >= 0)) out.push_back(i);
+    } else {
+      out = g.blocks[size_t(b)].succs;
+    }
+  };
+  std::vector<int32_t> post(size_t(n) + 1, -1), order;  // postorder number, blocks in postorder
+  std::vector<uint8_t> seen(size_t(n) + 1, 0);
+  std::vector<std::pair<int32_t, std::vector<int32_t>>> stack;
+  std::vector<int32_t> tmp;
+  succs_of(root, tmp);
+  stack.push_back({root, tmp});
+  seen[size_t(root)] = 1;
+  while (!stack.empty()) {
+    auto& [b, rest] = stack.back();
+    if (rest.empty()) {
+      post[size_t(b)] = int32_t(order.size());
+      order.push_back(b);
+      stack.pop_back();
+      continue;
+    }
+    int32_t s = rest.back();
+    rest.pop_back();
+    if (seen[size_t(s)]) continue;
+    seen[size_t(s)] = 1;
+    succs_of(s, tmp);
+    stack.push_back({s, tmp});
+  }
+  std::vector<int32_t> idom(size_t(n) + 1, -1);
+  idom[size_t(root)] = root;
+  auto intersect = [&](int32_t a, int32_t b) {
+    while (a != b) {
+      while (post[size_t(a)] < post[size_t(b)]) a = idom[size_t(a)];
+      while (post[size_t(b)] < post[size_t(a)]) b = idom[size_t(b)];
+    }
+    return a;
+  };
+  bool changed = true;
+  while (changed) {
+    changed = false;
+    for (size_t k = order.size() - 1; k-- > 0;) {  // reverse postorder, the root (last) excluded
+      int32_t b = order[k];
+      const std::vector<int32_t>& preds = g.blocks[size_t(b)].preds;
+      int32_t d = -1;
+      if (preds.empty()) d = root;  // (a skipped OSR entry is never visited)
+      for (int32_t p : preds)
+        if (idom[size_t(p)] >= 0) d = d < 0 ? p : intersect(p, d);
+      if (d >= 0 && idom[size_t(b)] != d) {
+        idom[size_t(b)] = d;
+        changed = true;
+      }
+    }
+  }
+  idom.pop_back();
+  for (int32_t& d : idom)
+    if (d == root) d = -1;
+  return idom;
+}
+
 }  // namespace gene::jit::spec

@@ -16,5 +16,10 @@ int mark_known_map_entries(Graph& g);
 // Analysis, not a pass: each block's loop nesting depth (0 outside every loop), from the
 // natural loops of the graph's back edges (an inlined callee's loops nest inside its caller's).
 std::vector<int32_t> block_loop_depths(const Graph& g);
+// Analysis: each block's immediate dominator, -1 for the entries (blocks without
+// predecessors: the entry and the OSR entries, all below one virtual root), a block
+// dominated by none of them alone (reached from two entries) and unreachable blocks. With
+// `skip_osr_entries` the OSR entries count as unreachable: dominance on the calls' path.
+std::vector<int32_t> immediate_dominators(const Graph& g, bool skip_osr_entries = false);
 
 }  // namespace gene::jit::spec

@@ -689,7 +689,7 @@ class Codegen {
       case IrOp::CallCheck: {
         // The interpreter's call checks for a frame it does not push: --max-depth counting the
         // inlined frames already entered, and room on the value stack.
-        Label exit = exit_for(id, GuardKind::CallDepth);
+        Label exit = exit_for(id, n.guard);  // CallDepth at a call, InlineRoom at an entry
         int32_t level = int32_t(n.imm >> 32), words = int32_t(n.imm & 0xffffffff);
         a_.lea(rax, qword_ptr(kFrame, (level + 1) * int32_t(sizeof(Frame))));  // frames_top + level records
         a_.cmp(rax, qword_ptr(kVm, L.vm_frames_limit));

@@ -141,6 +141,24 @@ TEST(InlineTier, MaxDepthCountsInlinedFrames) {
   }
 }
 
+// One room check for the deepest inlined call, before the loop that makes the calls: at every
+// --max-depth around where the recursion runs out, the error comes at the same call (the
+// interpreter's); rounds that keep running out of room recompile with a check at each call.
+TEST(InlineTier, TheHoistedRoomCheckRaisesAtTheSameCallAtEveryDepth) {
+  const char* src =
+      "(fn leaf [x] (x + 1))\n(fn down [n]\n (var t 0)\n (var i 0)\n (while (i < 3)\n  (t += (leaf i))\n"
+      "  (i += 1))\n (if (n == 0) t else (t + (down (n - 1)))))\n(for i in (range 0 300) (down 5))\n"
+      "(var got [])\n(for r in (range 0 8) (got .push (try (down 100000) catch e e/kind)))\n(println got)\n(down 100000)";
+  for (int depth : {30, 31, 32, 33, 200}) {
+    SCOPED_TRACE(depth);
+    auto i = run_with(src, "interp", depth, -1);
+    auto o = run_with(src, "inline", depth, -1);
+    expect_same(i, o);
+    EXPECT_EQ(o.error_kind, "stack_overflow");
+    EXPECT_GT(stat(o, "deopts"), 0);
+  }
+}
+
 // --max-steps counts an inlined call's step exactly once: the step_limit error comes at the
 // same point for every budget around where it runs out.
 TEST(InlineTier, MaxStepsCountsEachInlinedCallOnce) {

@@ -331,5 +331,19 @@ TEST(LoopDepths, TwoLoopsInARowAndABranchInsideOne) {
   EXPECT_EQ(block_loop_depths(g), (std::vector<int32_t>{0, 1, 1, 1, 1, 1, 1, 0}));
 }
 
+TEST(Dominators, ADiamondJoinsAtItsBranchAndALoopHeaderDominatesItsBody) {
+  // 0 -> 1 (1 -> 2 | 3, both -> 4), 4 -> 5 header (5 -> 6 -> 5), 5 -> 7.
+  Graph g = control_flow(8, {{0, 1}, {1, 2}, {1, 3}, {2, 4}, {3, 4}, {4, 5}, {5, 6}, {6, 5}, {5, 7}});
+  EXPECT_EQ(immediate_dominators(g), (std::vector<int32_t>{-1, 0, 1, 1, 1, 4, 5, 5}));
+}
+
+TEST(Dominators, ABlockTwoEntriesReachHasNoneUnlessOsrEntriesAreSkipped) {
+  // 0 entry -> 1 header (1 -> 2 -> 1), 1 -> 3; 4 an OSR entry into the header.
+  Graph g = control_flow(5, {{0, 1}, {1, 2}, {2, 1}, {1, 3}, {4, 1}});
+  g.blocks[4].osr_pc = 7;
+  EXPECT_EQ(immediate_dominators(g), (std::vector<int32_t>{-1, -1, 1, 1, -1}));
+  EXPECT_EQ(immediate_dominators(g, true), (std::vector<int32_t>{-1, 0, 1, 1, -1}));
+}
+
 }  // namespace
 }  // namespace gene::jit::spec
