@@ -273,12 +273,15 @@ class Codegen {
   // ---------------------------------------------------------------- frame states
   // Writes every live value of state fs into the interpreter frame (boxed), before a call that
   // may collect, raise or read the frame.
-  void flush(int32_t fs) {
+  // Writes the frame state's values to their slots (those not known to hold them already).
+  // From `unboxed_from` on only: below it, only Tagged values (see call()).
+  void flush(int32_t fs, size_t unboxed_from = 0) {
     const FrameState& s = g_.states[size_t(fs)];
     int32_t boxed_v = -1;  // a value boxed into rax for an earlier slot (a local and its copy as an operand)
     for (size_t i = 0; i < s.values.size(); i++) {
       int32_t v = s.values[i];
       if (v < 0 || (i < mem_.size() && holds(mem_[i], v))) continue;
+      if (i < unboxed_from && node(v).rep != Rep::Tagged) continue;
       Reg64 r = v == boxed_v ? rax : boxed_reg(v);
       if (r == rax) boxed_v = v;
       a_.mov(frame_slot(int64_t(i)), r);
@@ -1320,9 +1323,16 @@ class Codegen {
     const FrameState& s = g_.states[size_t(n.fs)];
     const CallFrame cf = call_frame(g_, n);
     const Instr* ip = &cf.proto->code[size_t(cf.pc)];
-    flush(n.fs);
     int32_t argc = int32_t(n.imm);
     int32_t at = cf.at;
+    // While the callee runs, nothing reads this frame's slots but the collector (its roots)
+    // and the callee (its own callee slot and arguments): an error pops the frame unless one
+    // of its handlers covers the call, and a later exit writes every slot from the frame
+    // state. So below the callee slot only Tagged values need storing; an unboxed value stays
+    // in its register or spill slot (the slot keeps an older value, which the collector may
+    // keep alive a while longer). Calls from inlined code or under a handler store them all.
+    bool lean = s.inlined.empty() && !find_handler(*cf.proto, cf.pc);
+    flush(n.fs, lean ? size_t(at) : 0);
     Label failed = enter_inlined_frames(s, true);
     bool inlined = !s.inlined.empty();
     // A compiled callee with the right arity and room for its frame: push its frame record
