@@ -1391,9 +1391,11 @@ class Codegen {
                             }});
     leave_inlined_frames(s, failed);
     forget_from(at);
-    Reg64 r = out_gpr(id, rax);
-    a_.mov(r, frame_slot(at));
-    finish(id, r);
+    if (uses_[size_t(id)] > 0) {  // (a call statement's result is never read)
+      Reg64 r = out_gpr(id, rax);
+      a_.mov(r, frame_slot(at));
+      finish(id, r);
+    }
     remember(at, id);
   }
   void generic_branch(int32_t id) {
