@@ -154,7 +154,7 @@ void Map::rebuild_index() {
   for (size_t i = 0; i < entries.size(); i++) insert_slot(key_hash(entries[i].key), int32_t(i));
 }
 
-inline void Map::append(Value key, Value value, uint64_t hash) {  // (only this file calls it)
+void Map::insert_absent(Value key, Value value, uint64_t hash) {
   const bool hashed = !index.empty();
   entries.push_back({key, value});
   live++;
@@ -174,7 +174,7 @@ void Map::set(Value key, Value value) {
     entries[size_t(i)].value = value;
     return;
   }
-  append(key, value, hash);
+  insert_absent(key, value, hash);
 }
 
 int32_t Map::find(Value key, uint64_t& hash) const {
@@ -185,9 +185,6 @@ int32_t Map::find(Value key, uint64_t& hash) const {
   hash = key_hash(key);
   return find_hashed(key, hash);
 }
-
-void Map::insert_absent(Value key, Value value, uint64_t hash) { append(key, value, hash); }
-
 
 bool Map::remove(Value key) {
   int32_t i = find(key);

@@ -76,7 +76,8 @@ struct Map : Obj {
   }
   void set(Value key, Value value);
   int32_t find(Value key, uint64_t& hash) const;  // ... and the hash that insert_absent needs
-  void insert_absent(Value key, Value value, uint64_t hash);  // set() of a key find() did not find
+  // set() of a key find() did not find; hash: key_hash(key) when the map is hashed.
+  void insert_absent(Value key, Value value, uint64_t hash);
   bool remove(Value key);
   template <class F>
   void for_each(F&& f) const {
@@ -86,7 +87,6 @@ struct Map : Obj {
 
  private:
   int32_t find_hashed(Value key, uint64_t hash) const;
-  void append(Value key, Value value, uint64_t hash);  // hash: key_hash(key) when hashed
   void insert_slot(uint64_t hash, int32_t pos);
   void rebuild_index();
 };

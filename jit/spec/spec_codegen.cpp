@@ -272,9 +272,8 @@ class Codegen {
 
   // ---------------------------------------------------------------- frame states
   // Writes every live value of state fs into the interpreter frame (boxed), before a call that
-  // may collect, raise or read the frame.
-  // Writes the frame state's values to their slots (those not known to hold them already).
-  // From `unboxed_from` on only: below it, only Tagged values (see call()).
+  // may collect, raise or read the frame; slots known to hold their value already are skipped.
+  // Below slot `unboxed_from` only Tagged values are written (a call's lean flush, see call()).
   void flush(int32_t fs, size_t unboxed_from = 0) {
     const FrameState& s = g_.states[size_t(fs)];
     int32_t boxed_v = -1;  // a value boxed into rax for an earlier slot (a local and its copy as an operand)
@@ -1345,16 +1344,20 @@ class Codegen {
     int32_t callee_value = size_t(at) < mem_.size() ? mem_[size_t(at)] : -1;
     bool in_register = s.inlined.empty() && callee_value >= 0 && node(callee_value).rep == Rep::Tagged &&
                        loc(callee_value).kind == Loc::Gpr;  // (pushing inlined frames clobbers r9)
+    // The callee identity guard against a known object: anything else takes the slow path.
+    auto expect_callee = [&](Value expected) {
+      a_.mov_imm64(rcx, expected.bits);
+      if (in_register) a_.cmp(Reg64{loc(callee_value).reg}, rcx);
+      else a_.cmp(frame_slot(at), rcx);
+      a_.jcc(Cond::NE, slow);
+    };
     if (known) {
       // The callee identity guard: the one closure the site has called, which the global it
       // was loaded from holds now (kept alive by VM::jit_roots, so its address is never
       // reused); its unit, arity and frame size are then constants. Another callee takes the
       // generic path (out of line).
       const auto* u = static_cast<const UnitState*>(known->proto->jit_unit);
-      a_.mov_imm64(rcx, Value::object(const_cast<Closure*>(known)).bits);
-      if (in_register) a_.cmp(Reg64{loc(callee_value).reg}, rcx);
-      else a_.cmp(frame_slot(at), rcx);
-      a_.jcc(Cond::NE, slow);
+      expect_callee(Value::object(const_cast<Closure*>(known)));
       a_.mov_imm64(rdx, reinterpret_cast<uint64_t>(u));
       a_.mov(r8, qword_ptr(rdx, L.unit_body));
       a_.test(r8, r8);
@@ -1364,10 +1367,7 @@ class Codegen {
     } else if (builtin) {
       // The builtin the site has always called, which the global holds now (VM::builtins
       // keeps it alive): called in place, without the generic call's dispatch and recording.
-      a_.mov_imm64(rcx, Value::object(const_cast<Builtin*>(builtin)).bits);
-      if (in_register) a_.cmp(Reg64{loc(callee_value).reg}, rcx);
-      else a_.cmp(frame_slot(at), rcx);
-      a_.jcc(Cond::NE, slow);
+      expect_callee(Value::object(const_cast<Builtin*>(builtin)));
       if (inlined) publish_frames_top();
       a_.call_checked(h_call_builtin, (at + argc + 1) * 8, ip, failed);
     } else {

@@ -3,28 +3,13 @@
 #include <gtest/gtest.h>
 
 #include "jit/spec/regalloc.h"
+#include "tests/tiers/ir_fixture.h"
 
 namespace gene::jit::spec {
 namespace {
 
-// One straight block of nodes; `use` appends a node reading its inputs.
-struct Straight {
-  Graph g;
-  Straight() {
-    g.blocks.resize(1);
-    g.order = {0};
-  }
-  int32_t add(IrOp op, Rep rep, int32_t a = -1, int32_t b = -1) {
-    Node n;
-    n.op = op;
-    n.rep = rep;
-    n.a = a;
-    n.b = b;
-    n.block = 0;
-    int32_t id = g.add(n);
-    g.blocks[0].nodes.push_back(id);
-    return id;
-  }
+// One straight block: values, calls and uses appended in order.
+struct Straight : OneBlock {
   int32_t value() { return add(IrOp::LoadSlot, Rep::Tagged); }
   int32_t call() { return add(IrOp::Call, Rep::Tagged); }
   void use(int32_t v, int times = 1) {
