@@ -91,12 +91,7 @@ bool array_method(VM& vm, Array* a, Symbol* m, Value* args, int argc, Value& out
   }
   if (m == n.push) {
     if (!arity(vm, "array", m, argc, 1, 1)) return false;
-    if (items.size() == items.capacity()) {
-      // Doubling, from at least Heap::kMinArrayCapacity.
-      size_t grown = std::max(Heap::kMinArrayCapacity, 2 * items.capacity());
-      if (!vm.heap.note_growth((grown - items.capacity()) * sizeof(Value))) return oom(vm);
-      vm.heap.regrow_items(a, grown);
-    }
+    if (items.size() == items.capacity() && !grow_for_push(vm, a, true)) return oom(vm);
     items.push_back(args[0]);
     out = Value::nil();
     return true;
@@ -231,6 +226,14 @@ bool call_method(VM& vm, Symbol* name, Value* recv_and_args, int argc, Value& ou
     }
   }
   return no_method(vm, recv, name);
+}
+
+bool grow_for_push(VM& vm, Array* a, bool may_collect) {
+  size_t capacity = a->items.capacity();
+  size_t grown = std::max(Heap::kMinArrayCapacity, 2 * capacity);
+  if (!vm.heap.note_growth((grown - capacity) * sizeof(Value), may_collect)) return false;
+  vm.heap.regrow_items(a, grown);
+  return true;
 }
 
 bool check_sequence(VM& vm, Value seq) {

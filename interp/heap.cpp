@@ -136,8 +136,9 @@ bool Heap::reserve(size_t bytes) {
   return true;
 }
 
-bool Heap::note_growth(size_t bytes) {
+bool Heap::note_growth(size_t bytes, bool may_collect) {
   if (limit_ && bytes_ + bytes > limit_) {
+    if (!may_collect) return false;
     collect();  // the object growing is reachable (its caller keeps it on the VM stack)
     if (bytes_ + bytes > limit_) return false;
   }

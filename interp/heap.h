@@ -64,8 +64,9 @@ class Heap {
 
   // Growth of an existing object's payload (array push, map insert): counts toward the limit,
   // collecting first if it would be exceeded, so the grown object must be rooted. Returns false
-  // when the limit is exceeded even after collecting.
-  bool note_growth(size_t bytes);
+  // when the limit is exceeded even after collecting, or, with may_collect false (a caller
+  // whose values the collector cannot see), when it would need a collection.
+  bool note_growth(size_t bytes, bool may_collect = true);
   // Moves an array's items into a buffer of exactly `capacity` items (>= its size), reusing a
   // swept array's buffer when one of that capacity is pooled. Accounting is the caller's
   // (note_growth first); the capacity, and so every size the heap counts, is as with reserve().

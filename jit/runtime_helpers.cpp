@@ -1,5 +1,7 @@
 #include "jit/runtime_helpers.h"
 
+#include "interp/collections.h"
+
 namespace gene::jit {
 
 bool h_call(VM* vm, Value* sp, const Instr* ip) { return kOpSemantics[int(Op::CALL)](vm, sp, ip); }
@@ -17,6 +19,8 @@ int h_branch_unrecorded(VM* vm, Value* sp, const Instr* ip) { return branch_sema
 int h_for_next(VM* vm, Value* sp, const Instr* ip) {
   return for_next_step(vm->frames.back().base + ip->y, sp) ? 1 : 0;
 }
+
+bool h_grow_for_push(VM* vm, Array* a) { return grow_for_push(*vm, a, false); }
 
 int h_unwind(VM* vm) {
   bool entry = false;  // compiled frames are always entry frames: -1 returns to the caller

@@ -22,6 +22,9 @@ bool h_call_unrecorded(VM* vm, Value* sp, const Instr* ip);
 inline OpHelper op_helper_unrecorded(Op op) { return op_semantics_unrecorded(op); }
 int h_branch_unrecorded(VM* vm, Value* sp, const Instr* ip);
 int h_for_next(VM* vm, Value* sp, const Instr* ip);  // 1 element pushed, 0 sequence done
+// Room for one more item in the full array `a`, without collecting (grow_for_push): false
+// when the heap limit would need a collection first. Called with the caller's registers live.
+bool h_grow_for_push(VM* vm, Array* a);
 // Finds the handler for the pending error in the top frame: returns its target instruction with
 // the error value pushed, or -1 after popping the frame (the error propagates to the caller).
 int h_unwind(VM* vm);

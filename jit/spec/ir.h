@@ -43,6 +43,7 @@ enum class GuardKind : uint8_t {
   Watched,      // a store to a global that compiled code assumes (VM::global_watch)
   Stress,       // --deopt-every / --deopt-random made it fail
   Throw,        // an inlined callee's throw: the interpreter raises it from the rebuilt frames
+  HeapLimit,    // a push's growth would need a collection first (a heap limit is near)
   Unreached,    // a site without feedback: it never ran before the compile (V8's "insufficient
                 // type feedback"); the interpreter runs it and records what it sees
 };
@@ -97,6 +98,7 @@ const char* guard_name(GuardKind k);
   X(ArraySet, None)     /* a Ptr items, b Int index (checked), c Tagged value */    \
   X(ArraySize, Int)     /* a Ptr array -> its item count */                        \
   X(ArrayNext, Tagged)  /* a Ptr array, b Int index below its size (a for loop's item) */ \
+  X(ArrayPush, None)    /* a Ptr array, b Tagged value: `.push` (M3); guard HeapLimit */ \
   X(MapGet, Tagged)     /* a Ptr map, imm the symbol key; guard MapShape */         \
   X(MapSet, None)       /* a Ptr map, b Tagged value, imm the symbol key; guard MapShape */ \
   X(CheckCallee, None)  /* a Tagged callee, imm its Proto*, b the closure expected first (a Const) or -1: an inlined call's guard WrongCallee */ \
@@ -140,6 +142,7 @@ struct Node {
   int32_t c = -1;                       // a third input (ArraySet's value)
   int32_t entry_hint = -1;              // MapGet/MapSet: the entry position the site's key was always at
   bool fused = false;                   // ArraySize/ArrayItems: computed by its one user, the next node
+  bool kept = false;                    // a check whose access may go unused (`(x .size)`): dead code stays
   // MapGet/MapSet (mark_known_map_entries): `entry_strict`, the key not at entry_hint leaves
   // for the interpreter instead of looking further; `entry_known`, an earlier strict access
   // of this block found the key at entry_hint, so this one uses that entry unchecked.

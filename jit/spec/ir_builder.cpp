@@ -763,7 +763,7 @@ class Builder {
         return false;
       case Op::FOR_NEXT: return for_next(in);
       case Op::RANGE_PREP: return range_prep(in) || generic(in);
-      case Op::CALL_METHOD: return array_method(in) || generic(in);
+      case Op::CALL_METHOD: return array_method(in) || (plan_ && array_push(in)) || generic(in);
       case Op::GET_PATH: return get_path(in) || generic(in);
       case Op::SET_PATH: return set_path(in) || generic(in);
       case Op::THROW:
@@ -1223,7 +1223,9 @@ class Builder {
     bool get = name == n.get && argc == 1, set = name == n.set && argc == 2, size = name == n.size && argc == 0;
     if (!get && !set && !size) return false;
     if (size) {
-      int32_t r = emit(IrOp::ArraySize, Rep::Int, object_ptr(tagged(top(0)), false));
+      int32_t array = object_ptr(tagged(top(0)), false);
+      node(array).kept = true;  // (the interpreter raises on a non-array, read or not)
+      int32_t r = emit(IrOp::ArraySize, Rep::Int, array);
       pop();
       push(r);
       return true;
@@ -1234,6 +1236,22 @@ class Builder {
     int32_t r = array_access(tagged(top(argc)), index, value);
     S_.resize(S_.size() - size_t(argc) - 1);
     push(get ? r : nil_);
+    return true;
+  }
+
+  // `a .push v` at a site that has only seen arrays, in the inline tier (methods become IR in
+  // M3): the value stored in line behind a NotArray guard; a full array grows through a helper
+  // that cannot collect, so values stay in registers (a growth that would need a collection
+  // leaves: guard HeapLimit). The spec tier calls the helper behind the baseline's fast path.
+  bool array_push(const Instr& in) {
+    if (!is_array_push_site(vm_, *p_, in)) return false;
+    if (std::find(generic_pcs_->begin(), generic_pcs_->end(), pc_) != generic_pcs_->end()) return false;
+    int32_t value = tagged(top(0));
+    int32_t array = object_ptr(tagged(top(1)), false);
+    int32_t r = emit(IrOp::ArrayPush, Rep::None, array, value, 0, here());
+    node(r).guard = GuardKind::HeapLimit;
+    S_.resize(S_.size() - 2);
+    push(nil_);
     return true;
   }
 

@@ -7,7 +7,7 @@
 //   eliminate_redundant_checks  a check of a value boxed from an unboxed one, and a second check
 //                            of the same value in a block, reuse what is known (a map's or
 //                            array's pointer only up to a helper or call); so do an array's
-//                            size, items and index bounds checks
+//                            size, items and index bounds checks (up to a push)
 //   eliminate_dead_code      nodes nothing live uses (frame states count as uses)
 //   fuse_array_operands      an array's size or items used once, by the next node, is computed
 //                            there in a scratch register instead of taking one of the few
@@ -276,6 +276,15 @@ int eliminate_redundant_checks(Graph& g) {
         });
         continue;
       }
+      if (n.op == IrOp::ArrayPush) {
+        // The pushed array (any of them: two values may be one array) has a new size and
+        // maybe new items; it is still an array.
+        std::erase_if(seen, [](const auto& s) {
+          IrOp op = std::get<0>(s.first);
+          return op == IrOp::ArraySize || op == IrOp::ArrayItems || op == IrOp::CheckBounds;
+        });
+        continue;
+      }
       switch (n.op) {
         case IrOp::CheckInt: case IrOp::CheckFloat: case IrOp::CheckMap: case IrOp::CheckArray:
         case IrOp::ArraySize: case IrOp::ArrayItems: case IrOp::CheckBounds: break;
@@ -305,15 +314,16 @@ int eliminate_redundant_checks(Graph& g) {
 
 // Nodes whose effect matters even when their value is unused: control flow, calls, stores,
 // and guards (a failing int operation raises in the interpreter; a failing check would have
-// taken the helper, which may raise). A CheckMap or CheckArray matters only through the
-// accesses that use it: one left unused repeats the check of an access whose value it reuses.
+// taken the helper, which may raise). A CheckMap or CheckArray matters through the accesses
+// that use it (one left unused repeats the check of an access whose value it reuses), or
+// when marked `kept` (a `.size` nobody reads must still raise on a non-array).
 static bool has_effect(IrOp op) {
   switch (op) {
     case IrOp::Generic: case IrOp::Call: case IrOp::GenericBranch: case IrOp::Jump: case IrOp::Branch:
     case IrOp::LoopCheck: case IrOp::CountOp: case IrOp::Return: case IrOp::Deopt: case IrOp::StoreGlobal: case IrOp::AssignGlobal: case IrOp::StoreCell: case IrOp::StoreUpval:
     case IrOp::AddInt: case IrOp::SubInt: case IrOp::MulInt: case IrOp::NegInt: case IrOp::ModInt:
     case IrOp::LoadGlobal: case IrOp::CheckInt: case IrOp::CheckFloat: case IrOp::CheckNumber: case IrOp::CheckBounds:
-    case IrOp::ArraySet: case IrOp::MapGet: case IrOp::MapSet:
+    case IrOp::ArraySet: case IrOp::ArrayPush: case IrOp::MapGet: case IrOp::MapSet:
     case IrOp::CheckCallee: case IrOp::CallCheck: case IrOp::CheckValue: case IrOp::AbsInt: case IrOp::FloatToInt:
       return true;
     default: return false;
@@ -330,7 +340,7 @@ int eliminate_dead_code(Graph& g) {
     }
   };
   for (size_t i = 0; i < g.nodes.size(); i++)
-    if (!g.nodes[i].dead && has_effect(g.nodes[i].op)) mark(int32_t(i));
+    if (!g.nodes[i].dead && (has_effect(g.nodes[i].op) || g.nodes[i].kept)) mark(int32_t(i));
   while (!work.empty()) {
     const Node& n = g.nodes[size_t(work.back())];
     work.pop_back();

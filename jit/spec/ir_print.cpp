@@ -15,7 +15,7 @@ const char* guard_name(GuardKind k) {
   static const char* const kNames[] = {"not_int", "not_float", "overflow", "div_by_zero",
                                        "not_array", "bounds", "not_map", "map_shape",
                                        "undefined", "wrong_callee", "call_depth", "inline_room", "watched", "stress", "throw",
-                                       "unreached"};
+                                       "heap_limit", "unreached"};
   return kNames[int(k)];
 }
 
@@ -77,6 +77,7 @@ std::string print_graph(const Graph& g, const char* title) {
       if (n.entry_hint >= 0) out += " entry " + std::to_string(n.entry_hint);
       if (n.entry_strict) out += " (strict)";
       if (n.entry_known) out += " (known)";
+      if (n.kept) out += " (kept)";
       if (n.op == IrOp::Jump || n.op == IrOp::Branch) {
         out += " ->";
         for (int32_t s : b.succs) out += " B" + std::to_string(s);

@@ -95,6 +95,7 @@ class Codegen {
   std::vector<OutOfLine> out_of_line_;  // slow paths, emitted after the main code
   bool unsupported_ = false;
   std::vector<int32_t> cell_of_;  // symbol-path nodes: their cell in code_.path_cache
+  std::vector<uint8_t> saved_regs_, saved_xmms_;  // save_caller_saved's
 
   const Node& node(int32_t id) const { return g_.nodes[size_t(id)]; }
   const Loc& loc(int32_t id) const { return ra_.loc[size_t(id)]; }
@@ -825,6 +826,7 @@ class Codegen {
         break;
       }
       case IrOp::ArrayNext: array_next(id); break;
+      case IrOp::ArrayPush: array_push(id); break;
       case IrOp::MapGet: {
         Label hashed = exit_for(id, GuardKind::MapShape), missing = a_.new_label(), done = a_.new_label();
         map_entry(id, missing, hashed);
@@ -882,6 +884,76 @@ class Codegen {
     a_.load_imm(r, Value::nil());
     a_.bind(done);
     finish(id, r);
+  }
+
+  // `.push` (ArrayPush): the item stored at the end when the array has room. A full array grows
+  // out of line through h_grow_for_push, which cannot collect, so the values the code keeps in
+  // caller-saved registers are saved around it and nothing is flushed; when growing would need
+  // a collection the code leaves (guard HeapLimit) and the interpreter pushes.
+  void array_push(int32_t id) {
+    if (!L.vector_layout_ok) unsupported_ = true;
+    const Node& n = node(id);
+    Label exit = exit_for(id, GuardKind::HeapLimit);  // (with --deopt-every: each push counts)
+    Label retry = a_.new_label(), full = a_.new_label();
+    a_.bind(retry);
+    Reg64 value = boxed_reg(n.b);  // (rax, rcx only)
+    if (value == rax) {
+      a_.mov(rdx, rax);
+      value = rdx;
+    }
+    Reg64 array = gpr(n.a, r11);
+    a_.mov(rcx, qword_ptr(array, L.array_items + 8));  // end
+    a_.cmp(rcx, qword_ptr(array, L.array_items + 16));  // capacity's end
+    a_.jcc(Cond::AE, full);
+    a_.mov(qword_ptr(rcx, 0), value);
+    a_.add(rcx, 8);
+    a_.mov(qword_ptr(array, L.array_items + 8), rcx);
+    out_of_line_.push_back({g_.states[size_t(n.fs)].pc, [this, id, exit, retry, full] {
+      a_.bind(full);
+      const int32_t saved = save_caller_saved();
+      const Loc& l = loc(node(id).a);
+      if (l.kind == Loc::Spill) a_.mov(rsi, qword_ptr(rsp, saved + l.slot * 8));
+      else move(rsi, Reg64{l.reg});
+      a_.mov(rdi, kVm);
+      a_.call(reinterpret_cast<const void*>(&h_grow_for_push));
+      restore_caller_saved(saved);
+      a_.test(al, al);
+      a_.jcc(Cond::E, exit);
+      a_.jmp(retry);
+    }});
+  }
+  // Saves the caller-saved registers the allocator hands out (those this unit uses) below the
+  // stack pointer, keeping it 16-byte aligned for a C call; returns the bytes taken. Spill
+  // slots are then `saved` bytes further from rsp.
+  int32_t save_caller_saved() {
+    saved_regs_.clear();
+    saved_xmms_.clear();
+    for (size_t i = 0; i < g_.nodes.size(); i++) {
+      const Loc& l = ra_.loc[i];
+      if (g_.nodes[i].dead) continue;
+      if (l.kind == Loc::Gpr && l.reg != rbp.code && std::find(saved_regs_.begin(), saved_regs_.end(), l.reg) == saved_regs_.end())
+        saved_regs_.push_back(l.reg);
+      if (l.kind == Loc::Xmm && std::find(saved_xmms_.begin(), saved_xmms_.end(), l.reg) == saved_xmms_.end())
+        saved_xmms_.push_back(l.reg);
+    }
+    int32_t bytes = int32_t((saved_regs_.size() + saved_xmms_.size()) * 8 + 15) & ~15;
+    if (bytes) {
+      a_.sub(rsp, bytes);
+      a_.note_stack_adjustment(uint32_t(bytes));
+    }
+    int32_t at = 0;
+    for (uint8_t r : saved_regs_) a_.mov(qword_ptr(rsp, 8 * at++), Reg64{r});
+    for (uint8_t x : saved_xmms_) a_.movsd(qword_ptr(rsp, 8 * at++), Xmm{x});
+    return bytes;
+  }
+  void restore_caller_saved(int32_t bytes) {  // (flags and rax are left alone)
+    int32_t at = 0;
+    for (uint8_t r : saved_regs_) a_.mov(Reg64{r}, qword_ptr(rsp, 8 * at++));
+    for (uint8_t x : saved_xmms_) a_.movsd(Xmm{x}, qword_ptr(rsp, 8 * at++));
+    if (bytes) {
+      a_.lea(rsp, qword_ptr(rsp, bytes));
+      a_.note_stack_adjustment(0);
+    }
   }
 
   // Symbol-path node id: r11 the address of the key's entry (a checked map, guard NotMap), or

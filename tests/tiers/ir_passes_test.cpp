@@ -187,6 +187,37 @@ TEST(RedundantChecks, AnArraysSizeItemsAndBoundsAreReusedUntilACall) {
   EXPECT_FALSE(b.dead(a3.ptr) || b.dead(a3.size) || b.dead(a3.bounds) || b.dead(a3.items));
 }
 
+TEST(RedundantChecks, APushEndsEveryArraysSizeAndItemsButNotItsCheck) {
+  // a[i] read, b pushed (b may be a), a[i] read again: the second read takes a's size and
+  // items again, while a stays checked (a push does not collect or change a value's type).
+  OneBlock b;
+  int32_t a = b.add(IrOp::LoadSlot, Rep::Tagged), other = b.add(IrOp::LoadSlot, Rep::Tagged);
+  int32_t i = b.add(IrOp::LoadSlot, Rep::Int);
+  OneBlock::ArrayAccess a1 = b.array_access(a, i);
+  b.add(IrOp::ArrayGet, Rep::Tagged, a1.items, i);
+  int32_t pushed = b.add(IrOp::CheckArray, Rep::Ptr, other);
+  b.add(IrOp::ArrayPush, Rep::None, pushed, i);
+  OneBlock::ArrayAccess a2 = b.array_access(a, i);
+  EXPECT_EQ(eliminate_redundant_checks(b.g), 1);
+  EXPECT_TRUE(b.dead(a2.ptr));
+  EXPECT_FALSE(b.dead(a2.size) || b.dead(a2.bounds) || b.dead(a2.items));
+  EXPECT_EQ(b.g.nodes[size_t(a2.size)].a, a1.ptr);
+}
+
+TEST(DeadCode, AnUnusedSizeGoesButItsKeptCheckStays) {
+  // `(x .size)` with the size unread: the interpreter still raises on a non-array.
+  OneBlock b;
+  int32_t x = b.add(IrOp::LoadSlot, Rep::Tagged), y = b.add(IrOp::LoadSlot, Rep::Tagged);
+  int32_t kept = b.add(IrOp::CheckArray, Rep::Ptr, x);
+  b.g.nodes[size_t(kept)].kept = true;
+  int32_t size = b.add(IrOp::ArraySize, Rep::Int, kept);
+  int32_t plain = b.add(IrOp::CheckArray, Rep::Ptr, y);  // an access's check whose access went
+  b.add(IrOp::Return, Rep::None, x);
+  EXPECT_EQ(eliminate_dead_code(b.g), 3);
+  EXPECT_FALSE(b.dead(kept));
+  EXPECT_TRUE(b.dead(size) && b.dead(plain) && b.dead(y));
+}
+
 TEST(FuseArrayOperands, ASizeOrItemsUsedOnceByTheNextNodeIsFused) {
   OneBlock b;
   int32_t v = b.add(IrOp::LoadSlot, Rep::Tagged), i = b.add(IrOp::LoadSlot, Rep::Int);
