@@ -267,7 +267,7 @@ void TierManager::on_deopt(VM& vm, Frame& frame, CompiledCode& code, spec::Deopt
   } else {
     if (d.phi_slot >= 0) u.spec_hints.tagged_phis.push_back({d.pc, d.phi_slot});
     switch (d.kind) {
-      case spec::GuardKind::NotArray: case spec::GuardKind::Bounds: case spec::GuardKind::NotMap:
+      case spec::GuardKind::NotArray: case spec::GuardKind::Bounds: case spec::GuardKind::NotMap: case spec::GuardKind::NotString:
       case spec::GuardKind::MapShape: case spec::GuardKind::HeapLimit: u.spec_hints.generic_pcs.push_back(d.pc); break;
       default: break;
     }

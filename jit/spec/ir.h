@@ -35,6 +35,7 @@ enum class GuardKind : uint8_t {
   NotArray,     // a path site speculated on an array saw something else
   Bounds,       // an array index was out of range
   NotMap,       // a symbol-path site speculated on a map saw something else
+  NotString,    // a string method site (.get, .size) saw something else
   MapShape,     // the map is hashed, or a store's key is missing (it would insert)
   Undefined,    // a global read before its definition
   WrongCallee,  // an inlined call site reached another unit (or a non-closure)
@@ -61,6 +62,7 @@ const char* guard_name(GuardKind k);
   X(CheckNumber, Float) /* a Tagged int or float -> Float, guard NotFloat (slot unchanged) */ \
   X(CheckMap, Ptr)      /* a Tagged -> its Map*, guard NotMap (a block checks each value once) */ \
   X(CheckArray, Ptr)    /* a Tagged -> its Array*, guard NotArray */                \
+  X(CheckString, Ptr)   /* a Tagged -> its String*, guard NotString */              \
   X(IntToFloat, Float)  /* a Int */                                                 \
   X(BoxInt, Tagged)                                                                 \
   X(BoxFloat, Tagged)                                                               \
@@ -99,6 +101,8 @@ const char* guard_name(GuardKind k);
   X(ArraySize, Int)     /* a Ptr array -> its item count */                        \
   X(ArrayNext, Tagged)  /* a Ptr array, b Int index below its size (a for loop's item) */ \
   X(ArrayPush, None)    /* a Ptr array, b Tagged value: `.push` (M3); guard HeapLimit */ \
+  X(StringSize, Int)    /* a Ptr string -> its byte count */                        \
+  X(StringGet, Tagged)  /* a Ptr string, b Int index (checked): the canonical 1-byte string */ \
   X(MapGet, Tagged)     /* a Ptr map, imm the symbol key; guard MapShape */         \
   X(MapSet, None)       /* a Ptr map, b Tagged value, imm the symbol key; guard MapShape */ \
   X(CheckCallee, None)  /* a Tagged callee, imm its Proto*, b the closure expected first (a Const) or -1: an inlined call's guard WrongCallee */ \

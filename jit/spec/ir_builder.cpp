@@ -763,7 +763,7 @@ class Builder {
         return false;
       case Op::FOR_NEXT: return for_next(in);
       case Op::RANGE_PREP: return range_prep(in) || generic(in);
-      case Op::CALL_METHOD: return array_method(in) || (plan_ && array_push(in)) || generic(in);
+      case Op::CALL_METHOD: return array_method(in) || string_method(in) || (plan_ && array_push(in)) || generic(in);
       case Op::GET_PATH: return get_path(in) || generic(in);
       case Op::SET_PATH: return set_path(in) || generic(in);
       case Op::THROW:
@@ -1106,14 +1106,18 @@ class Builder {
     }
     if (c == Cmp::Eq || c == Cmp::Ne) {
       // Against nil or a bool, equality is identity (no conversion, no contents to compare);
-      // anything else (NaN, int vs float, strings, collections) takes the helper.
-      auto nil_or_bool = [&](int32_t v) {
+      // so it is against a string of at most one byte (a constant, or a string's `.get`):
+      // such strings exist once each (the heap's canonical ones, interp/heap.h), and only a
+      // string of the same bytes is equal. Anything else (NaN, int vs float, longer strings,
+      // collections) takes the helper.
+      auto identity_equal = [&](int32_t v) {
         const Node& n = node(v);
+        if (n.op == IrOp::StringGet) return true;
         if (n.op != IrOp::Const) return false;
         Value k = Value::from_bits(uint64_t(n.imm));
-        return k.is_nil() || k.is_bool();
+        return k.is_nil() || k.is_bool() || (is_obj_type(k, ObjType::String) && as_string(k)->chars.size() <= 1);
       };
-      if (!nil_or_bool(a) && !nil_or_bool(b)) return -1;
+      if (!identity_equal(a) && !identity_equal(b)) return -1;
       return emit(IrOp::CmpBits, Rep::Bool, tagged(a), tagged(b), int64_t(c));
     }
     if (fb == 0 || (fb & ~(kSeenInt | kSeenFloat))) return -1;
@@ -1236,6 +1240,32 @@ class Builder {
     int32_t r = array_access(tagged(top(argc)), index, value);
     S_.resize(S_.size() - size_t(argc) - 1);
     push(get ? r : nil_);
+    return true;
+  }
+
+  // `s .get i` and `s .size` at a site that has only seen strings, as the baseline does them
+  // inline: behind NotString (and Bounds for .get: outside 0..size-1 the interpreter raises),
+  // .get reads the byte and gives the heap's canonical 1-byte string, so it never allocates.
+  bool string_method(const Instr& in) {
+    if (in.feedback != kSeenString) return false;
+    if (std::find(generic_pcs_->begin(), generic_pcs_->end(), pc_) != generic_pcs_->end()) return false;
+    const Symbol* name = as_symbol(p_->consts[size_t(in.x)]);
+    bool get = name == vm_.names.get && in.y == 1, size = name == vm_.names.size && in.y == 0;
+    if (!get && !size) return false;
+    int32_t index = get ? as_int(top(0)) : -1;
+    if (get && index < 0) return false;
+    int32_t str = emit(IrOp::CheckString, Rep::Ptr, tagged(top(in.y)), -1, 0, here());
+    node(str).guard = GuardKind::NotString;
+    node(str).kept = size;  // (an unread size still raises on a non-string)
+    int32_t n = emit(IrOp::StringSize, Rep::Int, str);
+    int32_t r = n;
+    if (get) {
+      int32_t check = emit(IrOp::CheckBounds, Rep::None, index, n, 0, here());
+      node(check).guard = GuardKind::Bounds;
+      r = emit(IrOp::StringGet, Rep::Tagged, str, index);
+    }
+    S_.resize(S_.size() - size_t(in.y) - 1);
+    push(r);
     return true;
   }
 

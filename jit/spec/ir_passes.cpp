@@ -272,7 +272,7 @@ int eliminate_redundant_checks(Graph& g) {
         // A Ptr does not live across code that may collect: the next access checks again.
         std::erase_if(seen, [](const auto& s) {
           IrOp op = std::get<0>(s.first);
-          return op == IrOp::CheckMap || op == IrOp::CheckArray;
+          return op == IrOp::CheckMap || op == IrOp::CheckArray || op == IrOp::CheckString;
         });
         continue;
       }
@@ -286,8 +286,8 @@ int eliminate_redundant_checks(Graph& g) {
         continue;
       }
       switch (n.op) {
-        case IrOp::CheckInt: case IrOp::CheckFloat: case IrOp::CheckMap: case IrOp::CheckArray:
-        case IrOp::ArraySize: case IrOp::ArrayItems: case IrOp::CheckBounds: break;
+        case IrOp::CheckInt: case IrOp::CheckFloat: case IrOp::CheckMap: case IrOp::CheckArray: case IrOp::CheckString:
+        case IrOp::ArraySize: case IrOp::ArrayItems: case IrOp::CheckBounds: case IrOp::StringSize: break;
         default: continue;
       }
       int32_t a = resolve(n.a), b = resolve(n.b);

@@ -13,7 +13,7 @@ const char* rep_name(Rep r) {
 
 const char* guard_name(GuardKind k) {
   static const char* const kNames[] = {"not_int", "not_float", "overflow", "div_by_zero",
-                                       "not_array", "bounds", "not_map", "map_shape",
+                                       "not_array", "bounds", "not_map", "not_string", "map_shape",
                                        "undefined", "wrong_callee", "call_depth", "inline_room", "watched", "stress", "throw",
                                        "heap_limit", "unreached"};
   return kNames[int(k)];

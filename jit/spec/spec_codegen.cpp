@@ -781,11 +781,39 @@ class Codegen {
         a_.clear_tag(rax);
         a_.mov(qword_ptr(rax, L.cell_value), rdx);
         break;
-      case IrOp::CheckMap: case IrOp::CheckArray: {
-        bool map = n.op == IrOp::CheckMap;
+      case IrOp::CheckMap: case IrOp::CheckArray: case IrOp::CheckString: {
+        ObjType type = n.op == IrOp::CheckMap ? ObjType::Map : n.op == IrOp::CheckArray ? ObjType::Array : ObjType::String;
         Reg64 r = out_gpr(id, rax);
         move(r, gpr(n.a, r));
-        check_object_once(r, n.a, map ? ObjType::Map : ObjType::Array, id, map ? GuardKind::NotMap : GuardKind::NotArray);
+        check_object_once(r, n.a, type, id, n.guard);
+        finish(id, r);
+        break;
+      }
+      case IrOp::StringSize: {
+        if (!L.string_layout_ok) unsupported_ = true;  // std::string's layout was not as probed
+        Reg64 str = gpr(n.a, rax);
+        Reg64 r = out_gpr(id, rax);
+        a_.mov(r, qword_ptr(str, L.string_chars + 8));
+        a_.shl(r, uint8_t(16));  // an Int
+        finish(id, r);
+        break;
+      }
+      case IrOp::StringGet: {
+        // The byte, then the heap's canonical string for it (tagged).
+        if (!L.string_layout_ok) unsupported_ = true;
+        a_.mov(rcx, qword_ptr(gpr(n.a, rax), L.string_chars));  // the bytes
+        if (loc(n.b).kind == Loc::Const) {
+          a_.movzx(eax, byte_ptr(rcx, int32_t(node(n.b).imm)));
+        } else {
+          move(r11, gpr(n.b, r11));
+          a_.sar(r11, uint8_t(16));
+          a_.movzx(eax, byte_ptr(rcx, r11, Scale::x1));
+        }
+        a_.mov_imm64(rcx, reinterpret_cast<uint64_t>(vm_.heap.char_strings()));
+        Reg64 r = out_gpr(id, rax);
+        a_.mov(r, qword_ptr(rcx, rax, Scale::x8));
+        a_.mov_imm64(rcx, Value::tagged(Tag::Object, 0));
+        a_.or_(r, rcx);
         finish(id, r);
         break;
       }

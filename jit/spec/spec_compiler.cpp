@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstdio>
 
+#include "interp/type_feedback.h"
 #include "jit/asm_disasm.h"
 #include "jit/spec/ir_passes.h"
 #include "jit/spec/regalloc.h"
@@ -22,6 +23,15 @@ namespace {
 // as fast as the baseline's (measured on permute, whose loop calls two such functions).
 int call_weight(const Graph& g, const Node& n) { return monomorphic_global_callee(g, n) >= 0 ? 0 : 2; }
 
+// Whether the baseline runs this method site inline (BaselineCompiler::call_method: arrays'
+// .get .set .size .push, strings' .get .size), when its receivers were arrays or strings.
+bool baseline_inlines_method(const VM& vm, const Proto& p, const Instr& in) {
+  const Symbol* name = as_symbol(p.consts[size_t(in.x)]);
+  const auto& n = vm.names;
+  bool inlined_name = name == n.get || name == n.set || name == n.size || name == n.push;
+  return inlined_name && (in.feedback & (kSeenArray | kSeenString)) != 0;
+}
+
 }  // namespace
 
 CompileStatus compile_spec(VM& vm, const Proto& p, const SpecHints& hints, const SpecOptions& opts, CodeCache& cache,
@@ -38,12 +48,14 @@ CompileStatus compile_spec(VM& vm, const Proto& p, const SpecHints& hints, const
   // Methods and paths the IR does not have reach the spec tier only as helper calls on a
   // flushed frame, which the baseline beats with its inline fast paths: such units stay at
   // baseline (measured on corpus/bench). `.push` on arrays has an inline fast path in front of
-  // its helper, as in the baseline.
+  // its helper, as in the baseline. A method the baseline has no fast path for (`.substr`,
+  // a map's methods) is a helper call in both tiers: the weighing below decides.
   for (const Node& n : g.nodes) {
     if (n.dead || (n.op != IrOp::Generic && n.op != IrOp::GenericBranch)) continue;
     const InnerFrame f = inner_frame(g, g.states[size_t(n.fs)]);  // (inlined code: the callee's)
     const Instr& in = f.proto->code[size_t(f.pc)];
     if (is_array_push_site(vm, *f.proto, in)) continue;
+    if (in.op == Op::CALL_METHOD && !baseline_inlines_method(vm, *f.proto, in)) continue;
     if (in.op == Op::CALL_METHOD || in.op == Op::GET_PATH || in.op == Op::SET_PATH || in.op == Op::FOR_NEXT) {
       why = std::string("its ") + op_info(in.op).name + " sites run faster in baseline code";
       return CompileStatus::Unsupported;

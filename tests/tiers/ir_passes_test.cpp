@@ -204,6 +204,24 @@ TEST(RedundantChecks, APushEndsEveryArraysSizeAndItemsButNotItsCheck) {
   EXPECT_EQ(b.g.nodes[size_t(a2.size)].a, a1.ptr);
 }
 
+TEST(RedundantChecks, AStringsCheckAndSizeAreReusedUntilAHelper) {
+  // (s .get i) twice, then again after a helper (which may have appended to a temporary).
+  OneBlock b;
+  int32_t s = b.add(IrOp::LoadSlot, Rep::Tagged), i = b.add(IrOp::LoadSlot, Rep::Int);
+  int32_t p1 = b.add(IrOp::CheckString, Rep::Ptr, s);
+  int32_t n1 = b.add(IrOp::StringSize, Rep::Int, p1);
+  b.add(IrOp::CheckBounds, Rep::None, i, n1);
+  int32_t p2 = b.add(IrOp::CheckString, Rep::Ptr, s);
+  int32_t n2 = b.add(IrOp::StringSize, Rep::Int, p2);
+  int32_t c2 = b.add(IrOp::CheckBounds, Rep::None, i, n2);
+  b.add(IrOp::Generic, Rep::Tagged);
+  int32_t p3 = b.add(IrOp::CheckString, Rep::Ptr, s);
+  int32_t n3 = b.add(IrOp::StringSize, Rep::Int, p3);
+  EXPECT_EQ(eliminate_redundant_checks(b.g), 3);
+  EXPECT_TRUE(b.dead(p2) && b.dead(n2) && b.dead(c2));
+  EXPECT_FALSE(b.dead(p3) || b.dead(n3));
+}
+
 TEST(DeadCode, AnUnusedSizeGoesButItsKeptCheckStays) {
   // `(x .size)` with the size unread: the interpreter still raises on a non-array.
   OneBlock b;
