@@ -43,8 +43,8 @@ bool oom(VM& vm) { return vm.raise(ErrorKind::OutOfMemory, "heap limit exceeded"
 // vector grows it (doubling), and that is accounted first, since it may collect. Overwrites
 // allocate nothing, so they must not count: the heap's peak and its collection budget would
 // otherwise grow with every store. A full vector (a literal's map is one) finds the key once.
-// false: out of memory.
-[[gnu::always_inline]] inline bool map_store(VM& vm, Map* m, Value key, Value value) {
+// false: out of memory (nothing raised; with may_collect false, before any collection).
+[[gnu::always_inline]] inline bool store_in_map(VM& vm, Map* m, Value key, Value value, bool may_collect) {
   size_t cap = m->entries.capacity();
   if (m->entries.size() < cap) {
     m->set(key, value);
@@ -56,9 +56,12 @@ bool oom(VM& vm) { return vm.raise(ErrorKind::OutOfMemory, "heap limit exceeded"
     m->entries[size_t(i)].value = value;
     return true;
   }
-  if (!vm.heap.note_growth((cap ? cap : 1) * sizeof(Map::Entry))) return oom(vm);
+  if (!vm.heap.note_growth((cap ? cap : 1) * sizeof(Map::Entry), may_collect)) return false;
   m->insert_absent(key, value, hash);  // (a collection changes no map)
   return true;
+}
+inline bool map_store(VM& vm, Map* m, Value key, Value value) {
+  return store_in_map(vm, m, key, value, true) || oom(vm);
 }
 
 inline bool arity(VM& vm, const char* type, Symbol* name, int argc, int lo, int hi) {
@@ -234,6 +237,10 @@ bool grow_for_push(VM& vm, Array* a, bool may_collect) {
   if (!vm.heap.note_growth((grown - capacity) * sizeof(Value), may_collect)) return false;
   vm.heap.regrow_items(a, grown);
   return true;
+}
+
+bool map_set(VM& vm, Map* m, Value key, Value value, bool may_collect) {
+  return store_in_map(vm, m, key, value, may_collect);
 }
 
 bool check_sequence(VM& vm, Value seq) {

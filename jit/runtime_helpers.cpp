@@ -22,6 +22,11 @@ int h_for_next(VM* vm, Value* sp, const Instr* ip) {
 
 bool h_grow_for_push(VM* vm, Array* a) { return grow_for_push(*vm, a, false); }
 
+Value h_map_get(Map* m, Value key) { return m->get(key); }
+Value h_map_has(Map* m, Value key) { return Value::boolean(m->find(key) >= 0); }
+void h_map_set(Map* m, Value key, Value value, VM* vm) { map_set(*vm, m, key, value, false); }
+void h_map_del(Map* m, Value key) { m->remove(key); }
+
 int h_unwind(VM* vm) {
   bool entry = false;  // compiled frames are always entry frames: -1 returns to the caller
   return unwind_frame(*vm, &entry);

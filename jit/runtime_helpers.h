@@ -25,6 +25,13 @@ int h_for_next(VM* vm, Value* sp, const Instr* ip);  // 1 element pushed, 0 sequ
 // Room for one more item in the full array `a`, without collecting (grow_for_push): false
 // when the heap limit would need a collection first. Called with the caller's registers live.
 bool h_grow_for_push(VM* vm, Array* a);
+// A map's .get .has .set .del, called directly (the inline tier's MapMethod) for a checked map
+// and a valid key: they never raise or collect (a store's growth: the code has checked that no
+// heap limit is set, or that the entries have room).
+Value h_map_get(Map* m, Value key);
+Value h_map_has(Map* m, Value key);
+void h_map_set(Map* m, Value key, Value value, VM* vm);
+void h_map_del(Map* m, Value key);
 // Finds the handler for the pending error in the top frame: returns its target instruction with
 // the error value pushed, or -1 after popping the frame (the error propagates to the caller).
 int h_unwind(VM* vm);

@@ -261,14 +261,20 @@ void TierManager::on_deopt(VM& vm, Frame& frame, CompiledCode& code, spec::Deopt
   } else if (d.kind == spec::GuardKind::Unreached) {
     // Nothing to learn but what the interpreter records as it runs the site now (its window
     // is open again): the next version compiles it as it does every site. (A site that still
-    // has no feedback then exits again: kMaxSpecVersions bounds that.)
+    // has no feedback then exits again: kMaxSpecVersions bounds that.) Learning is not a
+    // failed speculation: the first few such versions do not count (maps' one_round, compiled
+    // in its first loop, meets each of its four later loops this way).
+    if (u.learning_versions < kMaxLearningVersions) {
+      u.learning_versions++;
+      u.spec_versions--;
+    }
   } else if (inlined_site) {
     u.spec_hints.no_inline_pcs.push_back(d.pc);
   } else {
     if (d.phi_slot >= 0) u.spec_hints.tagged_phis.push_back({d.pc, d.phi_slot});
     switch (d.kind) {
       case spec::GuardKind::NotArray: case spec::GuardKind::Bounds: case spec::GuardKind::NotMap: case spec::GuardKind::NotString:
-      case spec::GuardKind::MapShape: case spec::GuardKind::HeapLimit: u.spec_hints.generic_pcs.push_back(d.pc); break;
+      case spec::GuardKind::MapShape: case spec::GuardKind::HeapLimit: case spec::GuardKind::MapKey: u.spec_hints.generic_pcs.push_back(d.pc); break;
       default: break;
     }
   }

@@ -41,6 +41,10 @@ struct JitStats {
 // versions it stays at baseline.
 constexpr uint32_t kExitsBeforeRecompile = 4;
 constexpr int kMaxSpecVersions = 4;
+// A version dropped at code that had not run when it compiled (guard `unreached`) failed no
+// speculation: the first kMaxLearningVersions of those do not count towards kMaxSpecVersions.
+// A unit compiled in its first loop (OSR) learns each later loop that way, one per version.
+constexpr int kMaxLearningVersions = 8;
 
 struct TierPolicy {
   Tier highest = Tier::Baseline;

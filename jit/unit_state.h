@@ -32,6 +32,7 @@ struct UnitState {
   std::unique_ptr<CompiledCode> code[kTierCount];  // the current version per tier
   spec::SpecHints spec_hints;  // what deopts taught: kept across spec versions
   int spec_versions = 0;       // spec compilations so far (kMaxSpecVersions: then baseline)
+  int learning_versions = 0;   // versions dropped at code that had not run (kMaxLearningVersions)
   // auto: calls plus back-edges left in baseline code before the unit moves to spec (tier_up.h);
   // baseline code decrements it in place, so its address must not change (units are heap-held).
   int64_t tier_up_budget = INT64_MAX;

@@ -24,7 +24,7 @@ struct Layout {
   int32_t vm_sp, vm_stack_end, vm_frames_top, vm_frames_limit, vm_steps_left, vm_global_watch;
   int32_t obj_type, closure_proto;
   int32_t proto_jit_unit, unit_body, unit_nparams, unit_code_begin, unit_frame_bytes;
-  int32_t array_items, closure_upvals, cell_value, map_entries, map_index, string_chars;
+  int32_t array_items, closure_upvals, cell_value, map_entries, map_index, map_live, string_chars;
   // Inline array and upvalue paths read std::vector's begin/end/capacity pointers; they are
   // enabled only if this standard library lays a vector out that way (checked on a probe).
   bool vector_layout_ok;
@@ -56,6 +56,7 @@ struct Layout {
     static const Map map;
     map_entries = offset_in(static_cast<const Obj&>(map), map.entries);
     map_index = offset_in(static_cast<const Obj&>(map), map.index);
+    map_live = offset_in(static_cast<const Obj&>(map), map.live);
     static_assert(sizeof(Map::Entry) == 16, "inline map scans step 16 bytes per entry");
     std::vector<Value> probe(3, Value::nil());
     probe.reserve(7);

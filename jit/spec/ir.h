@@ -45,6 +45,7 @@ enum class GuardKind : uint8_t {
   Stress,       // --deopt-every / --deopt-random made it fail
   Throw,        // an inlined callee's throw: the interpreter raises it from the rebuilt frames
   HeapLimit,    // a push's growth would need a collection first (a heap limit is near)
+  MapKey,       // a map method's key is not one a map holds (the interpreter raises)
   Unreached,    // a site without feedback: it never ran before the compile (V8's "insufficient
                 // type feedback"); the interpreter runs it and records what it sees
 };
@@ -103,6 +104,8 @@ const char* guard_name(GuardKind k);
   X(ArrayPush, None)    /* a Ptr array, b Tagged value: `.push` (M3); guard HeapLimit */ \
   X(StringSize, Int)    /* a Ptr string -> its byte count */                        \
   X(StringGet, Tagged)  /* a Ptr string, b Int index (checked): the canonical 1-byte string */ \
+  X(MapSize, Int)       /* a Ptr map -> its live entry count */                     \
+  X(MapMethod, Tagged)  /* a Ptr map, b Tagged key, c Tagged value (.set), imm MapMethodKind: a call (M3); guard MapKey */ \
   X(MapGet, Tagged)     /* a Ptr map, imm the symbol key; guard MapShape */         \
   X(MapSet, None)       /* a Ptr map, b Tagged value, imm the symbol key; guard MapShape */ \
   X(CheckCallee, None)  /* a Tagged callee, imm its Proto*, b the closure expected first (a Const) or -1: an inlined call's guard WrongCallee */ \
@@ -131,6 +134,9 @@ inline bool is_speculated_op(IrOp op) {
 }
 
 enum class Cmp : uint8_t { Lt, Le, Gt, Ge, Eq, Ne };
+// MapMethod's method: a direct call of its helper (h_map_get and co.), which never raises or
+// collects (the code checked the key and, for a store, the heap limit).
+enum class MapMethodKind : uint8_t { Get, Has, Set, Del };
 
 struct Node {
   IrOp op;

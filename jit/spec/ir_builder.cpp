@@ -763,7 +763,8 @@ class Builder {
         return false;
       case Op::FOR_NEXT: return for_next(in);
       case Op::RANGE_PREP: return range_prep(in) || generic(in);
-      case Op::CALL_METHOD: return array_method(in) || string_method(in) || (plan_ && array_push(in)) || generic(in);
+      case Op::CALL_METHOD:
+        return array_method(in) || string_method(in) || (plan_ && (array_push(in) || map_method(in))) || generic(in);
       case Op::GET_PATH: return get_path(in) || generic(in);
       case Op::SET_PATH: return set_path(in) || generic(in);
       case Op::THROW:
@@ -1266,6 +1267,43 @@ class Builder {
     }
     S_.resize(S_.size() - size_t(in.y) - 1);
     push(r);
+    return true;
+  }
+
+  // `m .get k`, `.has k`, `.set k v`, `.del k` and `.size` at a site that has only seen maps,
+  // in the inline tier (methods become IR in M3): the size a load, the others a direct call of
+  // the method's helper behind the map's check, without the generic call's dispatch and with
+  // no flush (the helpers never raise or collect: the code checks the key first, guard
+  // map_key, and for a store under --max-heap that the entries have room, guard heap_limit).
+  bool map_method(const Instr& in) {
+    if (in.feedback != kSeenMap) return false;
+    if (std::find(generic_pcs_->begin(), generic_pcs_->end(), pc_) != generic_pcs_->end()) return false;
+    const Symbol* name = as_symbol(p_->consts[size_t(in.x)]);
+    const auto& n = vm_.names;
+    int argc = in.y;
+    MapMethodKind kind;
+    if (name == n.get && argc == 1) kind = MapMethodKind::Get;
+    else if (name == n.has && argc == 1) kind = MapMethodKind::Has;
+    else if (name == n.set && argc == 2) kind = MapMethodKind::Set;
+    else if (name == n.del && argc == 1) kind = MapMethodKind::Del;
+    else if (!(name == n.size && argc == 0)) return false;
+    else {
+      int32_t map = object_ptr(tagged(top(0)), true);
+      node(map).kept = true;  // (an unread size still raises on a non-map)
+      int32_t r = emit(IrOp::MapSize, Rep::Int, map);
+      pop();
+      push(r);
+      return true;
+    }
+    int32_t key = tagged(top(argc - 1));
+    int32_t value = kind == MapMethodKind::Set ? tagged(top(0)) : -1;
+    int32_t map = object_ptr(tagged(top(argc)), true);
+    bool stores = kind == MapMethodKind::Set || kind == MapMethodKind::Del;
+    int32_t r = emit(IrOp::MapMethod, stores ? Rep::None : Rep::Tagged, map, key, int64_t(kind), here());
+    node(r).c = value;
+    node(r).guard = GuardKind::MapKey;
+    S_.resize(S_.size() - size_t(argc) - 1);
+    push(stores ? nil_ : r);
     return true;
   }
 

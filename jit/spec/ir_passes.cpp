@@ -50,6 +50,11 @@ int32_t object_of(const Graph& g, int32_t ptr) {
   return p.op == IrOp::CheckMap || p.op == IrOp::CheckArray ? p.a : ptr;
 }
 
+// A `.set` or `.del` (MapMethod): may insert or delete, so any map's layout may change.
+bool mutates_map(const Node& n) {
+  return MapMethodKind(n.imm) == MapMethodKind::Set || MapMethodKind(n.imm) == MapMethodKind::Del;
+}
+
 void make_const(Node& n, IrOp op, int64_t imm) {
   n.op = op;
   n.imm = imm;
@@ -169,8 +174,12 @@ int eliminate_redundant_map_loads(Graph& g) {
           std::erase_if(field, [&](const auto& f) { return f.first.second == n.imm; });
           field[{object_of(g, n.a), n.imm}] = resolve(n.b);
           break;
-        // Helpers and calls may insert, delete or set anything.
+        // Helpers and calls may insert, delete or set anything; a `.set` or `.del` any key of
+        // any map (two values may be one map).
         case IrOp::Generic: case IrOp::Call: case IrOp::GenericBranch: field.clear(); break;
+        case IrOp::MapMethod:
+          if (mutates_map(n)) field.clear();
+          break;
         default: break;
       }
     }
@@ -182,7 +191,8 @@ int eliminate_redundant_map_loads(Graph& g) {
 }
 
 // A map's layout (which key is at which entry) changes only by an insert or a delete, and
-// only helpers and calls make those (a MapSet of a missing key leaves for the interpreter).
+// only helpers, calls and the `.set`/`.del` methods make those (a MapSet of a missing key
+// leaves for the interpreter).
 // So after an access found its key at the entry its feedback named, a later access in the
 // same block to the same map and key can use that entry unchecked, provided the first one
 // leaves for the interpreter (guard MapShape) when the key is not there rather than finding
@@ -194,7 +204,7 @@ int mark_known_map_entries(Graph& g) {
     for (int32_t id : g.blocks[size_t(b)].nodes) {
       Node& n = g.nodes[size_t(id)];
       if (n.dead) continue;
-      if (n.op == IrOp::Generic || n.op == IrOp::Call || n.op == IrOp::GenericBranch) {
+      if (n.op == IrOp::Generic || n.op == IrOp::Call || n.op == IrOp::GenericBranch || (n.op == IrOp::MapMethod && mutates_map(n))) {
         checked.clear();
         continue;
       }
@@ -323,7 +333,7 @@ static bool has_effect(IrOp op) {
     case IrOp::LoopCheck: case IrOp::CountOp: case IrOp::Return: case IrOp::Deopt: case IrOp::StoreGlobal: case IrOp::AssignGlobal: case IrOp::StoreCell: case IrOp::StoreUpval:
     case IrOp::AddInt: case IrOp::SubInt: case IrOp::MulInt: case IrOp::NegInt: case IrOp::ModInt:
     case IrOp::LoadGlobal: case IrOp::CheckInt: case IrOp::CheckFloat: case IrOp::CheckNumber: case IrOp::CheckBounds:
-    case IrOp::ArraySet: case IrOp::ArrayPush: case IrOp::MapGet: case IrOp::MapSet:
+    case IrOp::ArraySet: case IrOp::ArrayPush: case IrOp::MapMethod: case IrOp::MapGet: case IrOp::MapSet:
     case IrOp::CheckCallee: case IrOp::CallCheck: case IrOp::CheckValue: case IrOp::AbsInt: case IrOp::FloatToInt:
       return true;
     default: return false;

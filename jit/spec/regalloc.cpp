@@ -9,7 +9,9 @@ namespace gene::jit::spec {
 namespace {
 
 // Nodes whose code calls out: every caller-saved register is clobbered there.
-bool clobbers(IrOp op) { return op == IrOp::Generic || op == IrOp::Call || op == IrOp::GenericBranch; }
+bool clobbers(IrOp op) {
+  return op == IrOp::Generic || op == IrOp::Call || op == IrOp::GenericBranch || op == IrOp::MapMethod;
+}
 
 struct Bits {
   std::vector<uint64_t> w;

@@ -855,6 +855,15 @@ class Codegen {
       }
       case IrOp::ArrayNext: array_next(id); break;
       case IrOp::ArrayPush: array_push(id); break;
+      case IrOp::MapSize: {
+        Reg64 map = gpr(n.a, rax);
+        Reg64 r = out_gpr(id, rax);
+        a_.mov(to32(r), dword_ptr(map, L.map_live));  // (uint32: zero-extended)
+        a_.shl(r, uint8_t(16));  // an Int
+        finish(id, r);
+        break;
+      }
+      case IrOp::MapMethod: map_method(id); break;
       case IrOp::MapGet: {
         Label hashed = exit_for(id, GuardKind::MapShape), missing = a_.new_label(), done = a_.new_label();
         map_entry(id, missing, hashed);
@@ -949,6 +958,61 @@ class Codegen {
       a_.jcc(Cond::E, exit);
       a_.jmp(retry);
     }});
+  }
+  // `.get .has .set .del` on a checked map (MapMethod): the key's check and, for a store under a
+  // heap limit, room in the entries (else the interpreter grows them, collecting first), then
+  // a direct call of the method's helper. The allocator treats the node as a call: nothing
+  // caller-saved lives across it.
+  void map_method(int32_t id) {
+    if (!L.vector_layout_ok) unsupported_ = true;
+    const Node& n = node(id);
+    MapMethodKind kind = MapMethodKind(n.imm);
+    const Node& key = node(n.b);
+    bool valid = key.op == IrOp::BoxInt ||
+                 (key.op == IrOp::Const && is_valid_map_key(Value::from_bits(uint64_t(key.imm))));
+    if (!valid) {
+      Label exit = exit_for(id, GuardKind::MapKey), ok = a_.new_label();
+      Reg64 k = gpr(n.b, rax);
+      a_.mov(rcx, k);
+      a_.shr(rcx, uint8_t(48));
+      a_.cmp(ecx, int32_t(Tag::Int));
+      a_.jcc(Cond::E, ok);
+      a_.cmp(ecx, int32_t(Tag::Object));
+      a_.jcc(Cond::NE, exit);
+      a_.mov(rcx, k);
+      a_.clear_tag(rcx);
+      a_.cmp(byte_ptr(rcx, L.obj_type), int8_t(ObjType::String));
+      a_.jcc(Cond::E, ok);
+      a_.cmp(byte_ptr(rcx, L.obj_type), int8_t(ObjType::Symbol));
+      a_.jcc(Cond::NE, exit);
+      a_.bind(ok);
+    }
+    if (kind == MapMethodKind::Set && vm_.heap.limit()) {
+      Label full = exit_for(id, GuardKind::HeapLimit);
+      Reg64 map = gpr(n.a, rax);
+      a_.mov(rcx, qword_ptr(map, L.map_entries + 8));
+      a_.cmp(rcx, qword_ptr(map, L.map_entries + 16));
+      a_.jcc(Cond::AE, full);
+    }
+    // Arguments: rdi the map, rsi the key, rdx the value, rcx the VM (scratch registers first:
+    // the inputs may sit in rsi or rdi).
+    if (kind == MapMethodKind::Set) boxed_to(n.c, rdx);  // (rcx)
+    boxed_to(n.b, r11);                                   // (rcx)
+    move(rdi, gpr(n.a, rax));
+    a_.mov(rsi, r11);
+    const void* helper = nullptr;
+    switch (kind) {
+      case MapMethodKind::Get: helper = reinterpret_cast<const void*>(&h_map_get); break;
+      case MapMethodKind::Has: helper = reinterpret_cast<const void*>(&h_map_has); break;
+      case MapMethodKind::Set: helper = reinterpret_cast<const void*>(&h_map_set); a_.mov(rcx, kVm); break;
+      case MapMethodKind::Del: helper = reinterpret_cast<const void*>(&h_map_del); break;
+    }
+    a_.call(helper);
+    if (n.rep == Rep::Tagged) {
+      Reg64 r = out_gpr(id, rax);
+      move(r, rax);
+      finish(id, r);
+    }
   }
   // Saves the caller-saved registers the allocator hands out (those this unit uses) below the
   // stack pointer, keeping it 16-byte aligned for a C call; returns the bytes taken. Spill

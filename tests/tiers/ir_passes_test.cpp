@@ -54,6 +54,20 @@ TEST(RedundantMapLoads, HelpersAndCallsForgetEverything) {
   }
 }
 
+TEST(RedundantMapLoads, MapMethodsThatStoreForgetEverythingReadsDoNot) {
+  // m/x, then a `.set`/`.del` (any key of any map: forgotten) or a `.get`/`.has` (kept).
+  for (MapMethodKind kind : {MapMethodKind::Set, MapMethodKind::Del, MapMethodKind::Get, MapMethodKind::Has}) {
+    OneBlock b;
+    int32_t m = b.add(IrOp::LoadSlot, Rep::Tagged), k = b.add(IrOp::LoadSlot, Rep::Tagged);
+    b.add(IrOp::MapGet, Rep::Tagged, m, -1, kX);
+    b.add(IrOp::MapMethod, Rep::Tagged, m, k, int64_t(kind));
+    int32_t x2 = b.add(IrOp::MapGet, Rep::Tagged, m, -1, kX);
+    bool stores = kind == MapMethodKind::Set || kind == MapMethodKind::Del;
+    EXPECT_EQ(eliminate_redundant_map_loads(b.g), stores ? 0 : 1) << int(kind);
+    EXPECT_EQ(b.dead(x2), !stores);
+  }
+}
+
 TEST(RedundantMapLoads, ABlockWithOnePredecessorKnowsItsFields) {
   OneBlock b;
   b.blocks(2, {{0, 1}});
@@ -150,6 +164,19 @@ TEST(KnownMapEntries, HelpersAndCallsAndUnhintedAccessesLeaveEveryEntryChecked) 
   int32_t set = hinted_access(b, IrOp::MapSet, m, kX, 0);
   EXPECT_EQ(mark_known_map_entries(b.g), 0);
   EXPECT_FALSE(b.g.nodes[size_t(set)].entry_known);
+}
+
+TEST(KnownMapEntries, ADelOrSetMethodInBetweenLeavesTheEntryChecked) {
+  for (MapMethodKind kind : {MapMethodKind::Del, MapMethodKind::Set}) {  // may delete or insert
+    OneBlock b;
+    int32_t m = b.add(IrOp::LoadSlot, Rep::Tagged), k = b.add(IrOp::LoadSlot, Rep::Tagged);
+    int32_t get = hinted_access(b, IrOp::MapGet, m, kX, 0);
+    b.add(IrOp::MapMethod, Rep::None, m, k, int64_t(kind));
+    int32_t set = hinted_access(b, IrOp::MapSet, m, kX, 0);
+    EXPECT_EQ(mark_known_map_entries(b.g), 0) << int(kind);
+    EXPECT_FALSE(b.g.nodes[size_t(get)].entry_strict);
+    EXPECT_FALSE(b.g.nodes[size_t(set)].entry_known);
+  }
 }
 
 TEST(RedundantChecks, AMapsPointerIsCheckedAgainAfterACall) {
