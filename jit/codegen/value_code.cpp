@@ -70,12 +70,12 @@ void ValueAssembler::enter_compiled_callee(const void* caller_ip, bool counts_st
     jcc(Cond::LE, slow);
     dec(qword_ptr(kVm, L.vm_steps_left));
   }
-  // Our own pc, for unwinding if the callee fails; then the callee's frame record.
+  // Our own pc, for unwinding if the callee fails; then the callee's frame record. Its pc is
+  // left to the callee: compiled code writes its frame's pc before anything reads it (each
+  // helper call syncs it, each call stores it as above, an exit writes the deopt point's).
   mov_imm64(r9, reinterpret_cast<uint64_t>(caller_ip));
   mov(qword_ptr(kFrame, int32_t(offsetof(Frame, pc))), r9);
   mov(qword_ptr(rcx, int32_t(offsetof(Frame, closure))), rax);
-  mov(r9, qword_ptr(rdx, L.unit_code_begin));
-  mov(qword_ptr(rcx, int32_t(offsetof(Frame, pc))), r9);
   mov(qword_ptr(rcx, int32_t(offsetof(Frame, base))), rsi);
   mov(byte_ptr(rcx, int32_t(offsetof(Frame, entry))), int8_t(1));
   lea(r9, mem(rcx, int32_t(sizeof(Frame))));
