@@ -12,6 +12,13 @@ namespace gene::jit {
 
 namespace {
 
+// The unit's active body for compiled callers (null: none), and what a call that has checked
+// its callee calls: that body, or the stub that runs the pushed frame in the interpreter.
+void set_body(UnitState& u, const void* body) {
+  u.body = body;
+  u.call_body = body ? body : gene_jit_interpreted_callee;
+}
+
 // The tier compilers, indexed by Tier. A compiler turns a verified unit into CompiledCode (it
 // neither installs nor publishes it: that is the manager's job); dump lists it for --dump-asm.
 struct CompileRequest {
@@ -106,7 +113,6 @@ UnitState& TierManager::unit(Proto& p) {
   if (!p.jit_unit) {
     units_.push_back(std::make_unique<UnitState>());
     UnitState& u = *units_.back();
-    u.code_begin = p.code.data();
     u.frame_bytes = (p.nslots + p.max_stack + 1) * int32_t(sizeof(Value));
     u.nparams = p.nparams;
     p.jit_unit = &u;
@@ -153,7 +159,7 @@ NativeEntry TierManager::compile(VM& vm, Proto& p, Tier tier) {
   if (t == int(Tier::Baseline) && u.code[t]) {  // back to the baseline code it already has
     u.active = t;
     u.entry = u.code[t]->entry;
-    u.body = u.code[t]->body();
+    set_body(u, u.code[t]->body());
     return u.entry;
   }
   auto code = std::make_unique<CompiledCode>();
@@ -194,7 +200,7 @@ NativeEntry TierManager::compile(VM& vm, Proto& p, Tier tier) {
   u.code[t] = std::move(code);
   u.active = t;
   u.entry = u.code[t]->entry;
-  u.body = u.code[t]->body();
+  set_body(u, u.code[t]->body());
   return u.entry;
 }
 
@@ -205,7 +211,7 @@ void TierManager::invalidate(VM& vm, Proto& p) {
   retired_.push_back({&p, std::move(u.code[u.active])});
   u.active = -1;
   u.entry = nullptr;
-  u.body = nullptr;
+  set_body(u, nullptr);
   u.call_count = u.loop_count = 0;
   release_retired(vm);
 }
@@ -296,12 +302,12 @@ void TierManager::leave_spec_code(VM& vm, Proto& p) {
     if (u.spec_versions < kMaxSpecVersions) u.tier_up_budget = policy_.spec_budget;
     u.active = b;
     u.entry = u.code[b]->entry;
-    u.body = u.code[b]->body();
+    set_body(u, u.code[b]->body());
     if (u.spec_versions >= kMaxSpecVersions) drop_tier_up_counters(vm, p);
   } else {
     u.active = -1;
     u.entry = nullptr;
-    u.body = nullptr;
+    set_body(u, nullptr);
   }
 }
 
@@ -373,7 +379,7 @@ void TierManager::drop_tier_up_counters(VM& vm, Proto& p) {
   retired_.push_back({&p, std::move(u.code[b])});
   u.active = -1;
   u.entry = nullptr;
-  u.body = nullptr;
+  set_body(u, nullptr);
   compile(vm, p, Tier::Baseline);  // may_tier_up is false now: no counters
 }
 

@@ -1,9 +1,10 @@
 // What the JIT keeps per unit. The interpreter's Proto holds only an opaque pointer to it
 // (Proto::jit_unit); the tier manager creates it on the unit's first call or back-edge.
 //
-// Compiled callers read `body`, `code_begin` and `frame_bytes` inline in their call sequence
-// (runtime_layout.h): `body` is null whenever the unit has no active code, and such calls go
-// through the call helper instead.
+// Compiled callers read `body`, `call_body`, `nparams` and `frame_bytes` inline in their call
+// sequence (runtime_layout.h): `body` is null whenever the unit has no active code, and such
+// calls go through the call helper instead; a call that has checked its callee's identity
+// calls `call_body`, which is then the interpreter's stub (interpreted_callee.h).
 #pragma once
 #include <cstdint>
 #include <memory>
@@ -11,6 +12,7 @@
 #include "interp/proto.h"
 #include "interp/vm.h"
 #include "jit/compiled_code.h"
+#include "jit/interpreted_callee.h"
 #include "jit/spec/ir_builder.h"
 
 namespace gene::jit {
@@ -21,7 +23,7 @@ constexpr int kTierCount = int(Tier::kCount);
 
 struct UnitState {
   const void* body = nullptr;         // active code for compiled callers, or null
-  const Instr* code_begin = nullptr;  // the unit's bytecode (frame pc of a new call)
+  const void* call_body = gene_jit_interpreted_callee;  // body, or the interpreter's stub
   int32_t frame_bytes = 0;            // (nslots + max_stack + 1) * 8: value stack a call needs
   int32_t nparams = 0;                // arity, checked by the inline call sequence
   NativeEntry entry = nullptr;        // active code's native entry, or null

@@ -23,7 +23,7 @@ inline int32_t offset_in(const Outer& outer, const Member& member) {
 struct Layout {
   int32_t vm_sp, vm_stack_end, vm_frames_top, vm_frames_limit, vm_steps_left, vm_global_watch;
   int32_t obj_type, closure_proto;
-  int32_t proto_jit_unit, unit_body, unit_nparams, unit_code_begin, unit_frame_bytes;
+  int32_t proto_jit_unit, unit_body, unit_call_body, unit_nparams, unit_frame_bytes;
   int32_t array_items, closure_upvals, cell_value, map_entries, map_index, map_live, string_chars;
   // Inline array and upvalue paths read std::vector's begin/end/capacity pointers; they are
   // enabled only if this standard library lays a vector out that way (checked on a probe).
@@ -46,7 +46,7 @@ struct Layout {
     static const UnitState unit;
     unit_body = offset_in(unit, unit.body);
     unit_nparams = offset_in(unit, unit.nparams);
-    unit_code_begin = offset_in(unit, unit.code_begin);
+    unit_call_body = offset_in(unit, unit.call_body);
     unit_frame_bytes = offset_in(unit, unit.frame_bytes);
     static const Array array;
     static const Cell cell(Value::nil());

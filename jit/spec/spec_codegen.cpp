@@ -1522,10 +1522,9 @@ class Codegen {
       // generic path (out of line).
       const auto* u = static_cast<const UnitState*>(known->proto->jit_unit);
       expect_callee(Value::object(const_cast<Closure*>(known)));
-      a_.mov_imm64(rdx, reinterpret_cast<uint64_t>(u));
-      a_.mov(r8, qword_ptr(rdx, L.unit_body));
-      a_.test(r8, r8);
-      a_.jcc(Cond::E, slow);
+      // Its body, or the stub that interprets the frame when it has no code: no test.
+      a_.mov_imm64(r8, reinterpret_cast<uint64_t>(&u->call_body));
+      a_.mov(r8, qword_ptr(r8, 0));
       a_.mov_imm64(rax, reinterpret_cast<uint64_t>(known));
       a_.reserve_callee_frame((at + 1) * 8, u->frame_bytes, slow);
     } else if (builtin) {

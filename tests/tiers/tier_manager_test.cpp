@@ -61,6 +61,7 @@ TEST(TierManager, InstallsCodeForEachUnitItRuns) {
   EXPECT_EQ(u.active, int(Tier::Baseline));
   EXPECT_NE(u.entry, nullptr);
   EXPECT_NE(u.body, nullptr);
+  EXPECT_EQ(u.call_body, u.body);
   EXPECT_TRUE(u.code[int(Tier::Baseline)]);
   EXPECT_EQ(f.jit.stats().functions_compiled, 2u);  // the top level and sq
 }
@@ -75,6 +76,7 @@ TEST(TierManager, InvalidatedCodeIsReleasedAndCallersFallBack) {
   EXPECT_EQ(u.active, -1);
   EXPECT_EQ(u.entry, nullptr);
   EXPECT_EQ(u.body, nullptr);  // compiled callers now take the call helper
+  EXPECT_EQ(u.call_body, static_cast<const void*>(gene::jit::gene_jit_interpreted_callee));  // or interpret it
   EXPECT_LT(f.jit.cache().allocated_bytes(), before);  // no frame of sq is live: freed at once
   EXPECT_EQ(f.jit.stats().invalidations, 1u);
 }
