@@ -30,6 +30,7 @@ gene_jit_interpreted_callee:
 extern "C" bool gene_jit_run_pushed_frame(gene::VM* vm, gene::Frame* f) {
   using namespace gene;
   Proto* p = f->closure->proto;
+  vm->frames.top = f + 1;  // (the caller leaves it to its callee)
   f->pc = p->code.data();
   for (int i = p->nparams; i < p->nslots; i++) f->base[i] = Value::nil();
   vm->sp = f->base + p->nslots;

@@ -55,6 +55,8 @@ void BaselineCompiler::prologue() {
   frame_.body_ready = uint32_t(a_.size());
   frame_.body_bytes = 8;
   frame_.body_saves_rbp = true;
+  // A compiled caller leaves the frame stack's top to us: baseline code calls helpers all over.
+  a_.publish_frames_top();
   count_call_for_tier_up();
   // A fresh call clears the slots after the arguments: compiled callers push frames inline,
   // and the collector must never see stale values there. OSR keeps them.

@@ -61,6 +61,11 @@ void ValueAssembler::reserve_callee_frame(int32_t args_offset, int32_t frame_byt
   jcc(Cond::A, slow);
 }
 
+void ValueAssembler::publish_frames_top() {
+  lea(r9, mem(kFrame, int32_t(sizeof(Frame))));
+  mov(qword_ptr(kVm, layout_.vm_frames_top), r9);
+}
+
 void ValueAssembler::enter_compiled_callee(const void* caller_ip, bool counts_steps, Label slow) {
   const Layout& L = layout_;
   if (counts_steps) {
@@ -78,8 +83,7 @@ void ValueAssembler::enter_compiled_callee(const void* caller_ip, bool counts_st
   mov(qword_ptr(rcx, int32_t(offsetof(Frame, closure))), rax);
   mov(qword_ptr(rcx, int32_t(offsetof(Frame, base))), rsi);
   mov(byte_ptr(rcx, int32_t(offsetof(Frame, entry))), int8_t(1));
-  lea(r9, mem(rcx, int32_t(sizeof(Frame))));
-  mov(qword_ptr(kVm, L.vm_frames_top), r9);
+  // (vm.frames.top is the callee's to publish: publish_frames_top.)
   push(kBase);  // two pushes: rsp stays 16-byte aligned
   note_stack_adjustment(8);
   push(kFrame);

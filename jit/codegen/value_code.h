@@ -116,6 +116,11 @@ class ValueAssembler : public x64::Assembler {
   // 3. The call's step (--max-steps), the caller's pc `caller_ip`, the callee's frame record,
   //    and the call of its body with kBase/kFrame set; al = its result (false: raised).
   void enter_compiled_callee(const void* caller_ip, bool counts_steps, Label slow);
+  // vm.frames.top <- just above kFrame's record (uses r9). A compiled call does not publish
+  // it for its callee: a body publishes it before anything it calls can read the frame stack
+  // (the baseline at its entry, spec code before each helper that may and on its exits), and
+  // every return stores its own record there, which is its caller's view again.
+  void publish_frames_top();
 
   // Calls `fn(vm, sp, ip)` with sp = kBase + sp_offset (bytes), the operand stack top before
   // the instruction `ip`. The helper may raise, allocate and collect: the caller must have

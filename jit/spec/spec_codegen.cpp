@@ -1451,18 +1451,17 @@ class Codegen {
     }
     int32_t k = int32_t(s.inlined.size());
     a_.lea(kFrame, qword_ptr(kFrame, k * rec));
-    if (!for_call) publish_frames_top();
-  }
-  // vm.frames_top <- just above kFrame's record (uses r9).
-  void publish_frames_top() {
-    a_.lea(r9, qword_ptr(kFrame, int32_t(sizeof(Frame))));
-    a_.mov(qword_ptr(kVm, L.vm_frames_top), r9);
+    if (!for_call) a_.publish_frames_top();
   }
   // Around a helper or a call in inlined code: the records pushed before (returns the label a
   // failure jumps to: error_ at level 0), popped after. On an error they stay for the unwinder,
-  // which starts in the innermost of them (spec_error_exit). Uses r9 only.
+  // which starts in the innermost of them (spec_error_exit). Before a helper the frame stack's
+  // top is published (a compiled call leaves it to its callee: publish_frames_top). Uses r9 only.
   Label enter_inlined_frames(const FrameState& s, bool for_call = false) {
-    if (s.inlined.empty()) return error_;
+    if (s.inlined.empty()) {
+      if (!for_call) a_.publish_frames_top();
+      return error_;
+    }
     push_inlined_frames(s, for_call);
     return a_.new_label();
   }
@@ -1531,7 +1530,7 @@ class Codegen {
       // The builtin the site has always called, which the global holds now (VM::builtins
       // keeps it alive): called in place, without the generic call's dispatch and recording.
       expect_callee(Value::object(const_cast<Builtin*>(builtin)));
-      if (inlined) publish_frames_top();
+      a_.publish_frames_top();  // (the builtin may read the frame stack)
       a_.call_checked(h_call_builtin, (at + argc + 1) * 8, ip, failed);
     } else {
       if (in_register) a_.mov(rax, Reg64{loc(callee_value).reg});
@@ -1548,7 +1547,7 @@ class Codegen {
     // Anything else calls through h_call, which reads the callee from its slot.
     out_of_line_.push_back({s.pc, [this, slow, done, failed, at, argc, ip, inlined] {
                               a_.bind(slow);
-                              if (inlined) publish_frames_top();
+                              a_.publish_frames_top();
                               a_.call_checked(h_call, (at + argc + 1) * 8, ip, failed);
                               a_.jmp(done);
                             }});
@@ -1607,6 +1606,7 @@ class Codegen {
     for (uint8_t r = 0; r < 16; r++)
       if (r != rsp.code) a_.mov(qword_ptr(rsp, r * 8), Reg64{r});
     for (uint8_t x = 0; x < 16; x++) a_.movsd(qword_ptr(rsp, 128 + x * 8), Xmm{x});
+    a_.publish_frames_top();  // (the interpreter resumes in the frame on top)
     a_.mov(esi, eax);
     a_.mov(rdi, rsp);
     a_.mov_imm64(rdx, reinterpret_cast<uint64_t>(&code_));
