@@ -319,7 +319,7 @@ class Builder {
   // Item `index` (Int) of Tagged `array` read, or, with a Tagged `value`, written: a NotArray
   // guard, then a Bounds guard (outside 0..size-1 the interpreter does what the language says).
   int32_t array_access(int32_t array, int32_t index, int32_t value) {
-    int32_t ptr = object_ptr(array, false);
+    int32_t ptr = object_ptr(array, ObjType::Array);
     int32_t size = emit(IrOp::ArraySize, Rep::Int, ptr);
     int32_t check = emit(IrOp::CheckBounds, Rep::None, index, size, 0, here());
     node(check).guard = GuardKind::Bounds;
@@ -328,11 +328,16 @@ class Builder {
     node(r).c = value;
     return r;
   }
-  // Tagged v's Map* or Array*, behind a NotMap or NotArray guard at this instruction.
-  int32_t object_ptr(int32_t v, bool map) {
-    int32_t r = emit(map ? IrOp::CheckMap : IrOp::CheckArray, Rep::Ptr, v, -1, 0, here());
-    node(r).guard = map ? GuardKind::NotMap : GuardKind::NotArray;
+  // Tagged v's Map*, Array* or String*, behind its NotMap, NotArray or NotString guard.
+  int32_t object_ptr(int32_t v, ObjType type) {
+    IrOp op = type == ObjType::Map ? IrOp::CheckMap : type == ObjType::Array ? IrOp::CheckArray : IrOp::CheckString;
+    int32_t r = emit(op, Rep::Ptr, v, -1, 0, here());
+    node(r).guard = type == ObjType::Map ? GuardKind::NotMap : type == ObjType::Array ? GuardKind::NotArray : GuardKind::NotString;
     return r;
+  }
+  // Whether a deopt taught that the site at pc_ must take its helper (SpecHints::generic_pcs).
+  bool site_is_generic() const {
+    return std::find(generic_pcs_->begin(), generic_pcs_->end(), pc_) != generic_pcs_->end();
   }
 
   // ---------------------------------------------------------------- representations
@@ -575,7 +580,7 @@ class Builder {
   bool step(const Instr& in) {
     const uint8_t fb = in.feedback;
     if (fb == 0 && unreached_exits_ && needs_feedback(in.op) &&
-        std::find(generic_pcs_->begin(), generic_pcs_->end(), pc_) == generic_pcs_->end()) {
+        !site_is_generic()) {
       // Code that never ran: the code leaves for the interpreter here (which records the
       // site) instead of compiling a helper call that the baseline would beat; the next
       // version has the feedback (tier_manager.cpp, on_deopt).
@@ -1134,7 +1139,7 @@ class Builder {
   // path, in the IR). Anything else takes the helper.
   bool range_prep(const Instr& in) {
     if (in.feedback != kSeenInt) return false;
-    if (std::find(generic_pcs_->begin(), generic_pcs_->end(), pc_) != generic_pcs_->end()) return false;
+    if (site_is_generic()) return false;
     int32_t a = top(1), b = top(0);
     if (rep(a) == Rep::Float || rep(b) == Rep::Float || rep(a) == Rep::Bool || rep(b) == Rep::Bool) return false;
     int32_t fn = tagged(top(2));
@@ -1168,7 +1173,7 @@ class Builder {
       }
       if (range && array) range = array = false;
     }
-    if (std::find(generic_pcs_->begin(), generic_pcs_->end(), pc_) != generic_pcs_->end()) array = false;
+    if (site_is_generic()) array = false;
     if (range && rep(S_[cur]) != Rep::Float && rep(S_[end]) != Rep::Float) {
       int32_t c = as_int(S_[cur]);
       int32_t e = c >= 0 ? as_int(S_[end]) : -1;
@@ -1191,7 +1196,7 @@ class Builder {
       // index): index < size gives the item, the index steps by one (it stays below the size).
       int32_t i = as_int(S_[end]);
       if (i >= 0) {
-        int32_t arr = object_ptr(tagged(S_[cur]), false);
+        int32_t arr = object_ptr(tagged(S_[cur]), ObjType::Array);
         int32_t n = emit(IrOp::ArraySize, Rep::Int, arr);
         std::vector<int32_t> exit = S_;
         std::vector<int32_t> body = S_;
@@ -1221,14 +1226,14 @@ class Builder {
   // interpreter, which does what the language says). false: the helper instead.
   bool array_method(const Instr& in) {
     if (in.feedback != kSeenArray) return false;
-    if (std::find(generic_pcs_->begin(), generic_pcs_->end(), pc_) != generic_pcs_->end()) return false;
+    if (site_is_generic()) return false;
     const Symbol* name = as_symbol(p_->consts[size_t(in.x)]);
     const auto& n = vm_.names;
     int argc = in.y;
     bool get = name == n.get && argc == 1, set = name == n.set && argc == 2, size = name == n.size && argc == 0;
     if (!get && !set && !size) return false;
     if (size) {
-      int32_t array = object_ptr(tagged(top(0)), false);
+      int32_t array = object_ptr(tagged(top(0)), ObjType::Array);
       node(array).kept = true;  // (the interpreter raises on a non-array, read or not)
       int32_t r = emit(IrOp::ArraySize, Rep::Int, array);
       pop();
@@ -1249,14 +1254,13 @@ class Builder {
   // .get reads the byte and gives the heap's canonical 1-byte string, so it never allocates.
   bool string_method(const Instr& in) {
     if (in.feedback != kSeenString) return false;
-    if (std::find(generic_pcs_->begin(), generic_pcs_->end(), pc_) != generic_pcs_->end()) return false;
+    if (site_is_generic()) return false;
     const Symbol* name = as_symbol(p_->consts[size_t(in.x)]);
     bool get = name == vm_.names.get && in.y == 1, size = name == vm_.names.size && in.y == 0;
     if (!get && !size) return false;
     int32_t index = get ? as_int(top(0)) : -1;
     if (get && index < 0) return false;
-    int32_t str = emit(IrOp::CheckString, Rep::Ptr, tagged(top(in.y)), -1, 0, here());
-    node(str).guard = GuardKind::NotString;
+    int32_t str = object_ptr(tagged(top(in.y)), ObjType::String);
     node(str).kept = size;  // (an unread size still raises on a non-string)
     int32_t n = emit(IrOp::StringSize, Rep::Int, str);
     int32_t r = n;
@@ -1277,7 +1281,7 @@ class Builder {
   // map_key, and for a store under --max-heap that the entries have room, guard heap_limit).
   bool map_method(const Instr& in) {
     if (in.feedback != kSeenMap) return false;
-    if (std::find(generic_pcs_->begin(), generic_pcs_->end(), pc_) != generic_pcs_->end()) return false;
+    if (site_is_generic()) return false;
     const Symbol* name = as_symbol(p_->consts[size_t(in.x)]);
     const auto& n = vm_.names;
     int argc = in.y;
@@ -1288,7 +1292,7 @@ class Builder {
     else if (name == n.del && argc == 1) kind = MapMethodKind::Del;
     else if (!(name == n.size && argc == 0)) return false;
     else {
-      int32_t map = object_ptr(tagged(top(0)), true);
+      int32_t map = object_ptr(tagged(top(0)), ObjType::Map);
       node(map).kept = true;  // (an unread size still raises on a non-map)
       int32_t r = emit(IrOp::MapSize, Rep::Int, map);
       pop();
@@ -1297,7 +1301,7 @@ class Builder {
     }
     int32_t key = tagged(top(argc - 1));
     int32_t value = kind == MapMethodKind::Set ? tagged(top(0)) : -1;
-    int32_t map = object_ptr(tagged(top(argc)), true);
+    int32_t map = object_ptr(tagged(top(argc)), ObjType::Map);
     bool stores = kind == MapMethodKind::Set || kind == MapMethodKind::Del;
     int32_t r = emit(IrOp::MapMethod, stores ? Rep::None : Rep::Tagged, map, key, int64_t(kind), here());
     node(r).c = value;
@@ -1313,9 +1317,9 @@ class Builder {
   // leaves: guard HeapLimit). The spec tier calls the helper behind the baseline's fast path.
   bool array_push(const Instr& in) {
     if (!is_array_push_site(vm_, *p_, in)) return false;
-    if (std::find(generic_pcs_->begin(), generic_pcs_->end(), pc_) != generic_pcs_->end()) return false;
+    if (site_is_generic()) return false;
     int32_t value = tagged(top(0));
-    int32_t array = object_ptr(tagged(top(1)), false);
+    int32_t array = object_ptr(tagged(top(1)), ObjType::Array);
     int32_t r = emit(IrOp::ArrayPush, Rep::None, array, value, 0, here());
     node(r).guard = GuardKind::HeapLimit;
     S_.resize(S_.size() - 2);
@@ -1326,7 +1330,7 @@ class Builder {
   // The kind a path site speculates on: kSeenMap for a symbol key, kSeenArray for an int key
   // 0 <= k < 2^27 (the baseline's inline range), 0 for the helper.
   uint8_t path_kind(const Instr& in) {
-    if (std::find(generic_pcs_->begin(), generic_pcs_->end(), pc_) != generic_pcs_->end()) return 0;
+    if (site_is_generic()) return 0;
     Value key = p_->consts[size_t(in.x)];
     if (is_obj_type(key, ObjType::Symbol)) return in.feedback == kSeenMap ? kSeenMap : 0;
     if (key.is_int() && key.as_int() >= 0 && key.as_int() < (1 << 27)) return in.feedback == kSeenArray ? kSeenArray : 0;
@@ -1338,7 +1342,7 @@ class Builder {
     Value key = p_->consts[size_t(in.x)];
     int32_t c = tagged(top(0)), r;
     if (kind == kSeenMap) {
-      r = emit(IrOp::MapGet, Rep::Tagged, object_ptr(c, true), -1, int64_t(key.bits), here());
+      r = emit(IrOp::MapGet, Rep::Tagged, object_ptr(c, ObjType::Map), -1, int64_t(key.bits), here());
       node(r).guard = GuardKind::MapShape;
       node(r).entry_hint = map_position_hint(p_->callees, size_t(pc_));
     } else {
@@ -1356,7 +1360,7 @@ class Builder {
     int32_t v0 = top(0);
     int32_t v = tagged(v0), c = tagged(top(1)), r;
     if (kind == kSeenMap) {
-      r = emit(IrOp::MapSet, Rep::None, object_ptr(c, true), v, int64_t(key.bits), here());
+      r = emit(IrOp::MapSet, Rep::None, object_ptr(c, ObjType::Map), v, int64_t(key.bits), here());
       node(r).guard = GuardKind::MapShape;
       node(r).entry_hint = map_position_hint(p_->callees, size_t(pc_));
     } else {

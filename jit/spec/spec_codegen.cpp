@@ -95,7 +95,8 @@ class Codegen {
   std::vector<OutOfLine> out_of_line_;  // slow paths, emitted after the main code
   bool unsupported_ = false;
   std::vector<int32_t> cell_of_;  // symbol-path nodes: their cell in code_.path_cache
-  std::vector<uint8_t> saved_regs_, saved_xmms_;  // save_caller_saved's
+  std::vector<uint8_t> saved_regs_, saved_xmms_;  // the caller-saved registers the unit allocates
+  bool saved_known_ = false;
 
   const Node& node(int32_t id) const { return g_.nodes[size_t(id)]; }
   const Loc& loc(int32_t id) const { return ra_.loc[size_t(id)]; }
@@ -1018,15 +1019,16 @@ class Codegen {
   // stack pointer, keeping it 16-byte aligned for a C call; returns the bytes taken. Spill
   // slots are then `saved` bytes further from rsp.
   int32_t save_caller_saved() {
-    saved_regs_.clear();
-    saved_xmms_.clear();
-    for (size_t i = 0; i < g_.nodes.size(); i++) {
-      const Loc& l = ra_.loc[i];
-      if (g_.nodes[i].dead) continue;
-      if (l.kind == Loc::Gpr && l.reg != rbp.code && std::find(saved_regs_.begin(), saved_regs_.end(), l.reg) == saved_regs_.end())
-        saved_regs_.push_back(l.reg);
-      if (l.kind == Loc::Xmm && std::find(saved_xmms_.begin(), saved_xmms_.end(), l.reg) == saved_xmms_.end())
-        saved_xmms_.push_back(l.reg);
+    if (!saved_known_) {  // (once per unit)
+      saved_known_ = true;
+      for (size_t i = 0; i < g_.nodes.size(); i++) {
+        const Loc& l = ra_.loc[i];
+        if (g_.nodes[i].dead) continue;
+        if (l.kind == Loc::Gpr && l.reg != rbp.code && std::find(saved_regs_.begin(), saved_regs_.end(), l.reg) == saved_regs_.end())
+          saved_regs_.push_back(l.reg);
+        if (l.kind == Loc::Xmm && std::find(saved_xmms_.begin(), saved_xmms_.end(), l.reg) == saved_xmms_.end())
+          saved_xmms_.push_back(l.reg);
+      }
     }
     int32_t bytes = int32_t((saved_regs_.size() + saved_xmms_.size()) * 8 + 15) & ~15;
     if (bytes) {
