@@ -7,7 +7,10 @@
 //   eliminate_redundant_checks  a check of a value boxed from an unboxed one, and a second check
 //                            of the same value in a block, reuse what is known (a map's or
 //                            array's pointer only up to a helper or call); so do an array's
-//                            size, items and index bounds checks (up to a push)
+//                            size, items and index bounds checks (up to a push); an int or
+//                            float check also reuses one in a dominating block
+//   unbox_phis               a Tagged phi of known ints (or floats) gets an unboxed twin, which
+//                            its checks become (phi_unboxing.cpp)
 //   eliminate_dead_code      nodes nothing live uses (frame states count as uses)
 //   fuse_array_operands      an array's size or items used once, by the next node, is computed
 //                            there in a scratch register instead of taking one of the few
@@ -23,9 +26,6 @@
 
 namespace gene::jit::spec {
 
-namespace {
-
-// Where node v went after a pass replaced nodes (`to`: each node's replacement, itself if none).
 int32_t resolved(const std::vector<int32_t>& to, int32_t v) {
   while (v >= 0 && to[size_t(v)] != v) v = to[size_t(v)];
   return v;
@@ -43,6 +43,8 @@ void replace_uses(Graph& g, const std::vector<int32_t>& to) {
   for (FrameState& s : g.states)
     for (int32_t& v : s.values) fix(v);
 }
+
+namespace {
 
 // The Tagged value a map or array access reads: its CheckMap's or CheckArray's input.
 int32_t object_of(const Graph& g, int32_t ptr) {
@@ -318,6 +320,28 @@ int eliminate_redundant_checks(Graph& g) {
       }
     }
   }
+  // An int or float check whose value a check in a dominating block already passed reuses
+  // that check's result: a value's type never changes, and an unboxed number is no pointer
+  // the collector could free (so calls in between do not matter).
+  const std::vector<int32_t> idom = immediate_dominators(g);
+  std::map<std::pair<IrOp, int32_t>, std::vector<int32_t>> number_checks;
+  for (int32_t b : g.order)
+    for (int32_t id : g.blocks[size_t(b)].nodes) {
+      const Node& n = g.nodes[size_t(id)];
+      if (!n.dead && (n.op == IrOp::CheckInt || n.op == IrOp::CheckFloat)) number_checks[{n.op, resolve(n.a)}].push_back(id);
+    }
+  for (auto& [key, checks] : number_checks)
+    for (int32_t id : checks) {
+      Node& n = g.nodes[size_t(id)];
+      for (int32_t d = idom[size_t(n.block)]; d >= 0 && !n.dead; d = idom[size_t(d)])
+        for (int32_t other : checks)
+          if (g.nodes[size_t(other)].block == d && !g.nodes[size_t(other)].dead) {
+            to[size_t(id)] = other;
+            n.dead = true;
+            removed++;
+            break;
+          }
+    }
   if (removed) replace_uses(g, to);
   return removed;
 }

@@ -12,6 +12,12 @@ int eliminate_redundant_checks(Graph& g);
 int eliminate_dead_code(Graph& g);
 int fuse_array_operands(Graph& g);
 int mark_known_map_entries(Graph& g);
+int unbox_phis(Graph& g);  // phi_unboxing.cpp
+
+// For passes: where node v went after a pass replaced nodes (`to`: each node's replacement,
+// itself if none), and every use (inputs, phi inputs, frame states) rewritten through `to`.
+int32_t resolved(const std::vector<int32_t>& to, int32_t v);
+void replace_uses(Graph& g, const std::vector<int32_t>& to);
 
 // Analysis, not a pass: each block's loop nesting depth (0 outside every loop), from the
 // natural loops of the graph's back edges (an inlined callee's loops nest inside its caller's).

@@ -90,6 +90,8 @@ CompileStatus compile_spec(VM& vm, const Proto& p, const SpecHints& hints, const
   if (opts.dump_ir) dump += print_graph(g, ("redundant map loads: " + std::to_string(loads) + " removed").c_str());
   int checks = eliminate_redundant_checks(g);
   if (opts.dump_ir) dump += print_graph(g, ("redundant checks: " + std::to_string(checks) + " removed").c_str());
+  int unboxed = unbox_phis(g);
+  if (opts.dump_ir) dump += print_graph(g, ("unboxed phis: " + std::to_string(unboxed) + " checks replaced").c_str());
   int dead = eliminate_dead_code(g);
   if (opts.dump_ir) dump += print_graph(g, ("dead code: " + std::to_string(dead) + " removed").c_str());
   int fused = fuse_array_operands(g);

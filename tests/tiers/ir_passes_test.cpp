@@ -1,6 +1,7 @@
 // The spec IR's passes on hand-built graphs: what each may and may not remove.
 #include <gtest/gtest.h>
 
+#include "interp/value.h"
 #include "jit/spec/ir_passes.h"
 #include "tests/tiers/ir_fixture.h"
 
@@ -247,6 +248,136 @@ TEST(RedundantChecks, AStringsCheckAndSizeAreReusedUntilAHelper) {
   EXPECT_EQ(eliminate_redundant_checks(b.g), 3);
   EXPECT_TRUE(b.dead(p2) && b.dead(n2) && b.dead(c2));
   EXPECT_FALSE(b.dead(p3) || b.dead(n3));
+}
+
+TEST(RedundantChecks, AnIntCheckInADominatingBlockServesEveryLaterOneEvenAcrossACall) {
+  // 0 -> 1 | 2 -> 3: block 0 checks v; arm 1 calls out; block 3 and arm 2 check v again. A
+  // map check in block 3 stays (a pointer does not outlive the call).
+  OneBlock b;
+  b.blocks(4, {{0, 1}, {0, 2}, {1, 3}, {2, 3}});
+  int32_t v = b.add(IrOp::LoadSlot, Rep::Tagged), m = b.add(IrOp::LoadSlot, Rep::Tagged);
+  int32_t c0 = b.add(IrOp::CheckInt, Rep::Int, v);
+  b.add(IrOp::CheckMap, Rep::Ptr, m);
+  b.add_in(1, IrOp::Call, Rep::Tagged);
+  int32_t c2 = b.add_in(2, IrOp::CheckInt, Rep::Int, v);
+  int32_t c3 = b.add_in(3, IrOp::CheckInt, Rep::Int, v);
+  int32_t f3 = b.add_in(3, IrOp::CheckFloat, Rep::Float, v);  // another check: stays
+  int32_t m3 = b.add_in(3, IrOp::CheckMap, Rep::Ptr, m);
+  int32_t r = b.add_in(3, IrOp::Return, Rep::None, c3);
+  EXPECT_EQ(eliminate_redundant_checks(b.g), 2);
+  EXPECT_TRUE(b.dead(c2));
+  EXPECT_TRUE(b.dead(c3));
+  EXPECT_FALSE(b.dead(f3));
+  EXPECT_FALSE(b.dead(m3));
+  EXPECT_EQ(b.g.nodes[size_t(r)].a, c0);
+}
+
+TEST(RedundantChecks, AnIntCheckOnOneArmDoesNotServeTheMerge) {
+  OneBlock b;
+  b.blocks(4, {{0, 1}, {0, 2}, {1, 3}, {2, 3}});
+  int32_t v = b.add(IrOp::LoadSlot, Rep::Tagged);
+  b.add_in(1, IrOp::CheckInt, Rep::Int, v);
+  int32_t c3 = b.add_in(3, IrOp::CheckInt, Rep::Int, v);
+  EXPECT_EQ(eliminate_redundant_checks(b.g), 0);
+  EXPECT_FALSE(b.dead(c3));
+}
+
+// 0 -> 1 | 2 -> 3 with phi p in block 3 joining `one` (from 1) and `two` (from 2), checked by
+// CheckInt c; the rest of the graph is the caller's.
+struct Diamond {
+  OneBlock b;
+  int32_t p = -1, c = -1, r = -1;
+  Diamond() { b.blocks(4, {{0, 1}, {0, 2}, {1, 3}, {2, 3}}); }
+  void join(int32_t one, int32_t two) {
+    b.add_in(1, IrOp::Jump, Rep::None);
+    b.add_in(2, IrOp::Jump, Rep::None);
+    p = b.add_in(3, IrOp::Phi, Rep::Tagged);
+    b.g.nodes[size_t(p)].phi_inputs = {one, two};
+    c = b.add_in(3, IrOp::CheckInt, Rep::Int, p);
+    r = b.add_in(3, IrOp::Return, Rep::None, c);
+  }
+  const Node& twin() const { return b.g.nodes[size_t(b.g.nodes[size_t(r)].a)]; }
+};
+
+TEST(UnboxPhis, APhiOfABoxedIntAndAnIntConstantGetsAnIntTwinItsCheckBecomes) {
+  Diamond d;
+  int32_t x = d.b.add(IrOp::LoadSlot, Rep::Tagged);
+  int32_t xi = d.b.add(IrOp::CheckInt, Rep::Int, x);
+  int32_t sum = d.b.add_in(1, IrOp::AddInt, Rep::Int, xi, xi);
+  int32_t boxed = d.b.add_in(1, IrOp::BoxInt, Rep::Tagged, sum);
+  int32_t five = d.b.add(IrOp::Const, Rep::Tagged, -1, -1, int64_t(Value::integer(5).bits));
+  d.join(boxed, five);
+  EXPECT_EQ(unbox_phis(d.b.g), 1);
+  EXPECT_TRUE(d.b.dead(d.c));
+  const Node& t = d.twin();
+  EXPECT_EQ(t.op, IrOp::Phi);
+  EXPECT_EQ(t.rep, Rep::Int);
+  EXPECT_EQ(t.block, 3);
+  ASSERT_EQ(t.phi_inputs.size(), 2u);
+  EXPECT_EQ(t.phi_inputs[0], sum);
+  const Node& k = d.b.g.nodes[size_t(t.phi_inputs[1])];  // the constant, at the end of block 2
+  EXPECT_EQ(k.op, IrOp::ConstInt);
+  EXPECT_EQ(k.imm, 5);
+  EXPECT_EQ(k.block, 2);
+  EXPECT_EQ(d.b.g.blocks[2].nodes[d.b.g.blocks[2].nodes.size() - 2], t.phi_inputs[1]);  // before the jump
+}
+
+TEST(UnboxPhis, AnInputCheckedOnEveryPathToItsEdgeCountsAndOneCheckedOnlyElsewhereDoesNot) {
+  {
+    Diamond d;  // y checked in block 0, which dominates both arms
+    int32_t y = d.b.add(IrOp::LoadSlot, Rep::Tagged), z = d.b.add(IrOp::LoadSlot, Rep::Tagged);
+    int32_t yi = d.b.add(IrOp::CheckInt, Rep::Int, y);
+    int32_t zi = d.b.add_in(2, IrOp::CheckInt, Rep::Int, z);
+    d.join(y, z);
+    EXPECT_EQ(unbox_phis(d.b.g), 1);
+    EXPECT_EQ(d.twin().phi_inputs, (std::vector<int32_t>{yi, zi}));
+  }
+  {
+    Diamond d;  // z checked on arm 1 only, but it reaches the phi from arm 2
+    int32_t y = d.b.add(IrOp::LoadSlot, Rep::Tagged), z = d.b.add(IrOp::LoadSlot, Rep::Tagged);
+    d.b.add(IrOp::CheckInt, Rep::Int, y);
+    d.b.add_in(1, IrOp::CheckInt, Rep::Int, z);
+    d.join(y, z);
+    EXPECT_EQ(unbox_phis(d.b.g), 0);
+    EXPECT_FALSE(d.b.dead(d.c));
+  }
+}
+
+TEST(UnboxPhis, AFloatOrAnUncheckedValueOrAFloatConstantKeepsTheIntCheck) {
+  for (int which = 0; which < 3; which++) {
+    Diamond d;
+    int32_t x = d.b.add(IrOp::LoadSlot, Rep::Tagged);
+    d.b.add(IrOp::CheckInt, Rep::Int, x);
+    int32_t other = which == 0   ? d.b.add(IrOp::BoxFloat, Rep::Tagged, d.b.add(IrOp::ConstFloat, Rep::Float))
+                    : which == 1 ? d.b.add(IrOp::LoadSlot, Rep::Tagged)
+                                 : d.b.add(IrOp::Const, Rep::Tagged, -1, -1, int64_t(Value::number(1.5).bits));
+    d.join(x, other);
+    EXPECT_EQ(unbox_phis(d.b.g), 0) << which;
+    EXPECT_FALSE(d.b.dead(d.c));
+  }
+}
+
+TEST(UnboxPhis, ALoopPhiFedByItsOwnUnboxedIncrementGetsATwinThatReadsItself) {
+  // 0 -> 1 header (1 -> 2 -> 1), 1 -> 3: p = phi(boxed 0, BoxInt(CheckInt(p) + 1)).
+  OneBlock b;
+  b.blocks(4, {{0, 1}, {1, 2}, {2, 1}, {1, 3}});
+  int32_t zero = b.add(IrOp::Const, Rep::Tagged, -1, -1, int64_t(Value::integer(0).bits));
+  b.add(IrOp::Jump, Rep::None);
+  int32_t p = b.add_in(1, IrOp::Phi, Rep::Tagged);
+  int32_t c = b.add_in(1, IrOp::CheckInt, Rep::Int, p);
+  int32_t one = b.add_in(2, IrOp::ConstInt, Rep::Int, -1, -1, 1);
+  int32_t next = b.add_in(2, IrOp::AddInt, Rep::Int, c, one);
+  int32_t boxed = b.add_in(2, IrOp::BoxInt, Rep::Tagged, next);
+  b.add_in(2, IrOp::Jump, Rep::None);
+  b.g.nodes[size_t(p)].phi_inputs = {zero, boxed};
+  EXPECT_EQ(unbox_phis(b.g), 1);
+  const Node& add = b.g.nodes[size_t(next)];
+  const Node& t = b.g.nodes[size_t(add.a)];
+  EXPECT_EQ(t.op, IrOp::Phi);
+  EXPECT_EQ(t.rep, Rep::Int);
+  ASSERT_EQ(t.phi_inputs.size(), 2u);
+  EXPECT_EQ(b.g.nodes[size_t(t.phi_inputs[0])].op, IrOp::ConstInt);
+  EXPECT_EQ(t.phi_inputs[1], next);
 }
 
 TEST(DeadCode, AnUnusedSizeGoesButItsKeptCheckStays) {
