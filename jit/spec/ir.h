@@ -153,6 +153,7 @@ struct Node {
   int32_t entry_hint = -1;              // MapGet/MapSet: the entry position the site's key was always at
   bool fused = false;                   // ArraySize/ArrayItems: computed by its one user, the next node
   bool kept = false;                    // a check whose access may go unused (`(x .size)`): dead code stays
+  bool in_bounds = false;               // ArrayNext below its loop's index check (sink_array_next): no test
   // MapGet/MapSet (mark_known_map_entries): `entry_strict`, the key not at entry_hint leaves
   // for the interpreter instead of looking further; `entry_known`, an earlier strict access
   // of this block found the key at entry_hint, so this one uses that entry unchecked.

@@ -12,6 +12,8 @@
 //   unbox_phis               a Tagged phi of known ints (or floats) gets an unboxed twin, which
 //                            its checks become (phi_unboxing.cpp)
 //   eliminate_dead_code      nodes nothing live uses (frame states count as uses)
+//   sink_array_next          a for loop's item read moves below the loop's index check, where
+//                            the index is known to be in bounds
 //   fuse_array_operands      an array's size or items used once, by the next node, is computed
 //                            there in a scratch register instead of taking one of the few
 //                            allocatable ones (most blocks access an array once)
@@ -393,6 +395,60 @@ int eliminate_dead_code(Graph& g) {
     }
   for (Block& b : g.blocks) std::erase_if(b.nodes, [&](int32_t id) { return g.nodes[size_t(id)].dead; });
   return removed;
+}
+
+int sink_array_next(Graph& g) {
+  // The builder reads a `for` loop's item (ArrayNext) in the loop header, before the compare
+  // that ends the loop, so the read tests the index itself and gives nil past the end. Its
+  // value goes only to the body (the exit's state does not hold it): the read can move to the
+  // body's first block, which only the header's `index >= size` branch enters, and there the
+  // index is below the size. Each of its uses must then be in code the body block dominates.
+  std::vector<int32_t> idom;
+  int sunk = 0;
+  for (int32_t b = 0; b < int32_t(g.blocks.size()); b++) {
+    Block& blk = g.blocks[size_t(b)];
+    if (blk.nodes.size() < 2 || blk.succs.size() != 2) continue;
+    const Node& br = g.nodes[size_t(blk.nodes.back())];
+    if (br.op != IrOp::Branch || br.a < 0) continue;
+    const Node& cmp = g.nodes[size_t(br.a)];
+    if (cmp.op != IrOp::CmpInt || Cmp(cmp.imm) != Cmp::Ge || cmp.b < 0) continue;
+    const Node& size = g.nodes[size_t(cmp.b)];
+    int32_t body = blk.succs[1];
+    if (size.op != IrOp::ArraySize || g.blocks[size_t(body)].preds.size() != 1) continue;
+    auto it = std::find_if(blk.nodes.begin(), blk.nodes.end(), [&](int32_t id) {
+      const Node& n = g.nodes[size_t(id)];
+      return !n.dead && n.op == IrOp::ArrayNext && n.a == size.a && n.b == cmp.a;
+    });
+    if (it == blk.nodes.end()) continue;
+    const int32_t item = *it;
+    if (idom.empty()) idom = immediate_dominators(g);
+    auto in_body = [&](int32_t at) {
+      for (int32_t x = at; x >= 0; x = idom[size_t(x)])
+        if (x == body) return true;
+      return false;
+    };
+    bool ok = true;
+    for (const Node& n : g.nodes) {
+      if (n.dead || !ok) continue;
+      bool uses = n.a == item || n.b == item || n.c == item;
+      if (n.fs >= 0) {
+        const std::vector<int32_t>& vs = g.states[size_t(n.fs)].values;
+        uses = uses || std::find(vs.begin(), vs.end(), item) != vs.end();
+      }
+      if (uses && !in_body(n.block)) ok = false;
+      const std::vector<int32_t>& preds = g.blocks[size_t(n.block)].preds;
+      for (size_t k = 0; k < n.phi_inputs.size(); k++)
+        if (n.phi_inputs[k] == item && (k >= preds.size() || !in_body(preds[k]))) ok = false;
+    }
+    if (!ok) continue;
+    blk.nodes.erase(it);
+    std::vector<int32_t>& to = g.blocks[size_t(body)].nodes;
+    to.insert(to.begin(), item);
+    g.nodes[size_t(item)].block = body;
+    g.nodes[size_t(item)].in_bounds = true;
+    sunk++;
+  }
+  return sunk;
 }
 
 int fuse_array_operands(Graph& g) {

@@ -11,6 +11,7 @@ int eliminate_redundant_map_loads(Graph& g);
 int eliminate_redundant_checks(Graph& g);
 int eliminate_dead_code(Graph& g);
 int fuse_array_operands(Graph& g);
+int sink_array_next(Graph& g);
 int mark_known_map_entries(Graph& g);
 int unbox_phis(Graph& g);  // phi_unboxing.cpp
 

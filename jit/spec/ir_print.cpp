@@ -78,6 +78,7 @@ std::string print_graph(const Graph& g, const char* title) {
       if (n.entry_strict) out += " (strict)";
       if (n.entry_known) out += " (known)";
       if (n.kept) out += " (kept)";
+      if (n.in_bounds) out += " (in bounds)";
       if (n.op == IrOp::Jump || n.op == IrOp::Branch) {
         out += " ->";
         for (int32_t s : b.succs) out += " B" + std::to_string(s);

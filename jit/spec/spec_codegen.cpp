@@ -906,8 +906,17 @@ class Codegen {
   void array_next(int32_t id) {
     if (!L.vector_layout_ok) unsupported_ = true;
     const Node& n = node(id);
-    Label past = a_.new_label(), done = a_.new_label();
     Reg64 array = gpr(n.a, rax);
+    if (n.in_bounds) {  // below the loop's index check (sink_array_next)
+      a_.mov(rcx, qword_ptr(array, L.array_items));
+      move(r11, gpr(n.b, r11));
+      a_.sar(r11, uint8_t(13));
+      Reg64 r = out_gpr(id, rax);
+      a_.mov(r, qword_ptr(rcx, r11, Scale::x1));
+      finish(id, r);
+      return;
+    }
+    Label past = a_.new_label(), done = a_.new_label();
     a_.mov(rcx, qword_ptr(array, L.array_items));
     a_.mov(rdx, qword_ptr(array, L.array_items + 8));
     a_.sub(rdx, rcx);

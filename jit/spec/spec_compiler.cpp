@@ -94,6 +94,8 @@ CompileStatus compile_spec(VM& vm, const Proto& p, const SpecHints& hints, const
   if (opts.dump_ir) dump += print_graph(g, ("unboxed phis: " + std::to_string(unboxed) + " checks replaced").c_str());
   int dead = eliminate_dead_code(g);
   if (opts.dump_ir) dump += print_graph(g, ("dead code: " + std::to_string(dead) + " removed").c_str());
+  int sunk = sink_array_next(g);
+  if (opts.dump_ir) dump += print_graph(g, ("sunk item reads: " + std::to_string(sunk)).c_str());
   int fused = fuse_array_operands(g);
   if (opts.dump_ir) dump += print_graph(g, ("fused array operands: " + std::to_string(fused)).c_str());
   int known = mark_known_map_entries(g);

@@ -1,6 +1,8 @@
 // The spec IR's passes on hand-built graphs: what each may and may not remove.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "interp/value.h"
 #include "jit/spec/ir_passes.h"
 #include "tests/tiers/ir_fixture.h"
@@ -378,6 +380,54 @@ TEST(UnboxPhis, ALoopPhiFedByItsOwnUnboxedIncrementGetsATwinThatReadsItself) {
   ASSERT_EQ(t.phi_inputs.size(), 2u);
   EXPECT_EQ(b.g.nodes[size_t(t.phi_inputs[0])].op, IrOp::ConstInt);
   EXPECT_EQ(t.phi_inputs[1], next);
+}
+
+// A `for x in array` header as the builder makes it: block 0 reads the item, then leaves for
+// block 1 when index >= size, else enters the body, block 2.
+struct ForArrayHeader {
+  OneBlock b;
+  int32_t ptr, index, size, item;
+  ForArrayHeader() {
+    b.blocks(3, {{0, 1}, {0, 2}});
+    int32_t arr = b.add(IrOp::LoadSlot, Rep::Tagged);
+    index = b.add(IrOp::CheckInt, Rep::Int, b.add(IrOp::LoadSlot, Rep::Tagged));
+    ptr = b.add(IrOp::CheckArray, Rep::Ptr, arr);
+    size = b.add(IrOp::ArraySize, Rep::Int, ptr);
+    item = b.add(IrOp::ArrayNext, Rep::Tagged, ptr, index);
+    int32_t done = b.add(IrOp::CmpInt, Rep::Bool, index, size, int64_t(Cmp::Ge));
+    b.add(IrOp::Branch, Rep::None, done);
+  }
+};
+
+TEST(SinkArrayNext, TheItemReadMovesToTheBodyWhereTheIndexIsInBounds) {
+  ForArrayHeader h;
+  int32_t r = h.b.add_in(2, IrOp::Return, Rep::None, h.item);
+  EXPECT_EQ(sink_array_next(h.b.g), 1);
+  const Node& item = h.b.g.nodes[size_t(h.item)];
+  EXPECT_TRUE(item.in_bounds);
+  EXPECT_EQ(item.block, 2);
+  EXPECT_EQ(h.b.g.blocks[2].nodes, (std::vector<int32_t>{h.item, r}));
+  EXPECT_EQ(std::count(h.b.g.blocks[0].nodes.begin(), h.b.g.blocks[0].nodes.end(), h.item), 0);
+}
+
+TEST(SinkArrayNext, AnItemTheExitUsesOrABodyEnteredTwiceOrAnotherCompareStays) {
+  {
+    ForArrayHeader h;
+    h.b.add_in(1, IrOp::Return, Rep::None, h.item);  // past the end: the read's nil
+    EXPECT_EQ(sink_array_next(h.b.g), 0);
+    EXPECT_FALSE(h.b.g.nodes[size_t(h.item)].in_bounds);
+  }
+  {
+    ForArrayHeader h;
+    h.b.g.blocks[2].preds.push_back(1);  // the body also reached from block 1
+    h.b.g.blocks[1].succs.push_back(2);
+    EXPECT_EQ(sink_array_next(h.b.g), 0);
+  }
+  {
+    ForArrayHeader h;  // index > size ends it: index == size would enter the body
+    h.b.g.nodes[size_t(h.b.g.nodes[size_t(h.b.g.blocks[0].nodes.back())].a)].imm = int64_t(Cmp::Gt);
+    EXPECT_EQ(sink_array_next(h.b.g), 0);
+  }
 }
 
 TEST(DeadCode, AnUnusedSizeGoesButItsKeptCheckStays) {
