@@ -97,6 +97,11 @@ class Codegen {
   std::vector<int32_t> cell_of_;  // symbol-path nodes: their cell in code_.path_cache
   std::vector<uint8_t> saved_regs_, saved_xmms_;  // the caller-saved registers the unit allocates
   bool saved_known_ = false;
+  struct {
+    size_t end = SIZE_MAX;  // code offset just after the store
+    int32_t slot = -1;
+    Reg64 reg = rax;
+  } last_spill_;            // the last value finish() stored to a spill slot
 
   const Node& node(int32_t id) const { return g_.nodes[size_t(id)]; }
   const Loc& loc(int32_t id) const { return ra_.loc[size_t(id)]; }
@@ -194,10 +199,20 @@ class Codegen {
     const Loc& l = loc(v);
     switch (l.kind) {
       case Loc::Gpr: return Reg64{l.reg};
-      case Loc::Spill: a_.mov(scratch, spill(l.slot)); return scratch;
+      case Loc::Spill:
+        if (just_spilled(l.slot)) {  // the store before: the register still holds it
+          move(scratch, last_spill_.reg);
+          return scratch;
+        }
+        a_.mov(scratch, spill(l.slot));
+        return scratch;
       case Loc::Const: a_.mov(scratch, const_bits(v)); return scratch;
       default: a_.ud2(); return scratch;
     }
+  }
+  // The last instruction stored a register to spill slot `slot`, and no jump arrives after it.
+  bool just_spilled(int32_t slot) const {
+    return last_spill_.end == a_.size() && last_spill_.slot == slot && !a_.label_bound_here();
   }
   // A constant's bits in its node's representation (Int: the shifted payload).
   int64_t const_bits(int32_t v) const {
@@ -227,8 +242,12 @@ class Codegen {
   }
   void finish(int32_t v, Reg64 r) {
     const Loc& l = loc(v);
-    if (l.kind == Loc::Spill) a_.mov(spill(l.slot), r);
-    else if (l.kind == Loc::Gpr && l.reg != r.code) a_.mov(Reg64{l.reg}, r);
+    if (l.kind == Loc::Spill) {
+      a_.mov(spill(l.slot), r);
+      last_spill_ = {a_.size(), l.slot, r};
+    } else if (l.kind == Loc::Gpr && l.reg != r.code) {
+      a_.mov(Reg64{l.reg}, r);
+    }
   }
   void finish(int32_t v, Xmm x) {
     const Loc& l = loc(v);

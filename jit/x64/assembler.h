@@ -108,6 +108,8 @@ class Assembler {
   bool is_bound(Label l) const;
   // Offset of a bound label from the start of the code (e.g. an OSR entry point).
   uint32_t label_offset(Label l) const;
+  // Whether a label is bound at the current offset (code may arrive here by a jump).
+  bool label_bound_here() const { return last_bind_ == pos_; }
 
   // ---- Data movement -------------------------------------------------------------------------
   void mov(Reg64 dst, Reg64 src);
