@@ -190,6 +190,10 @@ void Heap::regrow_items(Array* a, size_t capacity) {
   }
   std::vector<Value> fresh = std::move(pool->back());
   pool->pop_back();
+  if (a->items.capacity() == 0) {  // a new array: nothing to copy, no old buffer to pool
+    a->items.swap(fresh);
+    return;
+  }
   fresh.assign(a->items.begin(), a->items.end());  // fits: no reallocation
   a->items.swap(fresh);
   // The old buffer (now in `fresh`) is pooled in turn when its capacity is a pooled one.

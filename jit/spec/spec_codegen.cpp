@@ -35,6 +35,7 @@ class Codegen {
     mem_out_.assign(g_.blocks.size(), {});
     mem_done_.assign(g_.blocks.size(), 0);
     objects_out_.assign(g_.blocks.size(), {});
+    records_out_.assign(g_.blocks.size(), {});
     spill_bytes_ = (ra_.spill_slots * 8 + 15) & ~15;
     epilogue_ = a_.new_label();
     error_ = a_.new_label();
@@ -82,6 +83,16 @@ class Codegen {
   // every predecessor's (a value's type never changes and the collector does not move objects).
   std::vector<std::pair<int32_t, ObjType>> known_objects_;
   std::vector<std::vector<std::pair<int32_t, ObjType>>> objects_out_;  // at the end of each emitted block
+  // The frame records this block's code wrote above ours (index 0: our own record's pc) and
+  // that nothing has overwritten since: a call or helper overwrites every record above the
+  // ones it pushes. A later call from the same inlined frames rewrites only what differs.
+  struct WrittenRecord {
+    int32_t closure = -1;  // the node of its callee slot's value (-1: our own record)
+    int32_t base = -1;
+    const Instr* pc = nullptr;
+  };
+  std::vector<WrittenRecord> records_;
+  std::vector<std::vector<WrittenRecord>> records_out_;  // at the end of each emitted block
   Label epilogue_, error_, trampoline_, osr_dispatch_;
   struct Exit {
     Label label;
@@ -401,7 +412,11 @@ class Codegen {
           return std::find(o.begin(), o.end(), k) == o.end();
         });
     }
-    if (blk.preds.size() == 1 && mem_done_[size_t(blk.preds[0])]) mem_ = mem_out_[size_t(blk.preds[0])];
+    records_.clear();
+    if (blk.preds.size() == 1 && mem_done_[size_t(blk.preds[0])]) {
+      mem_ = mem_out_[size_t(blk.preds[0])];
+      records_ = records_out_[size_t(blk.preds[0])];
+    }
     else if (entry_) mem_ = (*entry_)[size_t(b)];
     if (blk.pc >= 0 && blk.inline_level == 0 && size_t(blk.pc) < code_.pc_offsets.size()) code_.pc_offsets[size_t(blk.pc)] = uint32_t(a_.size());
     for (size_t i = 0; i < blk.nodes.size(); i++) {
@@ -425,6 +440,7 @@ class Codegen {
       emit_node(b, id);
     }
     mem_out_[size_t(b)] = mem_;
+    records_out_[size_t(b)] = records_;
     objects_out_[size_t(b)] = known_objects_;
     mem_done_[size_t(b)] = 1;
   }
@@ -1461,24 +1477,39 @@ class Codegen {
   // Before a call (`for_call`), the innermost record's pc and the frame stack's top are left to
   // the call: the compiled call sequence writes both, and its slow path publishes the top
   // (publish_frames_top) before h_call, which sets the pc.
+  // Records this block wrote already (records_) are left as they are: recursive code's
+  // inlined copies make several calls from one inlined frame, and all but the first then
+  // write one pc at most.
   void push_inlined_frames(const FrameState& s, bool for_call) {
     const int32_t rec = int32_t(sizeof(Frame));
-    a_.mov_imm64(r9, reinterpret_cast<uint64_t>(&p_.code[size_t(s.pc)]));
-    a_.mov(qword_ptr(kFrame, int32_t(offsetof(Frame, pc))), r9);
+    std::vector<WrittenRecord> now(s.inlined.size() + 1);
+    now[0].pc = &p_.code[size_t(s.pc)];
+    if (records_.empty() || records_[0].pc != now[0].pc) {
+      a_.mov_imm64(r9, reinterpret_cast<uint64_t>(now[0].pc));
+      a_.mov(qword_ptr(kFrame, int32_t(offsetof(Frame, pc))), r9);
+    }
     for (size_t j = 0; j < s.inlined.size(); j++) {
       const InlinedFrame& f = s.inlined[j];
       int32_t at = int32_t(j + 1) * rec;
-      a_.mov(rax, frame_slot(f.base - 1));  // its closure (the inlined call's guard checked it)
-      a_.clear_tag(rax);
-      a_.mov(qword_ptr(kFrame, at + int32_t(offsetof(Frame, closure))), rax);
-      if (!for_call || j + 1 < s.inlined.size()) {
-        a_.mov_imm64(r9, reinterpret_cast<uint64_t>(&f.proto->code[size_t(f.pc)]));
+      WrittenRecord& w = now[j + 1];
+      w = {s.values[size_t(f.base - 1)], f.base, &f.proto->code[size_t(f.pc)]};
+      const bool known = j + 1 < records_.size() && w.closure >= 0 && records_[j + 1].closure == w.closure &&
+                         records_[j + 1].base == w.base;
+      if (!known) {
+        a_.mov(rax, frame_slot(f.base - 1));  // its closure (the inlined call's guard checked it)
+        a_.clear_tag(rax);
+        a_.mov(qword_ptr(kFrame, at + int32_t(offsetof(Frame, closure))), rax);
+        a_.lea(r9, qword_ptr(kBase, f.base * 8));
+        a_.mov(qword_ptr(kFrame, at + int32_t(offsetof(Frame, base))), r9);
+        a_.mov(byte_ptr(kFrame, at + int32_t(offsetof(Frame, entry))), int8_t(0));
+      }
+      // (The innermost's pc before a call is the call's to write: the same instruction.)
+      if ((!for_call || j + 1 < s.inlined.size()) && !(known && records_[j + 1].pc == w.pc)) {
+        a_.mov_imm64(r9, reinterpret_cast<uint64_t>(w.pc));
         a_.mov(qword_ptr(kFrame, at + int32_t(offsetof(Frame, pc))), r9);
       }
-      a_.lea(r9, qword_ptr(kBase, f.base * 8));
-      a_.mov(qword_ptr(kFrame, at + int32_t(offsetof(Frame, base))), r9);
-      a_.mov(byte_ptr(kFrame, at + int32_t(offsetof(Frame, entry))), int8_t(0));
     }
+    records_ = std::move(now);  // the call or helper overwrites whatever was above them
     int32_t k = int32_t(s.inlined.size());
     a_.lea(kFrame, qword_ptr(kFrame, k * rec));
     if (!for_call) a_.publish_frames_top();
@@ -1489,6 +1520,7 @@ class Codegen {
   // top is published (a compiled call leaves it to its callee: publish_frames_top). Uses r9 only.
   Label enter_inlined_frames(const FrameState& s, bool for_call = false) {
     if (s.inlined.empty()) {
+      records_.clear();  // a call or helper of our own frame: its records (and our pc) are its
       if (!for_call) a_.publish_frames_top();
       return error_;
     }
