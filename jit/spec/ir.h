@@ -17,6 +17,7 @@
 #pragma once
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "interp/proto.h"
@@ -46,6 +47,7 @@ enum class GuardKind : uint8_t {
   Throw,        // an inlined callee's throw: the interpreter raises it from the rebuilt frames
   HeapLimit,    // a push's growth would need a collection first (a heap limit is near)
   MapKey,       // a map method's key is not one a map holds (the interpreter raises)
+  Hoisted,      // a loop's object check, hoisted in front of the loop, failed there
   Unreached,    // a site without feedback: it never ran before the compile (V8's "insufficient
                 // type feedback"); the interpreter runs it and records what it sees
 };
@@ -154,6 +156,7 @@ struct Node {
   bool fused = false;                   // ArraySize/ArrayItems: computed by its one user, the next node
   bool kept = false;                    // a check whose access may go unused (`(x .size)`): dead code stays
   bool in_bounds = false;               // ArrayNext below its loop's index check (sink_array_next): no test
+  bool type_known = false;              // CheckMap/Array/String inside a loop whose hoisted copy checked it
   // MapGet/MapSet (mark_known_map_entries): `entry_strict`, the key not at entry_hint leaves
   // for the interpreter instead of looking further; `entry_known`, an earlier strict access
   // of this block found the key at entry_hint, so this one uses that entry unchecked.
@@ -209,6 +212,8 @@ struct Graph {
   std::vector<FrameState> states;
   int32_t inlined_sites = 0;             // calls whose callee's body is in this graph
   std::vector<GlobalAssumption> assumptions;
+  bool hoist_loop_checks = true;         // off once a hoisted check kept failing (SpecHints)
+  std::vector<std::pair<int32_t, int32_t>> entry_states;  // the entry and OSR entry blocks, with their frame states
   std::vector<std::string> inline_log;   // --trace-inline: one line per call site decided
   int32_t add(Node n) {
     nodes.push_back(std::move(n));

@@ -118,6 +118,7 @@ class Builder {
       jump_to(int32_t(pc));
     }
     walk_blocks();
+    g_.entry_states = entries_;
     if (plan_ && !plan_->call_checks_in_place) hoist_call_checks();
     // Layout: the entry, then the blocks in the order they were walked (an inlined callee's
     // blocks inside its caller's, where its code runs), each followed by its edge blocks, then
@@ -1482,7 +1483,10 @@ bool build_graph(const VM& vm, const Proto& p, const SpecHints& hints, bool inli
       plan.refused[bail.pc] = bail.why;  // and again without inlining that site
       continue;
     }
-    if (!b.retry) return true;
+    if (!b.retry) {
+      g.hoist_loop_checks = !hints.no_loop_hoisting;
+      return true;
+    }
   }
   why = "loop phi representations did not settle";
   return false;

@@ -1,4 +1,5 @@
 // The spec IR's optimisation passes, run in this order by the spec compiler:
+//   remove_trivial_phis      a loop header's phi of one value and itself is that value
 //   fold_constants           int and float arithmetic, conversions and boxing of constants
 //   eliminate_redundant_map_loads  a map field read again (or read after the code wrote it)
 //                            reuses the value, while nothing else could change maps: within a
@@ -11,6 +12,8 @@
 //                            float check also reuses one in a dominating block
 //   unbox_phis               a Tagged phi of known ints (or floats) gets an unboxed twin, which
 //                            its checks become (phi_unboxing.cpp)
+//   hoist_loop_checks        a loop's map, array or string check of a value from before the
+//                            loop is made once in front of it (loop_check_hoisting.cpp)
 //   eliminate_dead_code      nodes nothing live uses (frame states count as uses)
 //   sink_array_next          a for loop's item read moves below the loop's index check, where
 //                            the index is known to be in bounds
@@ -67,6 +70,52 @@ void make_const(Node& n, IrOp op, int64_t imm) {
 }
 
 }  // namespace
+
+int remove_trivial_phis(Graph& g) {
+  // The builder gives a loop header a phi for every live slot; a slot the loop never writes
+  // gets phi(x, itself): that is x (Braun et al.'s trivial phi). x dominates the header (it
+  // reaches each entry edge, the only ways in), so it can stand for the phi everywhere. One
+  // removal can make another phi trivial (an inner loop's phi of the outer one's).
+  // (Not where an OSR entry comes in: its values reach the loop through the header's phis,
+  // whose moves the code generator places on that entry's edge.)
+  auto enters_from_osr = [&](int32_t b) {
+    for (int32_t p : g.blocks[size_t(b)].preds)
+      if (g.blocks[size_t(p)].osr_pc >= 0) return true;
+    return g.blocks[size_t(b)].osr_pc >= 0;
+  };
+  std::vector<int32_t> to(g.nodes.size());
+  for (size_t i = 0; i < to.size(); i++) to[i] = int32_t(i);
+  int removed = 0;
+  bool changed = true;
+  while (changed) {
+    changed = false;
+    for (size_t i = 0; i < g.nodes.size(); i++) {
+      Node& phi = g.nodes[i];
+      if (phi.dead || phi.op != IrOp::Phi || enters_from_osr(phi.block)) continue;
+      int32_t same = -1;
+      bool trivial = !phi.phi_inputs.empty();
+      for (int32_t v : phi.phi_inputs) {
+        v = resolved(to, v);
+        if (v == int32_t(i)) continue;
+        if (v < 0 || (same >= 0 && v != same)) {
+          trivial = false;
+          break;
+        }
+        same = v;
+      }
+      if (!trivial || same < 0 || g.nodes[size_t(same)].rep != phi.rep) continue;
+      to[i] = same;
+      phi.dead = true;
+      removed++;
+      changed = true;
+    }
+  }
+  if (removed) {
+    replace_uses(g, to);
+    for (Block& b : g.blocks) std::erase_if(b.nodes, [&](int32_t id) { return g.nodes[size_t(id)].dead; });
+  }
+  return removed;
+}
 
 int fold_constants(Graph& g) {
   int folded = 0;

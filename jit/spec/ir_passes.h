@@ -5,6 +5,7 @@
 
 namespace gene::jit::spec {
 
+int remove_trivial_phis(Graph& g);
 int fold_constants(Graph& g);
 int eliminate_redundant_global_loads(Graph& g);
 int eliminate_redundant_map_loads(Graph& g);
@@ -14,6 +15,7 @@ int fuse_array_operands(Graph& g);
 int sink_array_next(Graph& g);
 int mark_known_map_entries(Graph& g);
 int unbox_phis(Graph& g);  // phi_unboxing.cpp
+int hoist_loop_checks(Graph& g);  // loop_check_hoisting.cpp
 
 // For passes: where node v went after a pass replaced nodes (`to`: each node's replacement,
 // itself if none), and every use (inputs, phi inputs, frame states) rewritten through `to`.

@@ -15,7 +15,7 @@ const char* guard_name(GuardKind k) {
   static const char* const kNames[] = {"not_int", "not_float", "overflow", "div_by_zero",
                                        "not_array", "bounds", "not_map", "not_string", "map_shape",
                                        "undefined", "wrong_callee", "call_depth", "inline_room", "watched", "stress", "throw",
-                                       "heap_limit", "map_key", "unreached"};
+                                       "heap_limit", "map_key", "hoisted", "unreached"};
   return kNames[int(k)];
 }
 
@@ -79,6 +79,7 @@ std::string print_graph(const Graph& g, const char* title) {
       if (n.entry_known) out += " (known)";
       if (n.kept) out += " (kept)";
       if (n.in_bounds) out += " (in bounds)";
+      if (n.type_known) out += " (type known)";
       if (n.op == IrOp::Jump || n.op == IrOp::Branch) {
         out += " ->";
         for (int32_t s : b.succs) out += " B" + std::to_string(s);

@@ -821,7 +821,8 @@ class Codegen {
         ObjType type = n.op == IrOp::CheckMap ? ObjType::Map : n.op == IrOp::CheckArray ? ObjType::Array : ObjType::String;
         Reg64 r = out_gpr(id, rax);
         move(r, gpr(n.a, r));
-        check_object_once(r, n.a, type, id, n.guard);
+        if (n.type_known) a_.clear_tag(r);  // checked in front of its loop (hoist_loop_checks)
+        else check_object_once(r, n.a, type, id, n.guard);
         finish(id, r);
         break;
       }

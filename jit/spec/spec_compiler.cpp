@@ -82,6 +82,8 @@ CompileStatus compile_spec(VM& vm, const Proto& p, const SpecHints& hints, const
   }
   std::string dump;
   if (opts.dump_ir) dump += print_graph(g, "built");
+  int trivial = remove_trivial_phis(g);
+  if (opts.dump_ir) dump += print_graph(g, ("trivial phis: " + std::to_string(trivial) + " removed").c_str());
   int folded = fold_constants(g);
   if (opts.dump_ir) dump += print_graph(g, ("constant folding: " + std::to_string(folded) + " folded").c_str());
   int globals = eliminate_redundant_global_loads(g);
@@ -92,6 +94,8 @@ CompileStatus compile_spec(VM& vm, const Proto& p, const SpecHints& hints, const
   if (opts.dump_ir) dump += print_graph(g, ("redundant checks: " + std::to_string(checks) + " removed").c_str());
   int unboxed = unbox_phis(g);
   if (opts.dump_ir) dump += print_graph(g, ("unboxed phis: " + std::to_string(unboxed) + " checks replaced").c_str());
+  int hoisted = hoist_loop_checks(g);
+  if (opts.dump_ir) dump += print_graph(g, ("hoisted loop checks: " + std::to_string(hoisted)).c_str());
   int dead = eliminate_dead_code(g);
   if (opts.dump_ir) dump += print_graph(g, ("dead code: " + std::to_string(dead) + " removed").c_str());
   int sunk = sink_array_next(g);

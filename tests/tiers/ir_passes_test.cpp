@@ -430,6 +430,110 @@ TEST(SinkArrayNext, AnItemTheExitUsesOrABodyEnteredTwiceOrAnotherCompareStays) {
   }
 }
 
+TEST(TrivialPhis, ALoopHeadersPhiOfOneValueAndItselfIsThatValue) {
+  // 0 -> 1 header (1 -> 2 -> 1), 1 -> 3: p = phi(x, p) is x; q = phi(x, y) stays.
+  OneBlock b;
+  b.blocks(4, {{0, 1}, {1, 2}, {2, 1}, {1, 3}});
+  int32_t x = b.add(IrOp::LoadSlot, Rep::Tagged), y = b.add(IrOp::LoadSlot, Rep::Tagged);
+  b.add(IrOp::Jump, Rep::None);
+  int32_t p = b.add_in(1, IrOp::Phi, Rep::Tagged), q = b.add_in(1, IrOp::Phi, Rep::Tagged);
+  int32_t use = b.add_in(2, IrOp::CheckArray, Rep::Ptr, p);
+  b.add_in(2, IrOp::Jump, Rep::None);
+  b.g.nodes[size_t(p)].phi_inputs = {x, p};
+  b.g.nodes[size_t(q)].phi_inputs = {x, y};
+  EXPECT_EQ(remove_trivial_phis(b.g), 1);
+  EXPECT_TRUE(b.dead(p));
+  EXPECT_FALSE(b.dead(q));
+  EXPECT_EQ(b.g.nodes[size_t(use)].a, x);
+}
+
+TEST(TrivialPhis, AHeaderAnOsrEntryComesInToKeepsItsPhis) {
+  OneBlock b;
+  b.blocks(4, {{0, 1}, {1, 2}, {2, 1}, {3, 1}});
+  b.g.blocks[3].osr_pc = 4;
+  int32_t x = b.add(IrOp::LoadSlot, Rep::Tagged);
+  int32_t p = b.add_in(1, IrOp::Phi, Rep::Tagged);
+  b.g.nodes[size_t(p)].phi_inputs = {x, p, x};
+  EXPECT_EQ(remove_trivial_phis(b.g), 0);
+}
+
+// 0 entry (its state: states[0]) -> 1 -> 2 header (2 -> 3 -> 4 -> 2, and 3 -> 5 -> 4 around an
+// `if`), 2 -> 6 exit. Block 1 holds a node with a frame state (states[1]).
+struct LoopGraph {
+  OneBlock b;
+  int32_t before = -1;
+  LoopGraph() {
+    b.blocks(7, {{0, 1}, {1, 2}, {2, 3}, {3, 4}, {3, 5}, {5, 4}, {4, 2}, {2, 6}});
+    b.g.states.resize(2);
+    b.g.states[0].pc = 0;
+    b.g.states[1].pc = 3;
+    b.g.entry_states = {{0, 0}};
+  }
+  int32_t with_state(int32_t block, IrOp op, Rep rep, int32_t a, int32_t fs) {
+    int32_t id = b.add_in(block, op, rep, a);
+    b.g.nodes[size_t(id)].fs = fs;
+    return id;
+  }
+};
+
+TEST(HoistLoopChecks, ACheckEveryIterationMakesOfAValueFromBeforeTheLoopIsMadeOnceBeforeIt) {
+  LoopGraph l;
+  int32_t v = l.b.add(IrOp::LoadSlot, Rep::Tagged);
+  l.b.add(IrOp::Jump, Rep::None);
+  l.before = l.with_state(1, IrOp::LoadGlobal, Rep::Tagged, -1, 1);
+  l.b.add_in(1, IrOp::Jump, Rep::None);
+  int32_t in_loop = l.with_state(3, IrOp::CheckArray, Rep::Ptr, v, 1);
+  int32_t in_if = l.with_state(5, IrOp::CheckMap, Rep::Ptr, v, 1);  // not every iteration
+  EXPECT_EQ(hoist_loop_checks(l.b.g), 1);
+  EXPECT_TRUE(l.b.g.nodes[size_t(in_loop)].type_known);
+  EXPECT_FALSE(l.b.g.nodes[size_t(in_if)].type_known);
+  const std::vector<int32_t>& nodes = l.b.g.blocks[1].nodes;
+  ASSERT_EQ(nodes.size(), 3u);
+  const Node& h = l.b.g.nodes[size_t(nodes[0])];  // right before the node with the state
+  EXPECT_EQ(nodes[1], l.before);
+  EXPECT_EQ(h.op, IrOp::CheckArray);
+  EXPECT_EQ(h.a, v);
+  EXPECT_EQ(h.fs, 1);
+  EXPECT_EQ(h.guard, GuardKind::Hoisted);
+  EXPECT_TRUE(h.kept);
+}
+
+TEST(HoistLoopChecks, WithoutAStateOnTheWayInTheEntrysStateServes) {
+  LoopGraph l;
+  int32_t v = l.b.add(IrOp::LoadSlot, Rep::Tagged);
+  l.b.add(IrOp::Jump, Rep::None);
+  l.b.add_in(1, IrOp::Jump, Rep::None);
+  l.with_state(3, IrOp::CheckString, Rep::Ptr, v, 1);
+  EXPECT_EQ(hoist_loop_checks(l.b.g), 1);
+  const std::vector<int32_t>& nodes = l.b.g.blocks[0].nodes;
+  ASSERT_EQ(nodes.size(), 3u);
+  EXPECT_EQ(l.b.g.nodes[size_t(nodes[1])].op, IrOp::CheckString);  // before the entry's jump
+  EXPECT_EQ(l.b.g.nodes[size_t(nodes[1])].fs, 0);
+}
+
+TEST(HoistLoopChecks, AValueTheLoopMakesOrAUnitThatKeptFailingStaysChecked) {
+  {
+    LoopGraph l;
+    l.b.add(IrOp::Jump, Rep::None);
+    l.with_state(1, IrOp::LoadGlobal, Rep::Tagged, -1, 1);
+    l.b.add_in(1, IrOp::Jump, Rep::None);
+    int32_t v = l.with_state(3, IrOp::LoadGlobal, Rep::Tagged, -1, 1);
+    int32_t c = l.with_state(3, IrOp::CheckArray, Rep::Ptr, v, 1);
+    EXPECT_EQ(hoist_loop_checks(l.b.g), 0);
+    EXPECT_FALSE(l.b.g.nodes[size_t(c)].type_known);
+  }
+  {
+    LoopGraph l;
+    int32_t v = l.b.add(IrOp::LoadSlot, Rep::Tagged);
+    l.b.add(IrOp::Jump, Rep::None);
+    l.with_state(1, IrOp::LoadGlobal, Rep::Tagged, -1, 1);
+    l.b.add_in(1, IrOp::Jump, Rep::None);
+    l.with_state(3, IrOp::CheckArray, Rep::Ptr, v, 1);
+    l.b.g.hoist_loop_checks = false;  // SpecHints::no_loop_hoisting
+    EXPECT_EQ(hoist_loop_checks(l.b.g), 0);
+  }
+}
+
 TEST(DeadCode, AnUnusedSizeGoesButItsKeptCheckStays) {
   // `(x .size)` with the size unread: the interpreter still raises on a non-array.
   OneBlock b;
