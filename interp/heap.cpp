@@ -170,7 +170,16 @@ Array* Heap::new_array(size_t reserve_items) {
   size_t bytes = sizeof(Array) + reserve_items * sizeof(Value);
   if (!reserve(bytes)) return nullptr;
   auto* a = make<Array>();
-  if (reserve_items) regrow_items(a, reserve_items);
+  // A pooled buffer as it is: nothing to copy, no old buffer to pool. (Not through
+  // regrow_items: there a test for a new array would mispredict wherever allocations and
+  // growth interleave, as in storage, and cost more than the copy it saves.)
+  auto* pool = buffer_pool(reserve_items);
+  if (pool && !pool->empty()) {
+    a->items.swap(pool->back());
+    pool->pop_back();
+  } else {
+    a->items.reserve(reserve_items);
+  }
   return link(a, bytes);
 }
 
@@ -190,10 +199,6 @@ void Heap::regrow_items(Array* a, size_t capacity) {
   }
   std::vector<Value> fresh = std::move(pool->back());
   pool->pop_back();
-  if (a->items.capacity() == 0) {  // a new array: nothing to copy, no old buffer to pool
-    a->items.swap(fresh);
-    return;
-  }
   fresh.assign(a->items.begin(), a->items.end());  // fits: no reallocation
   a->items.swap(fresh);
   // The old buffer (now in `fresh`) is pooled in turn when its capacity is a pooled one.
