@@ -162,6 +162,9 @@ class VM {
   // Objects compiled code compares against by address (a call site's known callee): GC roots
   // for the VM's lifetime, so no other object is ever allocated at such an address.
   std::vector<Value> jit_roots;
+  // nil, false and true in memory: compiled code compares with them as a memory operand, one
+  // instruction instead of loading a 64-bit immediate first.
+  const Value compare_constants[3] = {Value::nil(), Value::boolean(false), Value::boolean(true)};
 
  private:
   void mark_roots(Heap& h);

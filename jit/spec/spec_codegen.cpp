@@ -225,6 +225,13 @@ class Codegen {
   bool just_spilled(int32_t slot) const {
     return last_spill_.end == a_.size() && last_spill_.slot == slot && !a_.label_bound_here();
   }
+  // Where the VM keeps constant v (nil, false or true) for a compare, or -1.
+  int32_t compare_constant(int32_t v) const {
+    if (loc(v).kind != Loc::Const || node(v).op != IrOp::Const) return -1;
+    for (int i = 0; i < 3; i++)
+      if (vm_.compare_constants[i].bits == uint64_t(node(v).imm)) return L.vm_compare_constants + 8 * i;
+    return -1;
+  }
   // A constant's bits in its node's representation (Int: the shifted payload).
   int64_t const_bits(int32_t v) const {
     const Node& n = node(v);
@@ -1223,6 +1230,8 @@ class Codegen {
       if (ly.kind == Loc::Const && k == int64_t(int32_t(k))) {
         if (lx.kind == Loc::Spill) a_.cmp(spill(lx.slot), int32_t(k));
         else a_.cmp(gpr(x, rax), int32_t(k));
+      } else if (int32_t at = compare_constant(y); at >= 0) {  // nil, false, true: from the VM
+        a_.cmp(gpr(x, rax), qword_ptr(kVm, at));
       } else if (lx.kind == Loc::Spill && ly.kind == Loc::Gpr) {
         a_.cmp(spill(lx.slot), Reg64{ly.reg});
       } else if (ly.kind == Loc::Spill) {
