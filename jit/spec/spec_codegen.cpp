@@ -1,5 +1,6 @@
 #include "jit/spec/spec_codegen.h"
 
+#include <cassert>
 #include <algorithm>
 #include <cstddef>
 #include <functional>
@@ -1273,10 +1274,10 @@ class Codegen {
   // differ in bit 48 only, so setting it maps both (and nothing else) to false's bits.
   Cond truthy_flags(int32_t id) {
     static_assert((Value::nil().bits | (uint64_t(1) << 48)) == Value::boolean(false).bits);
+    assert(vm_.compare_constants[1].bits == Value::boolean(false).bits);
     move(rcx, gpr(node(id).a, rcx));
     a_.bts(rcx, 48);
-    a_.mov_imm64(r11, Value::boolean(false).bits);
-    a_.cmp(rcx, r11);
+    a_.cmp(rcx, qword_ptr(kVm, L.vm_compare_constants + 8));  // false
     return Cond::NE;
   }
   // The flags are set for compare node id: its bool (0 or 1) in its place, flags kept.
