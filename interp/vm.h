@@ -165,6 +165,10 @@ class VM {
   // nil, false and true in memory: compiled code compares with them as a memory operand, one
   // instruction instead of loading a 64-bit immediate first.
   const Value compare_constants[3] = {Value::nil(), Value::boolean(false), Value::boolean(true)};
+  // An object's tag bits and the first value above every untagged pointer: spec code checks
+  // and untags an object in place (subtract the one, compare with the other).
+  const uint64_t object_tag_bits = uint64_t(Tag::Object) << 48;
+  const uint64_t untagged_limit = uint64_t(1) << 48;
 
  private:
   void mark_roots(Heap& h);

@@ -23,6 +23,7 @@ inline int32_t offset_in(const Outer& outer, const Member& member) {
 struct Layout {
   int32_t vm_sp, vm_stack_end, vm_frames_top, vm_frames_limit, vm_steps_left, vm_global_watch;
   int32_t vm_compare_constants;  // VM::compare_constants: nil, false, true
+  int32_t vm_object_tag_bits, vm_untagged_limit;
   int32_t obj_type, closure_proto;
   int32_t proto_jit_unit, unit_body, unit_call_body, unit_nparams, unit_frame_bytes;
   int32_t array_items, closure_upvals, cell_value, map_entries, map_index, map_live, string_chars;
@@ -42,6 +43,8 @@ struct Layout {
     vm_steps_left = offset_in(vm, vm.steps_left);
     vm_global_watch = offset_in(vm, vm.global_watch);
     vm_compare_constants = offset_in(vm, vm.compare_constants);
+    vm_object_tag_bits = offset_in(vm, vm.object_tag_bits);
+    vm_untagged_limit = offset_in(vm, vm.untagged_limit);
     obj_type = offset_in(static_cast<const Obj&>(closure), closure.type);
     closure_proto = offset_in(static_cast<const Obj&>(closure), closure.proto);
     proto_jit_unit = offset_in(proto, proto.jit_unit);

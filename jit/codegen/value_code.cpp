@@ -121,6 +121,16 @@ void ValueAssembler::check_object(Reg64 r, ObjType type, Label other, Label othe
   jcc(Cond::NE, other_object);
 }
 
+void ValueAssembler::check_object_in_place(Reg64 r, ObjType type, Label other) {
+  // r - (object tag << 48) is below 2^48 exactly when r's tag is the object tag, and it is
+  // then the pointer.
+  sub(r, qword_ptr(kVm, layout_.vm_object_tag_bits));
+  cmp(r, qword_ptr(kVm, layout_.vm_untagged_limit));
+  jcc(Cond::AE, other);
+  cmp(byte_ptr(r, layout_.obj_type), int8_t(type));
+  jcc(Cond::NE, other);
+}
+
 void ValueAssembler::clear_tag(Reg64 r) {
   shl(r, uint8_t(16));
   shr(r, uint8_t(16));

@@ -48,6 +48,9 @@ class ValueAssembler : public x64::Assembler {
   // rdx clobbered.
   void check_object(Reg64 r, ObjType type, Label other, Label other_object);
   void check_object(Reg64 r, ObjType type, Label other) { check_object(r, type, other, other); }
+  // The same check in three instructions fewer, untagging r in place: r holds garbage at
+  // `other` (for code whose exits read values from elsewhere), and rdx is left alone.
+  void check_object_in_place(Reg64 r, ObjType type, Label other);
   void check_array(Reg64 r, Label other) { check_object(r, ObjType::Array, other); }
   void check_map(Reg64 r, Label other) { check_object(r, ObjType::Map, other); }
 

@@ -1187,7 +1187,7 @@ class Codegen {
       a_.clear_tag(r);
       return;
     }
-    a_.check_object(r, type, exit_for(id, kind));
+    a_.check_object_in_place(r, type, exit_for(id, kind));  // (r is no value the exit reads)
     known_objects_.push_back({v, type});
   }
 
