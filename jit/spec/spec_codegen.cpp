@@ -465,14 +465,14 @@ class Codegen {
         break;
       }
       case IrOp::CheckInt: {
+        // In place, as objects are checked: v - (int tag << 48) is below 2^48 exactly for an
+        // int, and is then its payload. (r is no value the exit reads.)
         Label exit = exit_for(id, GuardKind::NotInt);
-        Reg64 v = gpr(n.a, rax);
-        a_.mov(rcx, v);
-        a_.shr(rcx, uint8_t(48));
-        a_.cmp(ecx, int32_t(Tag::Int));
-        a_.jcc(Cond::NE, exit);
         Reg64 r = out_gpr(id, rax);
-        move(r, v);
+        move(r, gpr(n.a, r));
+        a_.sub(r, kIntTag);
+        a_.cmp(r, qword_ptr(kVm, L.vm_untagged_limit));
+        a_.jcc(Cond::AE, exit);
         a_.shl(r, uint8_t(16));
         finish(id, r);
         break;
@@ -480,8 +480,8 @@ class Codegen {
       case IrOp::CheckFloat: {
         Label exit = exit_for(id, GuardKind::NotFloat);
         Reg64 v = gpr(n.a, rax);
-        a_.mov_imm64(rcx, kFirstTagged);
-        a_.cmp(v, rcx);
+        static_assert(kFirstTagged == kIntTagBits);  // the first tagged value is kIntTag's
+        a_.cmp(v, kIntTag);
         a_.jcc(Cond::AE, exit);
         Xmm x = out_xmm(id, xmm0);
         a_.movq(x, v);
