@@ -144,10 +144,10 @@ int unbox_phis(Graph& g) {
     }
     u.settle();
     for (int32_t c : phi_checks) {
-      Node& cn = g.nodes[size_t(c)];
+      const Node& cn = g.nodes[size_t(c)];
       if (cn.op != check || !u.candidate[size_t(cn.a)]) continue;
-      to[size_t(c)] = u.twin_of(cn.a);
-      cn.dead = true;
+      to[size_t(c)] = u.twin_of(cn.a);  // (may add nodes: no reference into g.nodes across it)
+      g.nodes[size_t(c)].dead = true;
       replaced++;
     }
   }
