@@ -29,6 +29,8 @@ void Assembler::reset(CodeRange placement) {
   label_head_.clear();
   fixups_.clear();
   relocs_.clear();
+  bound_at_last_.clear();
+  patched_at_last_.clear();
   fusible_start_ = fusible_end_ = last_bind_ = SIZE_MAX;
 }
 
@@ -72,8 +74,13 @@ void Assembler::bind(Label l) {
   if (!valid_label(l)) return fail(AsmStatus::InvalidOperand);
   if (label_pos_[l.id] >= 0) return fail(AsmStatus::LabelAlreadyBound);
   label_pos_[l.id] = int32_t(pos_);
+  if (last_bind_ != pos_) bound_at_last_.clear(), patched_at_last_.clear();
+  bound_at_last_.push_back(l.id);
   last_bind_ = pos_;
-  for (int32_t i = label_head_[l.id]; i >= 0; i = fixups_[i].next) patch(fixups_[i], int64_t(pos_));
+  for (int32_t i = label_head_[l.id]; i >= 0; i = fixups_[i].next) {
+    patch(fixups_[i], int64_t(pos_));
+    patched_at_last_.push_back(i);
+  }
   label_head_[l.id] = -1;
 }
 

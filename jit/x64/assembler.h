@@ -426,6 +426,8 @@ class Assembler {
   size_t pos_ = 0;
   size_t fusible_start_ = SIZE_MAX, fusible_end_ = SIZE_MAX;
   size_t last_bind_ = SIZE_MAX;  // offset of the last label bound
+  std::vector<int32_t> bound_at_last_;  // the labels bound there
+  std::vector<int32_t> patched_at_last_;  // the fixups (forward references) binding them patched
   bool align_branches_ = false;
   AsmStatus status_ = AsmStatus::Ok;
   CodeRange placement_;

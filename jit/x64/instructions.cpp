@@ -1,6 +1,7 @@
 // Instruction emitters. Each family is a small table plus one helper on top of the shared
 // encoders in assembler.cpp; the public overloads only translate typed operands into
 // (width, register number / memory operand).
+#include <algorithm>
 #include <cstring>
 
 #include "jit/x64/assembler.h"
@@ -369,6 +370,16 @@ void Assembler::align_branch(size_t len, bool fusible) {
   if (start / 32 == (end - 1) / 32 && end % 32 != 0) return;
   const size_t pad = 32 - start % 32;
   reserve(pad + 16);
+  // Labels bound where the padding goes (a loop's head, whose compare moves down) mark the
+  // instruction after it: their jumps skip the nops (forward ones already patched are patched
+  // again; a short one might not reach, so then they stay).
+  if (last_bind_ == start && std::none_of(patched_at_last_.begin(), patched_at_last_.end(), [&](int32_t i) {
+        return fixups_[size_t(i)].kind == FixupKind::Rel8;
+      })) {
+    for (int32_t id : bound_at_last_) label_pos_[size_t(id)] = int32_t(start + pad);
+    for (int32_t i : patched_at_last_) patch(fixups_[size_t(i)], int64_t(start + pad));
+    last_bind_ = start + pad;
+  }
   if (fused) {
     // The compare moves down to the next line; anything that refers to its old offset (a
     // label bound there, a recorded pc offset) now reaches the nops in front of it.

@@ -339,6 +339,36 @@ TEST(EncoderMisc, Align) {
   }
 }
 
+// A label bound where alignment pads (a loop's head, its compare moving down with the jcc)
+// marks the compare: the loop's jump back, and a forward jump to it patched before the
+// padding, skip the nops.
+TEST(EncoderBranch, ALabelWherePaddingGoesMarksTheInstructionAfterIt) {
+  int padded = 0;
+  for (size_t start = 0; start < 32; start++) {
+    Assembler a;
+    a.set_branch_alignment(true);
+    Label head = a.new_label(), out = a.new_label();
+    a.jmp(head);  // a forward reference, patched when head is bound
+    a.nop(start);
+    a.bind(head);
+    const size_t bound_at = a.size();
+    a.cmp(rax, rcx);
+    a.jcc(Cond::NE, out);
+    a.jmp(head);
+    a.bind(out);
+    a.ret();
+    ASSERT_EQ(a.finalize(), AsmStatus::Ok);
+    const size_t h = a.label_offset(head);
+    padded += h != bound_at;
+    const Decoded at_head = decode_at(a.code(), h);
+    ASSERT_TRUE(at_head.ok);
+    EXPECT_EQ(at_head.insn.mnemonic, ZYDIS_MNEMONIC_CMP) << "start " << start;
+    const Decoded first = decode_at(a.code(), 0);
+    EXPECT_EQ(absolute_target(first, 0, 0), h) << "start " << start;
+  }
+  EXPECT_GT(padded, 0);  // some starts put the pair across a boundary
+}
+
 // With branch alignment on, no jump, call or ret crosses a 32-byte boundary or ends on one,
 // a compare just before a jcc moves down with it (so the decoder still fuses them), and every
 // target is still right: decoded from the bytes, for each starting offset in a 32-byte block.
