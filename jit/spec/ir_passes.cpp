@@ -471,11 +471,7 @@ int sink_array_next(Graph& g) {
     if (it == blk.nodes.end()) continue;
     const int32_t item = *it;
     if (idom.empty()) idom = immediate_dominators(g);
-    auto in_body = [&](int32_t at) {
-      for (int32_t x = at; x >= 0; x = idom[size_t(x)])
-        if (x == body) return true;
-      return false;
-    };
+    auto in_body = [&](int32_t at) { return dominates(idom, body, at); };
     bool ok = true;
     for (const Node& n : g.nodes) {
       if (n.dead || !ok) continue;
@@ -574,6 +570,12 @@ std::vector<int32_t> block_loop_depths(const Graph& g) {
     for (size_t b = 0; b < n; b++) depth[b] += in_loop[b];
   }
   return depth;
+}
+
+bool dominates(const std::vector<int32_t>& idom, int32_t a, int32_t b) {
+  for (int32_t x = b; x >= 0; x = idom[size_t(x)])
+    if (x == a) return true;
+  return false;
 }
 
 std::vector<int32_t> immediate_dominators(const Graph& g, bool skip_osr_entries) {

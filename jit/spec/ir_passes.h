@@ -30,5 +30,7 @@ std::vector<int32_t> block_loop_depths(const Graph& g);
 // dominated by none of them alone (reached from two entries) and unreachable blocks. With
 // `skip_osr_entries` the OSR entries count as unreachable: dominance on the calls' path.
 std::vector<int32_t> immediate_dominators(const Graph& g, bool skip_osr_entries = false);
+// Whether block a dominates block b, walking b's immediate dominators (from the above).
+bool dominates(const std::vector<int32_t>& idom, int32_t a, int32_t b);
 
 }  // namespace gene::jit::spec

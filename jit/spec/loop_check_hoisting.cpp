@@ -22,12 +22,6 @@ namespace gene::jit::spec {
 
 namespace {
 
-bool dominates(const std::vector<int32_t>& idom, int32_t a, int32_t b) {
-  for (int32_t x = b; x >= 0; x = idom[size_t(x)])
-    if (x == a) return true;
-  return false;
-}
-
 bool is_object_check(IrOp op) { return op == IrOp::CheckMap || op == IrOp::CheckArray || op == IrOp::CheckString; }
 
 // The blocks of the natural loop of `header` with these back-edge sources.

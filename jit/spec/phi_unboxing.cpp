@@ -17,12 +17,6 @@ namespace gene::jit::spec {
 
 namespace {
 
-bool dominates(const std::vector<int32_t>& idom, int32_t a, int32_t b) {
-  for (int32_t x = b; x >= 0; x = idom[size_t(x)])
-    if (x == a) return true;
-  return false;
-}
-
 // One representation's unboxing: `check` (CheckInt or CheckFloat) and its boxing op.
 struct PhiUnboxer {
   Graph& g;
