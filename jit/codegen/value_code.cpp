@@ -131,6 +131,13 @@ void ValueAssembler::check_object_in_place(Reg64 r, ObjType type, Label other) {
   jcc(Cond::NE, other);
 }
 
+void ValueAssembler::check_int_in_place(Reg64 r, Label other) {
+  sub(r, kIntTag);  // below 2^48 exactly for an int, and then its payload
+  cmp(r, qword_ptr(kVm, layout_.vm_untagged_limit));
+  jcc(Cond::AE, other);
+  shl(r, uint8_t(16));
+}
+
 void ValueAssembler::clear_tag(Reg64 r) {
   shl(r, uint8_t(16));
   shr(r, uint8_t(16));

@@ -51,6 +51,9 @@ class ValueAssembler : public x64::Assembler {
   // The same check in three instructions fewer, untagging r in place: r holds garbage at
   // `other` (for code whose exits read values from elsewhere), and rdx is left alone.
   void check_object_in_place(Reg64 r, ObjType type, Label other);
+  // An int check the same way: r becomes the unboxed int (the payload << 16), or garbage at
+  // `other`.
+  void check_int_in_place(Reg64 r, Label other);
   void check_array(Reg64 r, Label other) { check_object(r, ObjType::Array, other); }
   void check_map(Reg64 r, Label other) { check_object(r, ObjType::Map, other); }
 

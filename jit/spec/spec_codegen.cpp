@@ -465,15 +465,10 @@ class Codegen {
         break;
       }
       case IrOp::CheckInt: {
-        // In place, as objects are checked: v - (int tag << 48) is below 2^48 exactly for an
-        // int, and is then its payload. (r is no value the exit reads.)
         Label exit = exit_for(id, GuardKind::NotInt);
         Reg64 r = out_gpr(id, rax);
         move(r, gpr(n.a, r));
-        a_.sub(r, kIntTag);
-        a_.cmp(r, qword_ptr(kVm, L.vm_untagged_limit));
-        a_.jcc(Cond::AE, exit);
-        a_.shl(r, uint8_t(16));
+        a_.check_int_in_place(r, exit);  // (r is no value the exit reads)
         finish(id, r);
         break;
       }
