@@ -75,7 +75,7 @@ bool no_method(VM& vm, Value recv, Symbol* name) {
 bool array_method(VM& vm, Array* a, Symbol* m, Value* args, int argc, Value& out) {
   auto& n = vm.names;
   auto& items = a->items;
-  size_t i;
+  size_t i = 0;  // set by check_index when it passes
   if (m == n.size) {
     if (!arity(vm, "array", m, argc, 0, 0)) return false;
     out = Value::integer(int64_t(items.size()));

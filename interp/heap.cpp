@@ -9,7 +9,8 @@
 
 #include "interp/proto.h"
 
-// Pooled object memory is poisoned under ASan, so a use of a swept object still reports.
+// Pooled object memory and pooled item buffers are poisoned under ASan, so a use of a swept
+// object or of its items still reports.
 #if defined(__SANITIZE_ADDRESS__)
 #include <sanitizer/asan_interface.h>
 #define POOL_POISON(p, n) ASAN_POISON_MEMORY_REGION(p, n)
@@ -59,6 +60,11 @@ Heap::~Heap() {
       POOL_UNPOISON(mem, c * 8);
       ::operator delete(mem);
     }
+  for (size_t log2 = 0; log2 < buffers_.size(); log2++)
+    for (Value* b : buffers_[log2]) {
+      POOL_UNPOISON(b, (size_t(1) << log2) * sizeof(Value));
+      ValueBuffer::free_buffer(b);
+    }
   delete empty_string_;
   for (String* s : char_strings_) delete s;
 }
@@ -78,34 +84,65 @@ T* Heap::make(Args&&... args) {
   return new (mem) T(std::forward<Args>(args)...);
 }
 
-void Heap::destroy(Obj* o) {
-  size_t size = 0;
-  switch (o->type) {
-    case ObjType::String: static_cast<String*>(o)->~String(); size = sizeof(String); break;
-    case ObjType::Symbol: static_cast<Symbol*>(o)->~Symbol(); size = sizeof(Symbol); break;
-    case ObjType::Array: {
-      auto& items = static_cast<Array*>(o)->items;
-      auto* pool = buffer_pool(items.capacity());
-      if (pool && pool->size() * items.capacity() * sizeof(Value) < kMaxPooledBytes) {
-        items.clear();  // keeps the buffer
-        pool->push_back(std::move(items));
-      }
-      static_cast<Array*>(o)->~Array();
-      size = sizeof(Array);
-      break;
-    }
-    case ObjType::Map: static_cast<Map*>(o)->~Map(); size = sizeof(Map); break;
-    case ObjType::Closure: static_cast<Closure*>(o)->~Closure(); size = sizeof(Closure); break;
-    case ObjType::Cell: static_cast<Cell*>(o)->~Cell(); size = sizeof(Cell); break;
-    case ObjType::Builtin: static_cast<Builtin*>(o)->~Builtin(); size = sizeof(Builtin); break;
+// The pool of item buffers of `capacity` items (a power of two from 4 to 64), or -1. Taking
+// and giving buffers happens on every array allocation, growth and sweep, so these stay inline.
+int Heap::buffer_pool(size_t capacity) {
+  if (capacity < (size_t(1) << kMinPooledLog2) || capacity > (size_t(1) << kMaxPooledLog2) ||
+      (capacity & (capacity - 1)))
+    return -1;
+  return std::countr_zero(capacity);
+}
+
+inline Value* Heap::take_buffer(size_t capacity) {
+  int k = buffer_pool(capacity);
+  if (k < 0 || buffers_[size_t(k)].empty()) return ValueBuffer::allocate(capacity);
+  auto& pool = buffers_[size_t(k)];
+  Value* b = pool.back();
+  pool.pop_back();
+  POOL_UNPOISON(b, capacity * sizeof(Value));
+  return b;
+}
+
+inline void Heap::give_buffer(Value* buffer, size_t capacity) {
+  int k = buffer_pool(capacity);
+  // At most kMaxPooledBytes of buffers per capacity: capacity << 3 bytes each.
+  if (k >= 0 && buffer && buffers_[size_t(k)].size() < (kMaxPooledBytes / sizeof(Value)) >> k) {
+    POOL_POISON(buffer, capacity * sizeof(Value));
+    buffers_[size_t(k)].push_back(buffer);
+    return;
   }
-  auto& pool = pools_[size / 8];
-  if (pool.size() * size >= kMaxPooledBytes) {
+  if (buffer) ValueBuffer::free_buffer(buffer);
+}
+
+// An object's memory back to its size class's pool (at most kMaxPooledBytes of it), else to
+// malloc. Per type, so the size and the pool's limit are constants.
+template <class T>
+void Heap::recycle(T* o) {
+  o->~T();
+  auto& pool = pools_[sizeof(T) / 8];
+  if (pool.size() >= kMaxPooledBytes / sizeof(T)) {
     ::operator delete(o);
     return;
   }
-  POOL_POISON(o, size);
+  POOL_POISON(o, sizeof(T));
   pool.push_back(o);
+}
+
+void Heap::destroy(Obj* o) {
+  switch (o->type) {
+    case ObjType::String: return recycle(static_cast<String*>(o));
+    case ObjType::Symbol: return recycle(static_cast<Symbol*>(o));
+    case ObjType::Array: {
+      auto& items = static_cast<Array*>(o)->items;
+      size_t capacity = items.capacity();
+      give_buffer(items.release(), capacity);
+      return recycle(static_cast<Array*>(o));
+    }
+    case ObjType::Map: return recycle(static_cast<Map*>(o));
+    case ObjType::Closure: return recycle(static_cast<Closure*>(o));
+    case ObjType::Cell: return recycle(static_cast<Cell*>(o));
+    case ObjType::Builtin: return recycle(static_cast<Builtin*>(o));
+  }
 }
 
 size_t Heap::object_size(const Obj* o) {
@@ -170,43 +207,14 @@ Array* Heap::new_array(size_t reserve_items) {
   size_t bytes = sizeof(Array) + reserve_items * sizeof(Value);
   if (!reserve(bytes)) return nullptr;
   auto* a = make<Array>();
-  // A pooled buffer as it is: nothing to copy, no old buffer to pool. (Not through
-  // regrow_items: there a test for a new array would mispredict wherever allocations and
-  // growth interleave, as in storage, and cost more than the copy it saves.)
-  auto* pool = buffer_pool(reserve_items);
-  if (pool && !pool->empty()) {
-    a->items.swap(pool->back());
-    pool->pop_back();
-  } else {
-    a->items.reserve(reserve_items);
-  }
+  a->items.replace(take_buffer(reserve_items), reserve_items);  // a new array has no buffer
   return link(a, bytes);
-}
-
-std::vector<std::vector<Value>>* Heap::buffer_pool(size_t capacity) {
-  if (capacity < (size_t(1) << kMinPooledLog2) || capacity > (size_t(1) << kMaxPooledLog2) ||
-      (capacity & (capacity - 1)))
-    return nullptr;
-  return &buffers_[size_t(std::countr_zero(capacity))];
 }
 
 void Heap::regrow_items(Array* a, size_t capacity) {
   if (capacity <= a->items.capacity()) return;
-  auto* pool = buffer_pool(capacity);
-  if (!pool || pool->empty()) {
-    a->items.reserve(capacity);
-    return;
-  }
-  std::vector<Value> fresh = std::move(pool->back());
-  pool->pop_back();
-  fresh.assign(a->items.begin(), a->items.end());  // fits: no reallocation
-  a->items.swap(fresh);
-  // The old buffer (now in `fresh`) is pooled in turn when its capacity is a pooled one.
-  auto* old_pool = buffer_pool(fresh.capacity());
-  if (old_pool && old_pool->size() * fresh.capacity() * sizeof(Value) < kMaxPooledBytes) {
-    fresh.clear();
-    old_pool->push_back(std::move(fresh));
-  }
+  size_t old_capacity = a->items.capacity();
+  give_buffer(a->items.replace(take_buffer(capacity), capacity), old_capacity);
 }
 
 Map* Heap::new_map(size_t capacity) {

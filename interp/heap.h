@@ -97,6 +97,8 @@ class Heap {
   template <class T, class... Args>
   T* make(Args&&... args);
   void destroy(Obj* o);
+  template <class T>
+  void recycle(T* o);
 
   // Free lists of object memory by size class (sizeof / 8): a swept object's memory is reused by
   // the next object of the same size instead of going back to malloc, which is slow when a sweep
@@ -110,8 +112,12 @@ class Heap {
   // gets the same capacity, and so the same accounting, as from std::vector::reserve.
   static constexpr size_t kMinPooledLog2 = 2, kMaxPooledLog2 = 6;
   static_assert(kMinArrayCapacity == size_t(1) << kMinPooledLog2, "new arrays take pooled buffers");
-  std::array<std::vector<std::vector<Value>>, kMaxPooledLog2 + 1> buffers_;
-  std::vector<std::vector<Value>>* buffer_pool(size_t capacity);
+  std::array<std::vector<Value*>, kMaxPooledLog2 + 1> buffers_;
+  static int buffer_pool(size_t capacity);  // its index in buffers_, or -1
+  // The pool's buffer of `capacity` items, else a new one.
+  Value* take_buffer(size_t capacity);
+  // Pools a buffer of `capacity` items (while its pool is under kMaxPooledBytes), else frees it.
+  void give_buffer(Value* buffer, size_t capacity);
 
   std::array<String*, 256> char_strings_{};
   String* empty_string_ = nullptr;

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "interp/value.h"
+#include "interp/value_buffer.h"
 
 namespace gene {
 
@@ -47,7 +48,7 @@ struct Symbol : Obj {
 };
 
 struct Array : Obj {
-  std::vector<Value> items;
+  ValueBuffer items;
   Array() : Obj(ObjType::Array) {}
 };
 

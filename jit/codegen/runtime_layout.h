@@ -27,8 +27,9 @@ struct Layout {
   int32_t obj_type, closure_proto;
   int32_t proto_jit_unit, unit_body, unit_call_body, unit_nparams, unit_frame_bytes;
   int32_t array_items, closure_upvals, cell_value, map_entries, map_index, map_live, string_chars;
-  // Inline array and upvalue paths read std::vector's begin/end/capacity pointers; they are
-  // enabled only if this standard library lays a vector out that way (checked on a probe).
+  // Inline array, map and upvalue paths read begin/end/capacity pointers (an array's
+  // ValueBuffer, std::vector elsewhere); they are enabled only if both are laid out that way
+  // (checked on probes).
   bool vector_layout_ok;
   // Inline string paths read std::string's data pointer and size (the first two words).
   bool string_layout_ok;
@@ -68,6 +69,13 @@ struct Layout {
     auto words = reinterpret_cast<Value* const*>(&probe);
     vector_layout_ok = sizeof(probe) == 3 * sizeof(void*) && words[0] == probe.data() &&
                        words[1] == probe.data() + probe.size() && words[2] == probe.data() + probe.capacity();
+    // An array's items (ValueBuffer) must be laid out the same way.
+    ValueBuffer items;
+    items.reserve(7);
+    for (int i = 0; i < 3; i++) items.push_back(Value::nil());
+    auto item_words = reinterpret_cast<Value* const*>(&items);
+    vector_layout_ok = vector_layout_ok && sizeof(items) == 3 * sizeof(void*) && item_words[0] == items.data() &&
+                       item_words[1] == items.data() + items.size() && item_words[2] == items.data() + items.capacity();
     static const String str(std::string(40, 'x'));
     string_chars = offset_in(static_cast<const Obj&>(str), str.chars);
     auto str_words = reinterpret_cast<const uintptr_t*>(&str.chars);
