@@ -135,6 +135,12 @@ inline bool is_speculated_op(IrOp op) {
   return (op >= IrOp::AddInt && op <= IrOp::CmpBits) || (op >= IrOp::ArrayGet && op <= IrOp::MapSet);
 }
 
+// Nodes whose code calls out of compiled code, clobbering every caller-saved register. All
+// but MapMethod may also collect (so no Ptr lives across them).
+inline bool calls_out(IrOp op) {
+  return op == IrOp::Generic || op == IrOp::Call || op == IrOp::GenericBranch || op == IrOp::MapMethod;
+}
+
 enum class Cmp : uint8_t { Lt, Le, Gt, Ge, Eq, Ne };
 // MapMethod's method: a direct call of its helper (h_map_get and co.), which never raises or
 // collects (the code checked the key and, for a store, the heap limit).

@@ -1,7 +1,8 @@
 // Loop check hoisting: a map, array or string check inside a loop, of a value defined before
 // the loop, in a block every iteration runs, is made once in front of the loop; the checks
 // inside then only untag (Node::type_known). A value's type never changes, so one check
-// answers for every iteration.
+// answers for every iteration. Where the loop has one way in and nothing there or in it calls
+// out, the loop uses the hoisted check's pointer itself: no untagging per iteration.
 //
 // A copy goes on each way into the loop, right before the last node with a frame state on the
 // straight path in (the block that jumps to the header, or its single-successor predecessors;
@@ -72,6 +73,17 @@ HoistPoint hoist_point(const Graph& g, const std::vector<int32_t>& idom, int32_t
   return {};
 }
 
+// Whether a node after the hoisted check at `pt` (inserted there), up to the jump into the loop
+// from block e, calls out (and so may collect).
+bool calls_out_after(const Graph& g, const HoistPoint& pt, int32_t e) {
+  for (int32_t b = e;; b = g.blocks[size_t(b)].preds[0]) {
+    const std::vector<int32_t>& nodes = g.blocks[size_t(b)].nodes;
+    for (size_t i = b == pt.block ? pt.at + 1 : 0; i < nodes.size(); i++)
+      if (!g.nodes[size_t(nodes[i])].dead && calls_out(g.nodes[size_t(nodes[i])].op)) return true;
+    if (b == pt.block) return false;
+  }
+}
+
 }  // namespace
 
 int hoist_loop_checks(Graph& g) {
@@ -91,7 +103,10 @@ int hoist_loop_checks(Graph& g) {
     // header phi that every latch feeds itself (a local the loop does not write, entered from
     // several places: an OSR entry, another path).
     std::map<std::pair<IrOp, int32_t>, std::vector<int32_t>> groups;
+    bool loop_calls_out = false;
     for (size_t b = 0; b < g.blocks.size(); b++) {
+      if (in_loop[b])
+        for (int32_t id : g.blocks[b].nodes) loop_calls_out |= !g.nodes[size_t(id)].dead && calls_out(g.nodes[size_t(id)].op);
       if (!in_loop[b] || !std::all_of(latch_blocks.begin(), latch_blocks.end(), [&](int32_t l) { return dominates(idom, int32_t(b), l); }))
         continue;
       for (int32_t id : g.blocks[b].nodes) {
@@ -132,7 +147,7 @@ int hoist_loop_checks(Graph& g) {
         c.pc = points[j].pc;
         c.block = at_block;
         c.guard = GuardKind::Hoisted;
-        c.kept = true;  // nothing uses its pointer: it is there for its guard
+        c.kept = true;  // there for its guard, whether or not the loop uses its pointer
         int32_t id = g.add(std::move(c));
         auto& nodes = g.blocks[size_t(at_block)].nodes;
         nodes.insert(nodes.begin() + std::ptrdiff_t(at), id);
@@ -140,7 +155,17 @@ int hoist_loop_checks(Graph& g) {
         for (size_t m = j + 1; m < points.size(); m++)
           if (points[m].block == at_block && points[m].at >= at) points[m].at++;
       }
-      for (int32_t x : checks) g.nodes[size_t(x)].type_known = true;
+      if (points.size() == 1 && !loop_calls_out && !calls_out_after(g, points[0], hb.preds[entries[0]])) {
+        // One way in and nothing on it or in the loop that may collect: the loop uses the
+        // hoisted check's pointer and does not untag again (a Ptr may live this long).
+        std::vector<int32_t> to(g.nodes.size());
+        for (size_t i = 0; i < to.size(); i++) to[i] = int32_t(i);
+        const int32_t ptr = g.blocks[size_t(points[0].block)].nodes[points[0].at];
+        for (int32_t x : checks) to[size_t(x)] = ptr, g.nodes[size_t(x)].dead = true;
+        replace_uses(g, to);
+      } else {
+        for (int32_t x : checks) g.nodes[size_t(x)].type_known = true;
+      }
       hoisted++;
     }
   }

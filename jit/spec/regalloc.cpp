@@ -8,11 +8,6 @@ namespace gene::jit::spec {
 
 namespace {
 
-// Nodes whose code calls out: every caller-saved register is clobbered there.
-bool clobbers(IrOp op) {
-  return op == IrOp::Generic || op == IrOp::Call || op == IrOp::GenericBranch || op == IrOp::MapMethod;
-}
-
 struct Bits {
   std::vector<uint64_t> w;
   explicit Bits(size_t n = 0) : w((n + 63) / 64, 0) {}
@@ -120,7 +115,7 @@ Allocation allocate_registers(const Graph& g) {
   std::vector<int32_t> calls;
   for (int32_t b : g.order)
     for (int32_t id : g.blocks[size_t(b)].nodes)
-      if (clobbers(g.nodes[size_t(id)].op)) calls.push_back(out.pos[size_t(id)]);
+      if (calls_out(g.nodes[size_t(id)].op)) calls.push_back(out.pos[size_t(id)]);
   auto crosses_call = [&](int32_t v) {
     auto it = std::upper_bound(calls.begin(), calls.end(), start[size_t(v)]);
     return it != calls.end() && *it + 1 < end[size_t(v)];

@@ -484,6 +484,7 @@ TEST(HoistLoopChecks, ACheckEveryIterationMakesOfAValueFromBeforeTheLoopIsMadeOn
   l.b.add_in(1, IrOp::Jump, Rep::None);
   int32_t in_loop = l.with_state(3, IrOp::CheckArray, Rep::Ptr, v, 1);
   int32_t in_if = l.with_state(5, IrOp::CheckMap, Rep::Ptr, v, 1);  // not every iteration
+  l.with_state(4, IrOp::Call, Rep::Tagged, -1, 1);  // the loop's checks only untag
   EXPECT_EQ(hoist_loop_checks(l.b.g), 1);
   EXPECT_TRUE(l.b.g.nodes[size_t(in_loop)].type_known);
   EXPECT_FALSE(l.b.g.nodes[size_t(in_if)].type_known);
@@ -496,6 +497,35 @@ TEST(HoistLoopChecks, ACheckEveryIterationMakesOfAValueFromBeforeTheLoopIsMadeOn
   EXPECT_EQ(h.fs, 1);
   EXPECT_EQ(h.guard, GuardKind::Hoisted);
   EXPECT_TRUE(h.kept);
+}
+
+TEST(HoistLoopChecks, ALoopWithOneWayInThatCallsNothingUsesTheHoistedPointer) {
+  LoopGraph l;
+  int32_t v = l.b.add(IrOp::LoadSlot, Rep::Tagged);
+  l.b.add(IrOp::Jump, Rep::None);
+  l.before = l.with_state(1, IrOp::LoadGlobal, Rep::Tagged, -1, 1);
+  l.b.add_in(1, IrOp::Jump, Rep::None);
+  int32_t in_loop = l.with_state(3, IrOp::CheckArray, Rep::Ptr, v, 1);
+  int32_t size = l.b.add_in(3, IrOp::ArraySize, Rep::Int, in_loop);
+  EXPECT_EQ(hoist_loop_checks(l.b.g), 1);
+  const int32_t hoisted = l.b.g.blocks[1].nodes[0];
+  EXPECT_EQ(l.b.g.nodes[size_t(hoisted)].op, IrOp::CheckArray);
+  EXPECT_TRUE(l.b.dead(in_loop));
+  EXPECT_EQ(l.b.g.nodes[size_t(size)].a, hoisted);
+}
+
+TEST(HoistLoopChecks, APointerDoesNotLiveAcrossACallOnTheWayIn) {
+  // The hoisted check goes before the node with the state; that node calls out, so a
+  // collection there would not see the pointer: the loop's checks untag for themselves.
+  LoopGraph l;
+  int32_t v = l.b.add(IrOp::LoadSlot, Rep::Tagged);
+  l.b.add(IrOp::Jump, Rep::None);
+  l.before = l.with_state(1, IrOp::Generic, Rep::Tagged, -1, 1);
+  l.b.add_in(1, IrOp::Jump, Rep::None);
+  int32_t in_loop = l.with_state(3, IrOp::CheckArray, Rep::Ptr, v, 1);
+  EXPECT_EQ(hoist_loop_checks(l.b.g), 1);
+  EXPECT_FALSE(l.b.dead(in_loop));
+  EXPECT_TRUE(l.b.g.nodes[size_t(in_loop)].type_known);
 }
 
 TEST(HoistLoopChecks, WithoutAStateOnTheWayInTheEntrysStateServes) {
