@@ -73,14 +73,17 @@ HoistPoint hoist_point(const Graph& g, const std::vector<int32_t>& idom, int32_t
   return {};
 }
 
-// Whether a node after the hoisted check at `pt` (inserted there), up to the jump into the loop
-// from block e, calls out (and so may collect).
-bool calls_out_after(const Graph& g, const HoistPoint& pt, int32_t e) {
+// Whether the loop entered from block e may use the pointer of the check hoisted to `pt`
+// (inserted there): not if a node after it on the way in calls out (and so may collect), nor
+// if the way in starts at an OSR entry (laid out after the loop, where the allocator would
+// see the pointer's uses before its definition).
+bool pointer_lives_into_loop(const Graph& g, const HoistPoint& pt, int32_t e) {
   for (int32_t b = e;; b = g.blocks[size_t(b)].preds[0]) {
-    const std::vector<int32_t>& nodes = g.blocks[size_t(b)].nodes;
-    for (size_t i = b == pt.block ? pt.at + 1 : 0; i < nodes.size(); i++)
-      if (!g.nodes[size_t(nodes[i])].dead && calls_out(g.nodes[size_t(nodes[i])].op)) return true;
-    if (b == pt.block) return false;
+    const Block& blk = g.blocks[size_t(b)];
+    if (blk.osr_pc >= 0) return false;
+    for (size_t i = b == pt.block ? pt.at + 1 : 0; i < blk.nodes.size(); i++)
+      if (!g.nodes[size_t(blk.nodes[i])].dead && calls_out(g.nodes[size_t(blk.nodes[i])].op)) return false;
+    if (b == pt.block) return true;
   }
 }
 
@@ -155,7 +158,7 @@ int hoist_loop_checks(Graph& g) {
         for (size_t m = j + 1; m < points.size(); m++)
           if (points[m].block == at_block && points[m].at >= at) points[m].at++;
       }
-      if (points.size() == 1 && !loop_calls_out && !calls_out_after(g, points[0], hb.preds[entries[0]])) {
+      if (points.size() == 1 && !loop_calls_out && pointer_lives_into_loop(g, points[0], hb.preds[entries[0]])) {
         // One way in and nothing on it or in the loop that may collect: the loop uses the
         // hoisted check's pointer and does not untag again (a Ptr may live this long).
         std::vector<int32_t> to(g.nodes.size());

@@ -528,6 +528,23 @@ TEST(HoistLoopChecks, APointerDoesNotLiveAcrossACallOnTheWayIn) {
   EXPECT_TRUE(l.b.g.nodes[size_t(in_loop)].type_known);
 }
 
+TEST(HoistLoopChecks, ALoopEnteredOnlyFromAnOsrEntryUntagsForItself) {
+  // OSR entries are laid out after the loop: a pointer defined there would be read first.
+  OneBlock b;
+  b.blocks(4, {{0, 1}, {1, 2}, {2, 1}, {1, 3}});
+  b.g.blocks[0].osr_pc = 4;
+  b.g.states.resize(1);
+  b.g.states[0].pc = 4;
+  b.g.entry_states = {{0, 0}};
+  int32_t v = b.add(IrOp::LoadSlot, Rep::Tagged);
+  b.add(IrOp::Jump, Rep::None);
+  int32_t in_loop = b.add_in(1, IrOp::CheckArray, Rep::Ptr, v);
+  b.g.nodes[size_t(in_loop)].fs = 0;
+  EXPECT_EQ(hoist_loop_checks(b.g), 1);
+  EXPECT_FALSE(b.dead(in_loop));
+  EXPECT_TRUE(b.g.nodes[size_t(in_loop)].type_known);
+}
+
 TEST(HoistLoopChecks, WithoutAStateOnTheWayInTheEntrysStateServes) {
   LoopGraph l;
   int32_t v = l.b.add(IrOp::LoadSlot, Rep::Tagged);
