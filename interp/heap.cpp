@@ -288,7 +288,7 @@ void Heap::collect() {
     trace(o);
   }
   sweep();
-  next_gc_ = std::max<size_t>(4 << 20, bytes_ * 2);
+  next_gc_ = std::max(kMinGcBytes, bytes_ * 2);
 }
 
 void Heap::sweep() {

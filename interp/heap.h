@@ -126,7 +126,10 @@ class Heap {
   std::unordered_map<std::string, Symbol*> symbols_;
   std::function<void(Heap&)> mark_roots_;
   size_t bytes_ = 0;
-  size_t next_gc_ = 4 << 20;
+  // Collect when the heap doubles past its live size, at least every kMinGcBytes: a cycle's
+  // garbage, reused from the pools, then stays in the L2 cache (docs/limits.md, "Why 1 MiB").
+  static constexpr size_t kMinGcBytes = 1 << 20;
+  size_t next_gc_ = kMinGcBytes;
   size_t limit_ = 0;  // 0: unlimited
   bool stress_ = false;
   HeapStats stats_;
