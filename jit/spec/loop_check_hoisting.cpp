@@ -1,8 +1,9 @@
 // Loop check hoisting: a map, array or string check inside a loop, of a value defined before
 // the loop, in a block every iteration runs, is made once in front of the loop; the checks
 // inside then only untag (Node::type_known). A value's type never changes, so one check
-// answers for every iteration. Where the loop has one way in and nothing there or in it calls
-// out, the loop uses the hoisted check's pointer itself: no untagging per iteration.
+// answers for every iteration. Where nothing in the loop, nor on a way in after its hoisted
+// check, calls out (and so may collect), the loop uses the hoisted checks' pointers, joined by
+// a phi at the header: no untagging per iteration.
 //
 // A copy goes on each way into the loop, right before the last node with a frame state on the
 // straight path in (the block that jumps to the header, or its single-successor predecessors;
@@ -73,17 +74,14 @@ HoistPoint hoist_point(const Graph& g, const std::vector<int32_t>& idom, int32_t
   return {};
 }
 
-// Whether the loop entered from block e may use the pointer of the check hoisted to `pt`
-// (inserted there): not if a node after it on the way in calls out (and so may collect), nor
-// if the way in starts at an OSR entry (laid out after the loop, where the allocator would
-// see the pointer's uses before its definition).
-bool pointer_lives_into_loop(const Graph& g, const HoistPoint& pt, int32_t e) {
+// Whether a node after the check hoisted to `pt` (inserted there), up to the jump into the
+// loop from block e, calls out, and so may collect while the check's pointer is live.
+bool calls_out_on_way_in(const Graph& g, const HoistPoint& pt, int32_t e) {
   for (int32_t b = e;; b = g.blocks[size_t(b)].preds[0]) {
     const Block& blk = g.blocks[size_t(b)];
-    if (blk.osr_pc >= 0) return false;
     for (size_t i = b == pt.block ? pt.at + 1 : 0; i < blk.nodes.size(); i++)
-      if (!g.nodes[size_t(blk.nodes[i])].dead && calls_out(g.nodes[size_t(blk.nodes[i])].op)) return false;
-    if (b == pt.block) return true;
+      if (!g.nodes[size_t(blk.nodes[i])].dead && calls_out(g.nodes[size_t(blk.nodes[i])].op)) return true;
+    if (b == pt.block) return false;
   }
 }
 
@@ -139,6 +137,7 @@ int hoist_loop_checks(Graph& g) {
         points.push_back(pt);
       }
       if (points.size() != entries.size()) continue;
+      std::vector<int32_t> made;  // the hoisted check on each way in
       for (size_t j = 0; j < points.size(); j++) {
         const int32_t at_block = points[j].block;
         const size_t at = points[j].at;
@@ -152,19 +151,36 @@ int hoist_loop_checks(Graph& g) {
         c.guard = GuardKind::Hoisted;
         c.kept = true;  // there for its guard, whether or not the loop uses its pointer
         int32_t id = g.add(std::move(c));
+        made.push_back(id);
         auto& nodes = g.blocks[size_t(at_block)].nodes;
         nodes.insert(nodes.begin() + std::ptrdiff_t(at), id);
         // (Two entries through one block get one point each; the second insert goes first.)
         for (size_t m = j + 1; m < points.size(); m++)
           if (points[m].block == at_block && points[m].at >= at) points[m].at++;
       }
-      if (points.size() == 1 && !loop_calls_out && pointer_lives_into_loop(g, points[0], hb.preds[entries[0]])) {
-        // One way in and nothing on it or in the loop that may collect: the loop uses the
-        // hoisted check's pointer and does not untag again (a Ptr may live this long).
+      bool pointer_lives = !loop_calls_out;
+      for (size_t j = 0; j < points.size() && pointer_lives; j++)
+        pointer_lives = !calls_out_on_way_in(g, points[j], hb.preds[entries[j]]);
+      if (pointer_lives) {
+        // Nothing on the ways in after the hoisted checks, nor in the loop, may collect: the
+        // loop uses their pointers, joined by a phi at the header, and does not untag again.
+        // (A phi even for one way in: an OSR entry's block is laid out after the loop, so the
+        // allocator must see the pointer reach the loop through the header.)
+        Node phi;
+        phi.op = IrOp::Phi;
+        phi.rep = Rep::Ptr;
+        phi.imm = -1;  // no frame slot holds it
+        phi.pc = hb.pc;
+        phi.block = h;
+        const int32_t phi_id = g.add(std::move(phi));
+        Node& pn = g.nodes[size_t(phi_id)];
+        pn.phi_inputs.assign(hb.preds.size(), phi_id);
+        for (size_t j = 0; j < entries.size(); j++) pn.phi_inputs[entries[j]] = made[j];
+        auto& hn = g.blocks[size_t(h)].nodes;
+        hn.insert(std::find_if(hn.begin(), hn.end(), [&](int32_t x) { return g.nodes[size_t(x)].op != IrOp::Phi; }), phi_id);
         std::vector<int32_t> to(g.nodes.size());
         for (size_t i = 0; i < to.size(); i++) to[i] = int32_t(i);
-        const int32_t ptr = g.blocks[size_t(points[0].block)].nodes[points[0].at];
-        for (int32_t x : checks) to[size_t(x)] = ptr, g.nodes[size_t(x)].dead = true;
+        for (int32_t x : checks) to[size_t(x)] = phi_id, g.nodes[size_t(x)].dead = true;
         replace_uses(g, to);
       } else {
         for (int32_t x : checks) g.nodes[size_t(x)].type_known = true;

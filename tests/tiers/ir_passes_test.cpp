@@ -499,7 +499,7 @@ TEST(HoistLoopChecks, ACheckEveryIterationMakesOfAValueFromBeforeTheLoopIsMadeOn
   EXPECT_TRUE(h.kept);
 }
 
-TEST(HoistLoopChecks, ALoopWithOneWayInThatCallsNothingUsesTheHoistedPointer) {
+TEST(HoistLoopChecks, ALoopThatCallsNothingUsesTheHoistedPointerThroughAHeaderPhi) {
   LoopGraph l;
   int32_t v = l.b.add(IrOp::LoadSlot, Rep::Tagged);
   l.b.add(IrOp::Jump, Rep::None);
@@ -511,7 +511,13 @@ TEST(HoistLoopChecks, ALoopWithOneWayInThatCallsNothingUsesTheHoistedPointer) {
   const int32_t hoisted = l.b.g.blocks[1].nodes[0];
   EXPECT_EQ(l.b.g.nodes[size_t(hoisted)].op, IrOp::CheckArray);
   EXPECT_TRUE(l.b.dead(in_loop));
-  EXPECT_EQ(l.b.g.nodes[size_t(size)].a, hoisted);
+  const int32_t phi = l.b.g.nodes[size_t(size)].a;
+  const Node& p = l.b.g.nodes[size_t(phi)];
+  EXPECT_EQ(p.op, IrOp::Phi);
+  EXPECT_EQ(p.rep, Rep::Ptr);
+  EXPECT_EQ(p.block, 2);
+  EXPECT_LT(p.imm, 0);  // in no frame slot
+  EXPECT_EQ(p.phi_inputs, (std::vector<int32_t>{hoisted, phi}));  // preds: 1 (way in), 4 (back edge)
 }
 
 TEST(HoistLoopChecks, APointerDoesNotLiveAcrossACallOnTheWayIn) {
@@ -528,8 +534,9 @@ TEST(HoistLoopChecks, APointerDoesNotLiveAcrossACallOnTheWayIn) {
   EXPECT_TRUE(l.b.g.nodes[size_t(in_loop)].type_known);
 }
 
-TEST(HoistLoopChecks, ALoopEnteredOnlyFromAnOsrEntryUntagsForItself) {
-  // OSR entries are laid out after the loop: a pointer defined there would be read first.
+TEST(HoistLoopChecks, ALoopEnteredOnlyFromAnOsrEntryGetsThePointerThroughAHeaderPhi) {
+  // OSR entries are laid out after the loop: used directly, a pointer defined there would be
+  // read before it is set. Through the header's phi it reaches the loop as any value does.
   OneBlock b;
   b.blocks(4, {{0, 1}, {1, 2}, {2, 1}, {1, 3}});
   b.g.blocks[0].osr_pc = 4;
@@ -540,9 +547,15 @@ TEST(HoistLoopChecks, ALoopEnteredOnlyFromAnOsrEntryUntagsForItself) {
   b.add(IrOp::Jump, Rep::None);
   int32_t in_loop = b.add_in(1, IrOp::CheckArray, Rep::Ptr, v);
   b.g.nodes[size_t(in_loop)].fs = 0;
+  int32_t size = b.add_in(1, IrOp::ArraySize, Rep::Int, in_loop);
   EXPECT_EQ(hoist_loop_checks(b.g), 1);
-  EXPECT_FALSE(b.dead(in_loop));
-  EXPECT_TRUE(b.g.nodes[size_t(in_loop)].type_known);
+  EXPECT_TRUE(b.dead(in_loop));
+  const Node& p = b.g.nodes[size_t(b.g.nodes[size_t(size)].a)];
+  EXPECT_EQ(p.op, IrOp::Phi);
+  EXPECT_EQ(p.block, 1);
+  ASSERT_EQ(p.phi_inputs.size(), 2u);
+  EXPECT_EQ(b.g.nodes[size_t(p.phi_inputs[0])].op, IrOp::CheckArray);  // in the OSR entry's block
+  EXPECT_EQ(b.g.nodes[size_t(p.phi_inputs[0])].block, 0);
 }
 
 TEST(HoistLoopChecks, WithoutAStateOnTheWayInTheEntrysStateServes) {
