@@ -496,7 +496,11 @@ void BaselineCompiler::emit_CALL(const Instr& in) {
   Label slow = a_.new_label(), done = a_.new_label();
   int argc = in.x;
   a_.mov(rax, top(argc));
-  a_.load_compiled_callee(argc, slow);
+  // Calls made from here record their callee as the interpreter's do (h_call records on the
+  // slow path): auto's spec compile of this unit inlines on what it sees.
+  const size_t pc = size_t(ip_ - p_.code.data());
+  const void** record = record_ && pc < p_.callees.size() ? const_cast<const void**>(&p_.callees[pc]) : nullptr;
+  a_.load_compiled_callee(argc, slow, record);  // (feedback is the one mutable part of a unit)
   a_.reserve_callee_frame(int32_t(p_.nslots + depth_ - argc) * 8, -1, slow);
   a_.enter_compiled_callee(ip_, vm_.counts_steps(), slow);
   a_.test(al, al);

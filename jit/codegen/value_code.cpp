@@ -2,6 +2,7 @@
 // tier has always emitted it; changing one changes every tier's code.
 #include "jit/codegen/value_code.h"
 
+#include "interp/type_feedback.h"
 #include "jit/codegen/magic_division.h"
 
 #include <cstddef>
@@ -29,10 +30,25 @@ void ValueAssembler::mod_by_constant(int32_t d) {
   mov(rdx, rcx);
 }
 
-void ValueAssembler::load_compiled_callee(int32_t argc, Label slow) {
+void ValueAssembler::load_compiled_callee(int32_t argc, Label slow, const void** callee_record) {
   const Layout& L = layout_;
   check_object(rax, ObjType::Closure, slow);
   mov(rdx, qword_ptr(rax, L.closure_proto));
+  if (callee_record) {
+    // The same unit as last time: one compare. None yet: it. Another: megamorphic.
+    static_assert(sizeof(kMegamorphic) == 8);
+    Label done = new_label(), other = new_label();
+    mov(r8, int64_t(reinterpret_cast<uintptr_t>(callee_record)));
+    cmp(qword_ptr(r8, 0), rdx);
+    jcc(Cond::E, done);
+    cmp(qword_ptr(r8, 0), int32_t(0));
+    jcc(Cond::NE, other);
+    mov(qword_ptr(r8, 0), rdx);
+    jmp(done);
+    bind(other);
+    mov(qword_ptr(r8, 0), int32_t(reinterpret_cast<uintptr_t>(kMegamorphic)));
+    bind(done);
+  }
   mov(rdx, qword_ptr(rdx, L.proto_jit_unit));
   test(rdx, rdx);
   jcc(Cond::E, slow);

@@ -114,7 +114,10 @@ class ValueAssembler : public x64::Assembler {
   // path does not apply.
   // 1. rax = the tagged callee: a closure whose unit has active code and arity argc leaves the
   //    closure pointer in rax, its UnitState in rdx and the body in r8 (clobbers rdx).
-  void load_compiled_callee(int32_t argc, Label slow);
+  //    With `callee_record` (the site's Proto::callees entry), the closure's unit is recorded
+  //    there as the interpreter records it (record_callee): a spec compile of the caller can
+  //    then inline it though only this code ever made the call.
+  void load_compiled_callee(int32_t argc, Label slow, const void** callee_record = nullptr);
   // 2. Room for one more frame record (rcx = it; --max-depth reached: slow, where h_call raises
   //    stack_overflow) and for the callee's values from kBase + args_offset (rsi = there);
   //    frame_bytes < 0: read from the UnitState in rdx. Clobbers r9.

@@ -337,6 +337,8 @@ class Builder {
     return r;
   }
   // Whether a deopt taught that the site at pc_ must take its helper (SpecHints::generic_pcs).
+  // Whether the call at pc recorded a callee (a unit without sized feedback: as if it had).
+  bool callee_seen(size_t pc) const { return pc >= p_->callees.size() || p_->callees[pc] != nullptr; }
   bool site_is_generic() const {
     return std::find(generic_pcs_->begin(), generic_pcs_->end(), pc_) != generic_pcs_->end();
   }
@@ -580,8 +582,11 @@ class Builder {
   // One instruction; false when it ended the block.
   bool step(const Instr& in) {
     const uint8_t fb = in.feedback;
-    if (fb == 0 && unreached_exits_ && needs_feedback(in.op) &&
-        !site_is_generic()) {
+    // A call that never ran, where the callee could be inlined, is such code too: auto's
+    // compile of a unit in its first loop (OSR) would otherwise call the callee forever
+    // after (sieve's `benchmark`, whose loop tiers up before its call to `sieve` runs).
+    const bool call_never_ran = plan_ && in.op == Op::CALL && !callee_seen(size_t(pc_));
+    if ((call_never_ran || (fb == 0 && needs_feedback(in.op))) && unreached_exits_ && !site_is_generic()) {
       // Code that never ran: the code leaves for the interpreter here (which records the
       // site) instead of compiling a helper call that the baseline would beat; the next
       // version has the feedback (tier_manager.cpp, on_deopt).
