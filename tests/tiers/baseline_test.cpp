@@ -204,3 +204,27 @@ TEST(OpCounts, BaselineCountsTheSameInstructionsAsTheInterpreter) {
 }
 
 }  // namespace
+
+namespace {
+
+// A call that baseline code makes straight into compiled code records its callee, as the
+// interpreter's calls and the call helper do: `h` runs its loop in baseline code (OSR) before
+// it first reaches its call, so only baseline code ever makes that call, and a later spec
+// compile of `h` could not inline `g` without the record.
+TEST(BaselineTier, CallsItMakesToCompiledCodeRecordTheirCallee) {
+  const char* src =
+      "(fn g [x] (x + 1))\n(var t 0)\n(for i in (range 0 2000) (t += (g i)))\n"
+      "(fn h [n] (var s 0) (for i in (range 0 n) (s += i)) (g s))\n(t += (h 5000))\nt";
+  gene::RunOptions opts;
+  opts.dump_feedback = true;
+  gene::TierSessionPtr session = gene::configure_tier("baseline", {}, opts);
+  testing::internal::CaptureStderr();
+  gene::RunOutcome o = gene::run_source("t.gene", src, opts, nullptr);
+  const std::string feedback = testing::internal::GetCapturedStderr();
+  expect_same(run(src, "interp"), o);
+  const size_t h = feedback.find("== feedback: h");
+  ASSERT_NE(h, std::string::npos) << feedback;
+  EXPECT_NE(feedback.find("call 1\tcallee fn g#1", h), std::string::npos) << feedback.substr(h);
+}
+
+}  // namespace

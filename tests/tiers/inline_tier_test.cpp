@@ -193,3 +193,22 @@ TEST(InlineTier, AgreesWithTheInterpreterUnderDeoptStress) {
 }
 
 }  // namespace
+
+namespace {
+
+// A unit compiled in its first loop (OSR), before its call below the loop has ever run: the
+// call is an `unreached` exit, and the version compiled after it inlines the callee (before,
+// such a call stayed a call in every later run of the unit).
+TEST(InlineTier, ACallThatHadNotRunWhenItsUnitCompiledIsInlinedOnceItHas) {
+  const char* src =
+      "(fn sum_to [n] (var s 0) (for i in (range 0 n) (s += i)) s)\n"
+      "(fn twice [x] (x * 2))\n"
+      "(fn round [] (var a 0) (for i in (range 0 3000) (a += 1)) (twice (sum_to a)))\n"
+      "(var t 0)\n(for k in (range 0 50) (t += (round)))\nt";
+  auto o = gene::tier_test::run(src, "auto");
+  gene::tier_test::expect_same(gene::tier_test::run(src, "interp"), o);
+  EXPECT_GE(gene::tier_test::stat(o, "deopts"), 1);
+  EXPECT_GE(gene::tier_test::stat(o, "inlined_sites"), 2);  // round's calls of twice and sum_to
+}
+
+}  // namespace
