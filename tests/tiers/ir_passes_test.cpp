@@ -474,14 +474,19 @@ struct LoopGraph {
     b.g.nodes[size_t(id)].fs = fs;
     return id;
   }
+  // A value from the entry block; block 1 (the way in) holds `before`, an `op` with state 1.
+  int32_t value_from_before_the_loop(IrOp op = IrOp::LoadGlobal) {
+    int32_t v = b.add(IrOp::LoadSlot, Rep::Tagged);
+    b.add(IrOp::Jump, Rep::None);
+    before = with_state(1, op, Rep::Tagged, -1, 1);
+    b.add_in(1, IrOp::Jump, Rep::None);
+    return v;
+  }
 };
 
 TEST(HoistLoopChecks, ACheckEveryIterationMakesOfAValueFromBeforeTheLoopIsMadeOnceBeforeIt) {
   LoopGraph l;
-  int32_t v = l.b.add(IrOp::LoadSlot, Rep::Tagged);
-  l.b.add(IrOp::Jump, Rep::None);
-  l.before = l.with_state(1, IrOp::LoadGlobal, Rep::Tagged, -1, 1);
-  l.b.add_in(1, IrOp::Jump, Rep::None);
+  int32_t v = l.value_from_before_the_loop();
   int32_t in_loop = l.with_state(3, IrOp::CheckArray, Rep::Ptr, v, 1);
   int32_t in_if = l.with_state(5, IrOp::CheckMap, Rep::Ptr, v, 1);  // not every iteration
   l.with_state(4, IrOp::Call, Rep::Tagged, -1, 1);  // the loop's checks only untag
@@ -501,10 +506,7 @@ TEST(HoistLoopChecks, ACheckEveryIterationMakesOfAValueFromBeforeTheLoopIsMadeOn
 
 TEST(HoistLoopChecks, ALoopThatCallsNothingUsesTheHoistedPointerThroughAHeaderPhi) {
   LoopGraph l;
-  int32_t v = l.b.add(IrOp::LoadSlot, Rep::Tagged);
-  l.b.add(IrOp::Jump, Rep::None);
-  l.before = l.with_state(1, IrOp::LoadGlobal, Rep::Tagged, -1, 1);
-  l.b.add_in(1, IrOp::Jump, Rep::None);
+  int32_t v = l.value_from_before_the_loop();
   int32_t in_loop = l.with_state(3, IrOp::CheckArray, Rep::Ptr, v, 1);
   int32_t size = l.b.add_in(3, IrOp::ArraySize, Rep::Int, in_loop);
   EXPECT_EQ(hoist_loop_checks(l.b.g), 1);
@@ -524,10 +526,7 @@ TEST(HoistLoopChecks, APointerDoesNotLiveAcrossACallOnTheWayIn) {
   // The hoisted check goes before the node with the state; that node calls out, so a
   // collection there would not see the pointer: the loop's checks untag for themselves.
   LoopGraph l;
-  int32_t v = l.b.add(IrOp::LoadSlot, Rep::Tagged);
-  l.b.add(IrOp::Jump, Rep::None);
-  l.before = l.with_state(1, IrOp::Generic, Rep::Tagged, -1, 1);
-  l.b.add_in(1, IrOp::Jump, Rep::None);
+  int32_t v = l.value_from_before_the_loop(IrOp::Generic);
   int32_t in_loop = l.with_state(3, IrOp::CheckArray, Rep::Ptr, v, 1);
   EXPECT_EQ(hoist_loop_checks(l.b.g), 1);
   EXPECT_FALSE(l.b.dead(in_loop));
@@ -584,10 +583,7 @@ TEST(HoistLoopChecks, AValueTheLoopMakesOrAUnitThatKeptFailingStaysChecked) {
   }
   {
     LoopGraph l;
-    int32_t v = l.b.add(IrOp::LoadSlot, Rep::Tagged);
-    l.b.add(IrOp::Jump, Rep::None);
-    l.with_state(1, IrOp::LoadGlobal, Rep::Tagged, -1, 1);
-    l.b.add_in(1, IrOp::Jump, Rep::None);
+    int32_t v = l.value_from_before_the_loop();
     l.with_state(3, IrOp::CheckArray, Rep::Ptr, v, 1);
     l.b.g.hoist_loop_checks = false;  // SpecHints::no_loop_hoisting
     EXPECT_EQ(hoist_loop_checks(l.b.g), 0);
