@@ -336,9 +336,9 @@ class Builder {
     node(r).guard = type == ObjType::Map ? GuardKind::NotMap : type == ObjType::Array ? GuardKind::NotArray : GuardKind::NotString;
     return r;
   }
-  // Whether a deopt taught that the site at pc_ must take its helper (SpecHints::generic_pcs).
   // Whether the call at pc recorded a callee (a unit without sized feedback: as if it had).
   bool callee_seen(size_t pc) const { return pc >= p_->callees.size() || p_->callees[pc] != nullptr; }
+  // Whether a deopt taught that the site at pc_ must take its helper (SpecHints::generic_pcs).
   bool site_is_generic() const {
     return std::find(generic_pcs_->begin(), generic_pcs_->end(), pc_) != generic_pcs_->end();
   }
