@@ -200,15 +200,30 @@ String* Heap::new_string(std::string s) {
   return link(make<String>(std::move(s)), bytes);
 }
 
-Array* Heap::new_array(size_t reserve_items) {
-  // Every array starts with room for 4 items (a pooled buffer): arrays built by pushing from
-  // `[]` take their first pushes on compiled code's inline path instead of a growth call.
+// Every array starts with room for 4 items (a pooled buffer): arrays built by pushing from
+// `[]` take their first pushes on compiled code's inline path instead of a growth call.
+size_t Heap::array_bytes(size_t& reserve_items) {
   reserve_items = std::max(reserve_items, kMinArrayCapacity);
-  size_t bytes = sizeof(Array) + reserve_items * sizeof(Value);
-  if (!reserve(bytes)) return nullptr;
+  return sizeof(Array) + reserve_items * sizeof(Value);
+}
+
+Array* Heap::construct_array(size_t reserve_items, size_t bytes) {
   auto* a = make<Array>();
   a->items.replace(take_buffer(reserve_items), reserve_items);  // a new array has no buffer
   return link(a, bytes);
+}
+
+Array* Heap::new_array(size_t reserve_items) {
+  size_t bytes = array_bytes(reserve_items);
+  if (!reserve(bytes)) return nullptr;
+  return construct_array(reserve_items, bytes);
+}
+
+Array* Heap::new_array_if_no_collection(size_t reserve_items) {
+  size_t bytes = array_bytes(reserve_items);
+  // reserve()'s conditions for collecting or failing, without doing either.
+  if (stress_ || bytes_ + bytes > next_gc_ || (limit_ && bytes_ + bytes > limit_)) return nullptr;
+  return construct_array(reserve_items, bytes);
 }
 
 void Heap::regrow_items(Array* a, size_t capacity) {

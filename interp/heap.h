@@ -50,6 +50,11 @@ class Heap {
   // Returns nullptr when the heap limit (--max-heap) is exceeded even after collecting.
   String* new_string(std::string s);
   Array* new_array(size_t reserve = 0);
+  // new_array where that would neither collect nor pass the limit (nor, under --gc-stress, at
+  // all); else nullptr and nothing changes. For compiled code, whose registers the collector
+  // cannot see: when it gets null it leaves for the interpreter, which allocates (collecting
+  // first) exactly where the interpreter would have, so every collection happens as there.
+  Array* new_array_if_no_collection(size_t reserve = 0);
   Map* new_map(size_t capacity = 0);  // capacity: entries reserved up front (a literal's count)
   Closure* new_closure(Proto* p);
   Cell* new_cell(Value v);
@@ -96,6 +101,8 @@ class Heap {
   static size_t object_size(const Obj* o);
   template <class T, class... Args>
   T* make(Args&&... args);
+  static size_t array_bytes(size_t& reserve_items);  // (raises reserve_items to the minimum)
+  Array* construct_array(size_t reserve_items, size_t bytes);
   void destroy(Obj* o);
   template <class T>
   void recycle(T* o);

@@ -22,6 +22,8 @@ int h_for_next(VM* vm, Value* sp, const Instr* ip) {
 
 bool h_grow_for_push(VM* vm, Array* a) { return grow_for_push(*vm, a, false); }
 
+Array* h_new_array(VM* vm, int64_t capacity) { return vm->heap.new_array_if_no_collection(size_t(capacity)); }
+
 Value h_map_get(Map* m, Value key) { return m->get(key); }
 Value h_map_has(Map* m, Value key) { return Value::boolean(m->find(key) >= 0); }
 void h_map_set(Map* m, Value key, Value value, VM* vm) { map_set(*vm, m, key, value, false); }

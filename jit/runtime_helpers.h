@@ -25,6 +25,9 @@ int h_for_next(VM* vm, Value* sp, const Instr* ip);  // 1 element pushed, 0 sequ
 // Room for one more item in the full array `a`, without collecting (grow_for_push): false
 // when the heap limit would need a collection first. Called with the caller's registers live.
 bool h_grow_for_push(VM* vm, Array* a);
+// A new empty array with room for `capacity` items, or null when allocating would collect
+// (Heap::new_array_if_no_collection). Called with the caller's registers live.
+Array* h_new_array(VM* vm, int64_t capacity);
 // A map's .get .has .set .del, called directly (the inline tier's MapMethod) for a checked map
 // and a valid key: they never raise or collect (a store's growth: the code has checked that no
 // heap limit is set, or that the entries have room).

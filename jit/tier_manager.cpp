@@ -246,6 +246,9 @@ void TierManager::on_deopt(VM& vm, Frame& frame, CompiledCode& code, spec::Deopt
     stress_.rearm();
     return;
   }
+  // A collection was due at an allocation: nothing was speculated wrongly, so nothing to
+  // learn, and the code stays (one such exit comes with every collection).
+  if (d.kind == spec::GuardKind::Collect) return;
   // The interpreter resumes here and must record what the code did not expect: every unit of
   // the rebuilt frames records again (Proto::feedback_window).
   p.feedback_window = kFeedbackWindow;

@@ -46,6 +46,8 @@ enum class GuardKind : uint8_t {
   Stress,       // --deopt-every / --deopt-random made it fail
   Throw,        // an inlined callee's throw: the interpreter raises it from the rebuilt frames
   HeapLimit,    // a push's growth would need a collection first (a heap limit is near)
+  Collect,      // an allocation is due to collect first: the interpreter allocates (never
+                // counted as a failed speculation: collections come every so often)
   MapKey,       // a map method's key is not one a map holds (the interpreter raises)
   Hoisted,      // a loop's object check, hoisted in front of the loop, failed there
   Unreached,    // a site without feedback: it never ran before the compile (V8's "insufficient
@@ -104,6 +106,7 @@ const char* guard_name(GuardKind k);
   X(ArraySize, Int)     /* a Ptr array -> its item count */                        \
   X(ArrayNext, Tagged)  /* a Ptr array, b Int index below its size (a for loop's item) */ \
   X(ArrayPush, None)    /* a Ptr array, b Tagged value: `.push` (M3); guard HeapLimit */ \
+  X(NewArray, Tagged)   /* imm: the item count (<= 3), the items a, b, c (Tagged); guard Collect (M3) */ \
   X(StringSize, Int)    /* a Ptr string -> its byte count */                        \
   X(StringGet, Tagged)  /* a Ptr string, b Int index (checked): the canonical 1-byte string */ \
   X(MapSize, Int)       /* a Ptr map -> its live entry count */                     \
@@ -157,7 +160,7 @@ struct Node {
   GuardKind guard = GuardKind::NotInt;  // for guards: the first check it makes
   std::vector<int32_t> phi_inputs;      // for phis: one per predecessor, in preds order
   bool dead = false;                    // removed by a pass
-  int32_t c = -1;                       // a third input (ArraySet's value)
+  int32_t c = -1;                       // a third input (ArraySet's value; a hoisted check's Ptr phi: its object's value)
   int32_t entry_hint = -1;              // MapGet/MapSet: the entry position the site's key was always at
   bool fused = false;                   // ArraySize/ArrayItems: computed by its one user, the next node
   bool kept = false;                    // a check whose access may go unused (`(x .size)`): dead code stays

@@ -776,6 +776,7 @@ class Builder {
       case Op::RANGE_PREP: return range_prep(in) || generic(in);
       case Op::CALL_METHOD:
         return array_method(in) || string_method(in) || (plan_ && (array_push(in) || map_method(in))) || generic(in);
+      case Op::MAKE_ARRAY: return (plan_ && new_array(in)) || generic(in);
       case Op::GET_PATH: return get_path(in) || generic(in);
       case Op::SET_PATH: return set_path(in) || generic(in);
       case Op::THROW:
@@ -1330,6 +1331,21 @@ class Builder {
     node(r).guard = GuardKind::HeapLimit;
     S_.resize(S_.size() - 2);
     push(nil_);
+    return true;
+  }
+
+  // `[a b c]` with at most three items, in the inline tier (M3): allocated through a helper
+  // that cannot collect, so values stay in registers; an allocation due to collect leaves
+  // (guard Collect) and the interpreter makes the array, collecting first.
+  bool new_array(const Instr& in) {
+    if (in.x > 3) return false;
+    int32_t items[3] = {-1, -1, -1};
+    for (int i = 0; i < in.x; i++) items[i] = tagged(top(in.x - 1 - i));
+    int32_t r = emit(IrOp::NewArray, Rep::Tagged, items[0], items[1], in.x, here());
+    node(r).c = items[2];
+    node(r).guard = GuardKind::Collect;
+    S_.resize(S_.size() - size_t(in.x));
+    push(r);
     return true;
   }
 

@@ -398,7 +398,8 @@ int eliminate_redundant_checks(Graph& g) {
 }
 
 // Nodes whose effect matters even when their value is unused: control flow, calls, stores,
-// and guards (a failing int operation raises in the interpreter; a failing check would have
+// allocations (what the heap has counted decides when it collects, and so where a heap limit
+// is met), and guards (a failing int operation raises in the interpreter; a failing check would have
 // taken the helper, which may raise). A CheckMap or CheckArray matters through the accesses
 // that use it (one left unused repeats the check of an access whose value it reuses), or
 // when marked `kept` (a `.size` nobody reads must still raise on a non-array).
@@ -408,7 +409,7 @@ static bool has_effect(IrOp op) {
     case IrOp::LoopCheck: case IrOp::CountOp: case IrOp::Return: case IrOp::Deopt: case IrOp::StoreGlobal: case IrOp::AssignGlobal: case IrOp::StoreCell: case IrOp::StoreUpval:
     case IrOp::AddInt: case IrOp::SubInt: case IrOp::MulInt: case IrOp::NegInt: case IrOp::ModInt:
     case IrOp::LoadGlobal: case IrOp::CheckInt: case IrOp::CheckFloat: case IrOp::CheckNumber: case IrOp::CheckBounds:
-    case IrOp::ArraySet: case IrOp::ArrayPush: case IrOp::MapMethod: case IrOp::MapGet: case IrOp::MapSet:
+    case IrOp::ArraySet: case IrOp::ArrayPush: case IrOp::NewArray: case IrOp::MapMethod: case IrOp::MapGet: case IrOp::MapSet:
     case IrOp::CheckCallee: case IrOp::CallCheck: case IrOp::CheckValue: case IrOp::AbsInt: case IrOp::FloatToInt:
       return true;
     default: return false;

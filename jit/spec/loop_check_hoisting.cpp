@@ -170,6 +170,7 @@ int hoist_loop_checks(Graph& g) {
         phi.op = IrOp::Phi;
         phi.rep = Rep::Ptr;
         phi.imm = -1;  // no frame slot holds it
+        phi.c = v;     // the value it is the object of (regalloc's roots_in_frame_state)
         phi.pc = hb.pc;
         phi.block = h;
         const int32_t phi_id = g.add(std::move(phi));

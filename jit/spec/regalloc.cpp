@@ -24,6 +24,26 @@ struct Bits {
   }
 };
 
+// Whether every value live across node `id` (at position p) that refers to the heap is in its
+// frame state, directly or as the object a Ptr was checked out of (Allocation::may_collect).
+bool roots_in_frame_state(const Graph& g, int32_t id, int32_t p, const std::vector<int32_t>& start,
+                          const std::vector<int32_t>& end) {
+  const std::vector<int32_t>& state = g.states[size_t(g.nodes[size_t(id)].fs)].values;
+  auto in_state = [&](int32_t v) { return std::find(state.begin(), state.end(), v) != state.end(); };
+  for (size_t u = 0; u < start.size(); u++) {
+    if (int32_t(u) == id || start[u] > p || end[u] <= p + 1) continue;  // (its own frame state reads at p + 1)
+    int32_t v = int32_t(u);
+    while (g.nodes[size_t(v)].rep == Rep::Ptr) {
+      const Node& pn = g.nodes[size_t(v)];
+      if (pn.op == IrOp::Phi && pn.c >= 0) v = pn.c;  // a hoisted check's pointer (hoist_loop_checks)
+      else if (pn.op == IrOp::CheckMap || pn.op == IrOp::CheckArray || pn.op == IrOp::CheckString || pn.op == IrOp::ArrayItems) v = pn.a;
+      else return false;
+    }
+    if (g.nodes[size_t(v)].rep == Rep::Tagged && !in_state(v)) return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 Allocation allocate_registers(const Graph& g) {
@@ -111,6 +131,12 @@ Allocation allocate_registers(const Graph& g) {
       }
     }
   }
+  out.may_collect.assign(n, 0);
+  for (int32_t b : g.order)
+    for (int32_t id : g.blocks[size_t(b)].nodes)
+      if (g.nodes[size_t(id)].op == IrOp::NewArray && !g.nodes[size_t(id)].dead)
+        out.may_collect[size_t(id)] = roots_in_frame_state(g, id, out.pos[size_t(id)], start, end);
+
   // Positions of the calls, to spill what lives across one.
   std::vector<int32_t> calls;
   for (int32_t b : g.order)

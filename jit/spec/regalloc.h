@@ -32,6 +32,10 @@ struct Allocation {
   std::vector<int32_t> pos;   // per node: its position (2 * layout index)
   int32_t spill_slots = 0;
   bool uses_rbp = false;
+  // Per node, for NewArray: every heap value live across it is reachable from its frame state
+  // (a Tagged value in it, or a pointer checked out of one), so once that state is written to
+  // the frame a collection there frees nothing the code still uses.
+  std::vector<uint8_t> may_collect;
 };
 
 Allocation allocate_registers(const Graph& g);

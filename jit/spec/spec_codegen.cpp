@@ -895,6 +895,7 @@ class Codegen {
       }
       case IrOp::ArrayNext: array_next(id); break;
       case IrOp::ArrayPush: array_push(id); break;
+      case IrOp::NewArray: new_array(id); break;
       case IrOp::MapSize: {
         Reg64 map = gpr(n.a, rax);
         Reg64 r = out_gpr(id, rax);
@@ -1006,6 +1007,83 @@ class Codegen {
       a_.test(al, al);
       a_.jcc(Cond::E, exit);
       a_.jmp(retry);
+    }});
+  }
+  // `[a b c]` (NewArray): h_new_array allocates unless that would collect, with the values the
+  // code keeps in caller-saved registers saved around it and nothing flushed; the items are
+  // then stored in line (it reserves room for them). When a collection is due, out of line:
+  // where every heap value the code still needs is in the frame state (may_collect), the
+  // frame is written and the interpreter's make_array runs on it, collecting first; elsewhere
+  // the code leaves (guard Collect) and the interpreter allocates.
+  void new_array(int32_t id) {
+    if (!L.vector_layout_ok) unsupported_ = true;
+    const Node& n = node(id);
+    const int32_t count = int32_t(n.imm);
+    const bool may_collect = ra_.may_collect[size_t(id)] != 0;
+    Label slow = may_collect ? a_.new_label() : exit_for(id, GuardKind::Collect), made = a_.new_label();
+    const int32_t saved = save_caller_saved();
+    a_.mov(rdi, kVm);
+    a_.mov(to32(rsi), count);
+    a_.call(reinterpret_cast<const void*>(&h_new_array));
+    a_.mov(r11, rax);
+    restore_caller_saved(saved);
+    a_.test(r11, r11);
+    a_.jcc(Cond::E, slow);
+    if (count > 0) {
+      const int32_t items[3] = {n.a, n.b, n.c};
+      a_.mov(rdx, qword_ptr(r11, L.array_items));
+      for (int32_t i = 0; i < count; i++) a_.mov(qword_ptr(rdx, 8 * i), boxed_reg(items[i]));  // (rax, rcx)
+      a_.lea(rdx, qword_ptr(rdx, 8 * count));
+      a_.mov(qword_ptr(r11, L.array_items + 8), rdx);
+    }
+    a_.bind(made);
+    Reg64 r = out_gpr(id, rax);
+    a_.mov_imm64(r, Value::object(nullptr).bits);
+    a_.or_(r, r11);
+    finish(id, r);
+    if (!may_collect) return;
+    // The slow path writes what its flush would and the array's slot, and may write frame
+    // records: after it, those slots and records are not known to hold anything.
+    const FrameState& s = g_.states[size_t(n.fs)];
+    const InnerFrame f = inner_frame(g_, s);
+    std::vector<int32_t> mem_here = mem_;
+    std::vector<WrittenRecord> records_here = records_;
+    for (size_t i = 0; i < s.values.size() && i < mem_.size(); i++)
+      if (s.values[i] >= 0 && !holds(mem_[i], s.values[i])) mem_[i] = -1;
+    forget_from(f.top - count);
+    records_.clear();
+    out_of_line_.push_back({s.pc, [this, id, slow, made, count, mem_here = std::move(mem_here),
+                                   records_here = std::move(records_here)] {
+      const Node& n = node(id);
+      const FrameState& s = g_.states[size_t(n.fs)];
+      const InnerFrame f = inner_frame(g_, s);
+      const Instr* ip = &f.proto->code[size_t(f.pc)];
+      std::vector<int32_t> mem_after = std::move(mem_);
+      std::vector<WrittenRecord> records_after = std::move(records_);
+      mem_ = mem_here;
+      records_ = records_here;
+      a_.bind(slow);
+      flush(n.fs);
+      const int32_t saved = save_caller_saved();  // (after the flush: it reads spill slots)
+      enter_inlined_frames(s);
+      a_.call_helper(op_helper(Op::MAKE_ARRAY), f.top * 8, ip);
+      a_.movzx(r11d, al);
+      restore_caller_saved(saved);
+      // As leave_inlined_frames, without r9 (restored): an error leaves the frame stack's
+      // top where the helper saw it, for the unwinder.
+      const int32_t k = int32_t(s.inlined.size()), rec = int32_t(sizeof(Frame));
+      if (k > 0) a_.lea(kFrame, qword_ptr(kFrame, -k * rec));
+      a_.test(r11d, r11d);
+      a_.jcc(Cond::E, error_);
+      if (k > 0) {
+        a_.lea(rax, qword_ptr(kFrame, rec));
+        a_.mov(qword_ptr(kVm, L.vm_frames_top), rax);
+      }
+      a_.mov(r11, frame_slot(f.top - count));
+      a_.clear_tag(r11);
+      a_.jmp(made);
+      mem_ = std::move(mem_after);
+      records_ = std::move(records_after);
     }});
   }
   // `.get .has .set .del` on a checked map (MapMethod): the key's check and, for a store under a
