@@ -151,6 +151,35 @@ TEST_F(HeapTest, LimitCollectsGarbageBeforeGivingUp) {
   EXPECT_LE(keep->items.size(), 64u);
 }
 
+TEST_F(HeapTest, AnArrayThatWouldCollectIsRefusedWithoutCollectingAndTheNextAllocationCollects) {
+  // Compiled code allocates through new_array_if_no_collection: null exactly where new_array
+  // would collect, so the collection happens at the same allocation on every tier.
+  size_t made = 0, before = heap.stats().collections;
+  while (heap.new_array_if_no_collection(4) != nullptr) ASSERT_LT(++made, size_t(1) << 20);
+  EXPECT_GT(made, 0u);
+  EXPECT_EQ(heap.stats().collections, before);  // refused, not collected
+  Array* a = heap.new_array(4);  // the interpreter's allocation: collects first
+  ASSERT_NE(a, nullptr);
+  EXPECT_EQ(heap.stats().collections, before + 1);
+  roots.push_back(Value::object(a));
+  Array* b = heap.new_array_if_no_collection(2);
+  ASSERT_NE(b, nullptr);
+  EXPECT_GE(b->items.capacity(), Heap::kMinArrayCapacity);
+  EXPECT_EQ(b->items.size(), 0u);
+}
+
+TEST_F(HeapTest, UnderStressOrAtTheLimitAnArrayIsRefusedWithoutCollecting) {
+  heap.set_stress(true);
+  size_t before = heap.stats().collections;
+  EXPECT_EQ(heap.new_array_if_no_collection(), nullptr);
+  EXPECT_EQ(heap.stats().collections, before);
+  heap.set_stress(false);
+  heap.set_limit(4096);
+  EXPECT_EQ(heap.new_array_if_no_collection(1000), nullptr);
+  EXPECT_EQ(heap.stats().collections, before);
+  EXPECT_NE(heap.new_array_if_no_collection(3), nullptr);
+}
+
 TEST_F(HeapTest, ShortStringsAreCanonicalAndPermanent) {
   String* const* table = heap.char_strings();
   EXPECT_EQ(heap.new_string(""), heap.empty_string());

@@ -199,6 +199,36 @@ namespace {
 // A unit compiled in its first loop (OSR), before its call below the loop has ever run: the
 // call is an `unreached` exit, and the version compiled after it inlines the callee (before,
 // such a call stayed a call in every later run of the unit).
+// Literals allocated in a hot inlined helper: enough for many collections.
+const char* kLiterals =
+    "(fn pair [a b] [a b])\n(fn churn [n] (var t 0) (for i in (range 0 n) (var p (pair i 2))"
+    " (t += ((p .get 0) + (p .get 1)))) t)\n(churn 300000)";
+
+TEST(InlineTier, ArrayLiteralsCollectInCompiledCodeWithoutLeaving) {
+  gene::JitOptions j;
+  j.threshold = 2;
+  auto i = run(kLiterals, "interp");
+  auto o = run(kLiterals, "inline", j);
+  expect_same(i, o);
+  EXPECT_GT(o.heap.collections, 10u);
+  EXPECT_EQ(stat(o, "deopts"), 0);  // every collection ran out of line in compiled code
+}
+
+TEST(InlineTier, ACollectionDueWhereALiveValueIsInNoSlotLeavesWithoutDroppingTheCode) {
+  // m/v, read before the literal, is reused after it without being in any slot: a due
+  // collection there leaves for the interpreter (guard collect), which never counts.
+  const char* src =
+      "(fn f [m n] (var t 0) (for i in (range 0 n) (t += (m/v + 0)) (var a [i]) (t += (m/v + (a .get 0)))) t)\n"
+      "(var m {^v 1})\n(var t 0)\n(for k in (range 0 20) (t += (f m 20000)))\nt";
+  gene::JitOptions j;
+  j.threshold = 2;
+  auto i = run(src, "interp");
+  auto o = run(src, "inline", j);
+  expect_same(i, o);
+  EXPECT_GT(stat(o, "deopts"), double(gene::jit::kExitsBeforeRecompile));
+  EXPECT_EQ(stat(o, "invalidations"), 0);
+}
+
 TEST(InlineTier, ACallThatHadNotRunWhenItsUnitCompiledIsInlinedOnceItHas) {
   const char* src =
       "(fn sum_to [n] (var s 0) (for i in (range 0 n) (s += i)) s)\n"

@@ -2,6 +2,8 @@
 // keep a register (rbp, which every body and helper preserves) and which are spilled.
 #include <gtest/gtest.h>
 
+#include <vector>
+
 #include "jit/spec/regalloc.h"
 #include "tests/tiers/ir_fixture.h"
 
@@ -67,6 +69,43 @@ TEST(RegisterAllocation, NoOtherValueTakesRbpWhileAValueAcrossACallHoldsIt) {
   Allocation ra = allocate_registers(s.g);
   EXPECT_TRUE(in_rbp(ra, kept));
   for (int32_t b : busy) EXPECT_FALSE(in_rbp(ra, b));
+}
+
+// A NewArray whose frame state holds `state`: the node and its frame state's index.
+int32_t new_array_with_state(Straight& s, std::vector<int32_t> state) {
+  FrameState fs;
+  fs.values = std::move(state);
+  s.g.states.push_back(fs);
+  int32_t id = s.add(IrOp::NewArray, Rep::Tagged);
+  s.g.nodes[size_t(id)].fs = int32_t(s.g.states.size()) - 1;
+  return id;
+}
+
+TEST(RegisterAllocation, ANewArrayMayCollectWhenEveryHeapValueLiveAcrossItIsInItsFrameState) {
+  Straight s;
+  int32_t v = s.value();
+  int32_t ptr = s.add(IrOp::CheckArray, Rep::Ptr, v);  // a pointer checked out of a value in the state
+  int32_t n = s.add(IrOp::CheckInt, Rep::Int, s.value());  // not a heap value
+  int32_t made = new_array_with_state(s, {v});
+  s.add(IrOp::ArraySize, Rep::Int, ptr);
+  s.use(n);
+  s.use(made);
+  Allocation ra = allocate_registers(s.g);
+  EXPECT_TRUE(ra.may_collect[size_t(made)]);
+}
+
+TEST(RegisterAllocation, ANewArrayMayNotCollectWhenAHeapValueLiveAcrossItIsInNoSlot) {
+  Straight s;
+  int32_t v = s.value(), w = s.value();
+  int32_t ptr = s.add(IrOp::CheckArray, Rep::Ptr, w);
+  int32_t by_value = new_array_with_state(s, {v});
+  s.use(w);  // w itself, in no slot of the state
+  s.use(v);
+  int32_t by_pointer = new_array_with_state(s, {v});
+  s.add(IrOp::ArraySize, Rep::Int, ptr);  // w's pointer: w is in no slot
+  Allocation ra = allocate_registers(s.g);
+  EXPECT_FALSE(ra.may_collect[size_t(by_value)]);
+  EXPECT_FALSE(ra.may_collect[size_t(by_pointer)]);
 }
 
 }  // namespace
