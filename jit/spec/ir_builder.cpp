@@ -1335,8 +1335,8 @@ class Builder {
   }
 
   // `[a b c]` with at most three items, in the inline tier (M3): allocated through a helper
-  // that cannot collect, so values stay in registers; an allocation due to collect leaves
-  // (guard Collect) and the interpreter makes the array, collecting first.
+  // that cannot collect, so values stay in registers; a due collection is made out of line
+  // (spec_codegen's new_array: on the written frame, or by leaving, guard Collect).
   bool new_array(const Instr& in) {
     if (in.x > 3) return false;
     int32_t items[3] = {-1, -1, -1};
