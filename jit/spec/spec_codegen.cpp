@@ -1020,6 +1020,8 @@ class Codegen {
     const Node& n = node(id);
     const int32_t count = int32_t(n.imm);
     const bool may_collect = ra_.may_collect[size_t(id)] != 0;
+    // (With --deopt-every an allocation that may collect in place is an exit point too.)
+    if (may_collect && stress_) exit_for(id, GuardKind::Collect);
     Label slow = may_collect ? a_.new_label() : exit_for(id, GuardKind::Collect), made = a_.new_label();
     const int32_t saved = save_caller_saved();
     a_.mov(rdi, kVm);
