@@ -165,6 +165,7 @@ size_t Heap::object_size(const Obj* o) {
 }
 
 bool Heap::reserve(size_t bytes) {
+  if (fits_without_collecting(bytes)) return true;
   if (stress_ || bytes_ + bytes > next_gc_) collect();
   if (limit_ && bytes_ + bytes > limit_) {
     if (!stress_) collect();
@@ -221,8 +222,7 @@ Array* Heap::new_array(size_t reserve_items) {
 
 Array* Heap::new_array_if_no_collection(size_t reserve_items) {
   size_t bytes = array_bytes(reserve_items);
-  // reserve()'s conditions for collecting or failing, without doing either.
-  if (stress_ || bytes_ + bytes > next_gc_ || (limit_ && bytes_ + bytes > limit_)) return nullptr;
+  if (!fits_without_collecting(bytes)) return nullptr;
   return construct_array(reserve_items, bytes);
 }
 

@@ -94,6 +94,11 @@ class Heap {
 
  private:
   bool reserve(size_t bytes);
+  // Whether `bytes` more can be allocated with no collection (and within the limit): reserve()
+  // then does nothing else, and new_array_if_no_collection allocates only then.
+  bool fits_without_collecting(size_t bytes) const {
+    return !stress_ && bytes_ + bytes <= next_gc_ && (!limit_ || bytes_ + bytes <= limit_);
+  }
   template <class T>
   T* link(T* obj, size_t bytes);
   void trace(Obj* o);

@@ -1067,20 +1067,13 @@ class Codegen {
       a_.bind(slow);
       flush(n.fs);
       const int32_t saved = save_caller_saved();  // (after the flush: it reads spill slots)
-      enter_inlined_frames(s);
+      Label failed = enter_inlined_frames(s);
       a_.call_helper(op_helper(Op::MAKE_ARRAY), f.top * 8, ip);
       a_.movzx(r11d, al);
-      restore_caller_saved(saved);
-      // As leave_inlined_frames, without r9 (restored): an error leaves the frame stack's
-      // top where the helper saw it, for the unwinder.
-      const int32_t k = int32_t(s.inlined.size()), rec = int32_t(sizeof(Frame));
-      if (k > 0) a_.lea(kFrame, qword_ptr(kFrame, -k * rec));
+      restore_caller_saved(saved);  // (before a failure's jump: the unwinder needs rsp as it was)
       a_.test(r11d, r11d);
-      a_.jcc(Cond::E, error_);
-      if (k > 0) {
-        a_.lea(rax, qword_ptr(kFrame, rec));
-        a_.mov(qword_ptr(kVm, L.vm_frames_top), rax);
-      }
+      a_.jcc(Cond::E, failed);
+      leave_inlined_frames(s, failed, rax);  // (r9 is restored already)
       a_.mov(r11, frame_slot(f.top - count));
       a_.clear_tag(r11);
       a_.jmp(made);
@@ -1613,14 +1606,14 @@ class Codegen {
     push_inlined_frames(s, for_call);
     return a_.new_label();
   }
-  void leave_inlined_frames(const FrameState& s, Label failed) {
+  void leave_inlined_frames(const FrameState& s, Label failed, Reg64 scratch = r9) {
     const int32_t k = int32_t(s.inlined.size());
     if (k == 0) return;
     // Back in our own frame: the inlined records go (a callee has popped its own).
     const int32_t rec = int32_t(sizeof(Frame));
     a_.lea(kFrame, qword_ptr(kFrame, -k * rec));
-    a_.lea(r9, qword_ptr(kFrame, rec));
-    a_.mov(qword_ptr(kVm, L.vm_frames_top), r9);
+    a_.lea(scratch, qword_ptr(kFrame, rec));
+    a_.mov(qword_ptr(kVm, L.vm_frames_top), scratch);
     Label over = a_.new_label();
     a_.jmp(over);
     a_.bind(failed);
