@@ -269,6 +269,8 @@ void TierManager::on_deopt(VM& vm, Frame& frame, CompiledCode& code, spec::Deopt
     u.spec_hints.call_checks_in_place = true;  // a recursion near --max-depth: check at each call
   } else if (d.kind == spec::GuardKind::Hoisted) {
     u.spec_hints.no_loop_hoisting = true;  // the loop's checks stay inside it
+  } else if (d.kind == spec::GuardKind::NilOrMap) {
+    u.spec_hints.no_nil_test_fusion = true;  // nil tests and map checks stay apart
   } else if (d.kind == spec::GuardKind::Unreached) {
     // Nothing to learn but what the interpreter records as it runs the site now (its window
     // is open again): the next version compiles it as it does every site. (A site that still

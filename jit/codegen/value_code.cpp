@@ -147,6 +147,16 @@ void ValueAssembler::check_object_in_place(Reg64 r, ObjType type, Label other) {
   jcc(Cond::NE, other);
 }
 
+void ValueAssembler::jump_if_object_in_place(Reg64 r, ObjType type, Label yes) {
+  Label other = new_label();
+  sub(r, qword_ptr(kVm, layout_.vm_object_tag_bits));
+  cmp(r, qword_ptr(kVm, layout_.vm_untagged_limit));
+  jcc(Cond::AE, other);
+  cmp(byte_ptr(r, layout_.obj_type), int8_t(type));
+  jcc(Cond::E, yes);
+  bind(other);
+}
+
 void ValueAssembler::check_int_in_place(Reg64 r, Label other) {
   sub(r, kIntTag);  // below 2^48 exactly for an int, and then its payload
   cmp(r, qword_ptr(kVm, layout_.vm_untagged_limit));

@@ -51,6 +51,9 @@ class ValueAssembler : public x64::Assembler {
   // The same check in three instructions fewer, untagging r in place: r holds garbage at
   // `other` (for code whose exits read values from elsewhere), and rdx is left alone.
   void check_object_in_place(Reg64 r, ObjType type, Label other);
+  // The same, ending in a jump to `yes` for the object; falls through with garbage in r for
+  // anything else (a branch whose other side follows).
+  void jump_if_object_in_place(Reg64 r, ObjType type, Label yes);
   // An int check the same way: r becomes the unboxed int (the payload << 16), or garbage at
   // `other`.
   void check_int_in_place(Reg64 r, Label other);

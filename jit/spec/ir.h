@@ -50,6 +50,7 @@ enum class GuardKind : uint8_t {
                 // counted as a failed speculation: collections come every so often)
   MapKey,       // a map method's key is not one a map holds (the interpreter raises)
   Hoisted,      // a loop's object check, hoisted in front of the loop, failed there
+  NilOrMap,     // a nil test fused with the map check after it saw neither (CheckMapOrNil)
   Unreached,    // a site without feedback: it never ran before the compile (V8's "insufficient
                 // type feedback"); the interpreter runs it and records what it sees
 };
@@ -68,6 +69,7 @@ const char* guard_name(GuardKind k);
   X(CheckMap, Ptr)      /* a Tagged -> its Map*, guard NotMap (a block checks each value once) */ \
   X(CheckArray, Ptr)    /* a Tagged -> its Array*, guard NotArray */                \
   X(CheckString, Ptr)   /* a Tagged -> its String*, guard NotString */              \
+  X(CheckMapOrNil, Ptr) /* a Tagged, before its Branch: map -> succs[0] (its Map*), nil -> succs[1], else guard NilOrMap (M3) */ \
   X(IntToFloat, Float)  /* a Int */                                                 \
   X(BoxInt, Tagged)                                                                 \
   X(BoxFloat, Tagged)                                                               \
@@ -224,6 +226,9 @@ struct Graph {
   bool hoist_loop_checks = true;         // off once a hoisted check kept failing (SpecHints)
   std::vector<std::pair<int32_t, int32_t>> entry_states;  // the entry and OSR entry blocks, with their frame states
   std::vector<std::string> inline_log;   // --trace-inline: one line per call site decided
+  // The inline tier's CmpBits against nil, each with the frame state in front of its compare
+  // (the operands still on the stack): fuse_nil_tests may make one a CheckMapOrNil.
+  std::vector<std::pair<int32_t, int32_t>> nil_tests;
   int32_t add(Node n) {
     nodes.push_back(std::move(n));
     return int32_t(nodes.size() - 1);

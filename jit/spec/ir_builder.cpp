@@ -42,6 +42,7 @@ struct InlinePlan {
   std::map<const Proto*, std::unique_ptr<CalleeFlow>> flows;  // null: not analysable
   std::set<const void*> units;  // the program's units (a site's callee may be a builtin)
   bool call_checks_in_place = false;  // SpecHints::call_checks_in_place
+  bool fuse_nil_tests = true;         // not SpecHints::no_nil_test_fusion
 };
 
 // Thrown while walking an inlined callee that needs something only a real frame has; the
@@ -1131,7 +1132,10 @@ class Builder {
         return k.is_nil() || k.is_bool() || (is_obj_type(k, ObjType::String) && as_string(k)->chars.size() <= 1);
       };
       if (!identity_equal(a) && !identity_equal(b)) return -1;
-      return emit(IrOp::CmpBits, Rep::Bool, tagged(a), tagged(b), int64_t(c));
+      int32_t r = emit(IrOp::CmpBits, Rep::Bool, tagged(a), tagged(b), int64_t(c));
+      auto is_nil = [&](int32_t v) { return node(v).op == IrOp::Const && uint64_t(node(v).imm) == Value::nil().bits; };
+      if (plan_ && plan_->fuse_nil_tests && (is_nil(a) || is_nil(b))) g_.nil_tests.push_back({r, here()});
+      return r;
     }
     if (fb == 0 || (fb & ~(kSeenInt | kSeenFloat))) return -1;
     int32_t x = numeric_float(a);
@@ -1491,6 +1495,7 @@ bool build_graph(const VM& vm, const Proto& p, const SpecHints& hints, bool inli
   InlinePlan plan;
   for (int32_t pc : hints.no_inline_pcs) plan.refused[pc] = "its inlined code deoptimized too often";
   plan.call_checks_in_place = hints.call_checks_in_place;
+  plan.fuse_nil_tests = !hints.no_nil_test_fusion;
   if (inline_calls && vm.program)
     for (const auto& u : vm.program->protos) plan.units.insert(u.get());
   // Phi settling takes a few attempts; each inlined site refused later takes one more.

@@ -20,6 +20,7 @@ struct SpecHints {
   std::vector<int32_t> no_inline_pcs;  // call sites whose inlined code kept deoptimizing
   bool call_checks_in_place = false;   // the entry's room check (InlineRoom) kept failing
   bool no_loop_hoisting = false;       // a check hoisted out of a loop (Hoisted) kept failing
+  bool no_nil_test_fusion = false;     // a nil test fused with a map check (NilOrMap) kept failing
 };
 
 // The inline tier (Milestone 3) inlines a call site's callee when its feedback names one unit

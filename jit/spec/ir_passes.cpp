@@ -54,7 +54,7 @@ namespace {
 // The Tagged value a map or array access reads: its CheckMap's or CheckArray's input.
 int32_t object_of(const Graph& g, int32_t ptr) {
   const Node& p = g.nodes[size_t(ptr)];
-  return p.op == IrOp::CheckMap || p.op == IrOp::CheckArray ? p.a : ptr;
+  return p.op == IrOp::CheckMap || p.op == IrOp::CheckMapOrNil || p.op == IrOp::CheckArray ? p.a : ptr;
 }
 
 // A `.set` or `.del` (MapMethod): may insert or delete, so any map's layout may change.

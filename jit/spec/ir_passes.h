@@ -16,6 +16,7 @@ int sink_array_next(Graph& g);
 int mark_known_map_entries(Graph& g);
 int unbox_phis(Graph& g);  // phi_unboxing.cpp
 int hoist_loop_checks(Graph& g);  // loop_check_hoisting.cpp
+int fuse_nil_tests(Graph& g);     // nil_test_fusion.cpp
 
 // For passes: where node v went after a pass replaced nodes (`to`: each node's replacement,
 // itself if none), and every use (inputs, phi inputs, frame states) rewritten through `to`.

@@ -15,7 +15,7 @@ const char* guard_name(GuardKind k) {
   static const char* const kNames[] = {"not_int", "not_float", "overflow", "div_by_zero",
                                        "not_array", "bounds", "not_map", "not_string", "map_shape",
                                        "undefined", "wrong_callee", "call_depth", "inline_room", "watched", "stress", "throw",
-                                       "heap_limit", "collect", "map_key", "hoisted", "unreached"};
+                                       "heap_limit", "collect", "map_key", "hoisted", "nil_or_map", "unreached"};
   return kNames[int(k)];
 }
 

@@ -36,7 +36,7 @@ bool roots_in_frame_state(const Graph& g, int32_t id, int32_t p, const std::vect
     while (g.nodes[size_t(v)].rep == Rep::Ptr) {
       const Node& pn = g.nodes[size_t(v)];
       if (pn.op == IrOp::Phi && pn.c >= 0) v = pn.c;  // a hoisted check's pointer (hoist_loop_checks)
-      else if (pn.op == IrOp::CheckMap || pn.op == IrOp::CheckArray || pn.op == IrOp::CheckString || pn.op == IrOp::ArrayItems) v = pn.a;
+      else if (pn.op == IrOp::CheckMap || pn.op == IrOp::CheckMapOrNil || pn.op == IrOp::CheckArray || pn.op == IrOp::CheckString || pn.op == IrOp::ArrayItems) v = pn.a;
       else return false;
     }
     if (g.nodes[size_t(v)].rep == Rep::Tagged && !in_state(v)) return false;
@@ -117,8 +117,11 @@ Allocation allocate_registers(const Graph& g) {
       use(nd.a, p);
       use(nd.b, p);
       use(nd.c, p);
+      // A frame state is still read after the node's own work (a helper's or a call's
+      // state, a guard that writes its result first); a MapGet leaves before writing its
+      // result, which may then take the register of a value only its state reads.
       if (nd.fs >= 0)
-        for (int32_t v : g.states[size_t(nd.fs)].values) use(v, p + 1);  // still read after the node's own work
+        for (int32_t v : g.states[size_t(nd.fs)].values) use(v, nd.op == IrOp::MapGet ? p : p + 1);
     }
     // Live out: through the end of the block (phi inputs are read by the moves before the jump).
     for (int32_t s : blk.succs) {
@@ -194,6 +197,19 @@ Allocation allocate_registers(const Graph& g) {
     if (needs_loc(int32_t(i)) && start[i] != INT32_MAX) order.push_back(int32_t(i));
   std::sort(order.begin(), order.end(), [&](int32_t x, int32_t y) { return start[size_t(x)] < start[size_t(y)]; });
 
+  // A phi's input prefers the phi's register, where it is free then: no move on the edge
+  // (a loop's `x = x/next` reads into the register the next iteration's x is in).
+  std::vector<int32_t> phi_of(n, -1);
+  for (size_t i = 0; i < n; i++)
+    if (!g.nodes[i].dead && g.nodes[i].op == IrOp::Phi)
+      for (int32_t in : g.nodes[i].phi_inputs)
+        if (in >= 0 && phi_of[size_t(in)] < 0) phi_of[size_t(in)] = int32_t(i);
+  auto gpr_index = [](uint8_t code) {
+    for (size_t r = 0; r < sizeof kAllocGprs / sizeof kAllocGprs[0]; r++)
+      if (kAllocGprs[r].code == code) return int(r);
+    return -1;
+  };
+
   auto spill = [&](int32_t v) {
     out.loc[size_t(v)] = Loc{Loc::Spill, 0, out.spill_slots++};
   };
@@ -227,7 +243,11 @@ Allocation allocate_registers(const Graph& g) {
     auto& fr = free_regs[cls];
     int reg = -1;
     bool rbp_ok = cls == 1 || !overlaps_rbp_taken(v);
-    for (size_t r = 0; r < fr.size(); r++)
+    if (int32_t phi = phi_of[size_t(v)]; phi >= 0 && cls == 0 && out.loc[size_t(phi)].kind == Loc::Gpr) {
+      int r = gpr_index(out.loc[size_t(phi)].reg);
+      if (r >= 0 && r != kRbp && fr[size_t(r)]) reg = r;
+    }
+    for (size_t r = 0; reg < 0 && r < fr.size(); r++)
       if (fr[r] && (cls == 1 || int(r) != kRbp || rbp_ok)) {
         reg = int(r);
         break;

@@ -436,6 +436,11 @@ class Codegen {
         fused = next.op == IrOp::Branch && next.a == id &&
                 (n.op == IrOp::CmpInt || n.op == IrOp::CmpFloat || n.op == IrOp::CmpBits || n.op == IrOp::Truthy);
       }
+      if (node(id).op == IrOp::CheckMapOrNil) {  // (fuse_nil_tests: its Branch follows)
+        check_map_or_nil(id, b);
+        i++;
+        continue;
+      }
       if (fused) {
         // A compare that a phi needs too (an `and`/`or`) keeps its bool, and the branch still
         // uses the flags (setcc and the moves leave them alone).
@@ -820,6 +825,7 @@ class Codegen {
         a_.clear_tag(rax);
         a_.mov(qword_ptr(rax, L.cell_value), rdx);
         break;
+      case IrOp::CheckMapOrNil: assert(false); break;  // with its Branch (emit_block)
       case IrOp::CheckMap: case IrOp::CheckArray: case IrOp::CheckString: {
         ObjType type = n.op == IrOp::CheckMap ? ObjType::Map : n.op == IrOp::CheckArray ? ObjType::Array : ObjType::String;
         Reg64 r = out_gpr(id, rax);
@@ -1250,6 +1256,38 @@ class Codegen {
 
   // Value v, in r, is an object of `type` (else node id's exit `kind`); r is left untagged.
   // Only the first access to a value checks (known_objects_).
+  // CheckMapOrNil and the Branch after it, ending block b: on to succs[0] with the map's
+  // pointer, or out of line to succs[1] for nil (no phi moves: edge blocks carry them), or
+  // out for anything else.
+  void check_map_or_nil(int32_t id, int32_t b) {
+    const Node& n = node(id);
+    const Block& blk = g_.blocks[size_t(b)];
+    Label exit = exit_for(id, GuardKind::NilOrMap), other = a_.new_label();
+    Reg64 r = out_gpr(id, rax);
+    move(r, gpr(n.a, r));
+    if (blk.succs[1] == next_block_ && loc(id).kind == Loc::Gpr) {  // the nil side follows
+      a_.jump_if_object_in_place(r, ObjType::Map, labels_[size_t(blk.succs[0])]);
+      a_.cmp(gpr(n.a, rax), qword_ptr(kVm, nil_constant_at()));
+      a_.jcc(Cond::NE, exit);
+      return;
+    }
+    a_.check_object_in_place(r, ObjType::Map, other);  // (the exit reads the value, not r)
+    finish(id, r);
+    if (blk.succs[0] != next_block_) a_.jmp(labels_[size_t(blk.succs[0])]);
+    out_of_line_.push_back({g_.states[size_t(n.fs)].pc, [this, id, b, exit, other] {
+      a_.bind(other);
+      a_.cmp(gpr(node(id).a, rax), qword_ptr(kVm, nil_constant_at()));
+      a_.jcc(Cond::E, labels_[size_t(g_.blocks[size_t(b)].succs[1])]);
+      a_.jmp(exit);
+    }});
+  }
+  int32_t nil_constant_at() const {
+    for (int i = 0; i < 3; i++)
+      if (vm_.compare_constants[i].bits == Value::nil().bits) return L.vm_compare_constants + 8 * i;
+    assert(false);
+    return -1;
+  }
+
   void check_object_once(Reg64 r, int32_t v, ObjType type, int32_t id, GuardKind kind) {
     if (std::find(known_objects_.begin(), known_objects_.end(), std::make_pair(v, type)) != known_objects_.end()) {
       a_.clear_tag(r);

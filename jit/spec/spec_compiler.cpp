@@ -96,6 +96,8 @@ CompileStatus compile_spec(VM& vm, const Proto& p, const SpecHints& hints, const
   if (opts.dump_ir) dump += print_graph(g, ("unboxed phis: " + std::to_string(unboxed) + " checks replaced").c_str());
   int hoisted = hoist_loop_checks(g);
   if (opts.dump_ir) dump += print_graph(g, ("hoisted loop checks: " + std::to_string(hoisted)).c_str());
+  int nil_tests = fuse_nil_tests(g);
+  if (opts.dump_ir) dump += print_graph(g, ("fused nil tests: " + std::to_string(nil_tests)).c_str());
   int dead = eliminate_dead_code(g);
   if (opts.dump_ir) dump += print_graph(g, ("dead code: " + std::to_string(dead) + " removed").c_str());
   int sunk = sink_array_next(g);

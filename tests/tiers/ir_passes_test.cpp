@@ -590,6 +590,55 @@ TEST(HoistLoopChecks, AValueTheLoopMakesOrAUnitThatKeptFailingStaysChecked) {
   }
 }
 
+// A nil test of x branching to B1 (not nil: x/a read there, after `between`) or B2 (nil),
+// recorded as the builder records it in the inline tier.
+struct NilTest : OneBlock {
+  int32_t x, nil, cmp, branch, check, get;
+  explicit NilTest(Cmp c, IrOp between = IrOp::CountOp) {
+    blocks(3, {{0, 1}, {0, 2}});
+    x = add(IrOp::LoadSlot, Rep::Tagged);
+    nil = add(IrOp::Const, Rep::Tagged, -1, -1, int64_t(Value::nil().bits));
+    cmp = add(IrOp::CmpBits, Rep::Bool, x, nil, int64_t(c));
+    branch = add(IrOp::Branch, Rep::None, cmp);
+    if (c == Cmp::Eq) std::swap(g.blocks[0].succs[0], g.blocks[0].succs[1]);  // true: nil
+    g.states.push_back(FrameState{0, 2, {x, nil}, {}});
+    g.nil_tests.push_back({cmp, int32_t(g.states.size() - 1)});
+    add_in(1, between, between == IrOp::Generic ? Rep::Tagged : Rep::None);
+    check = add_in(1, IrOp::CheckMap, Rep::Ptr, x);
+    get = add_in(1, IrOp::MapGet, Rep::Tagged, check, -1, kX);
+    add_in(1, IrOp::Return, Rep::None, get);
+    add_in(2, IrOp::Return, Rep::None, nil);
+  }
+};
+
+TEST(FuseNilTests, ATestWhoseNotNilSideChecksAMapBecomesOneCheckToThatSide) {
+  for (Cmp c : {Cmp::Ne, Cmp::Eq}) {
+    NilTest t(c);
+    EXPECT_EQ(fuse_nil_tests(t.g), 1);
+    const Node& f = t.g.nodes[size_t(t.cmp)];
+    EXPECT_EQ(f.op, IrOp::CheckMapOrNil);
+    EXPECT_EQ(f.a, t.x);
+    EXPECT_EQ(f.guard, GuardKind::NilOrMap);
+    EXPECT_EQ(f.fs, 0);  // the state in front of the compare
+    EXPECT_EQ(t.g.blocks[0].succs, (std::vector<int32_t>{1, 2}));  // the map's side first
+    EXPECT_TRUE(t.dead(t.check));
+    EXPECT_EQ(t.g.nodes[size_t(t.get)].a, t.cmp);
+  }
+}
+
+TEST(FuseNilTests, ACallOnTheWayToTheCheckOrAnotherUseOfTheCompareKeepsThemApart) {
+  NilTest call(Cmp::Ne, IrOp::Generic);  // the pointer would live across the helper
+  EXPECT_EQ(fuse_nil_tests(call.g), 0);
+  EXPECT_FALSE(call.dead(call.check));
+  EXPECT_EQ(call.g.nodes[size_t(call.cmp)].op, IrOp::CmpBits);
+  NilTest kept(Cmp::Ne);  // the bool is also stored
+  kept.add_in(1, IrOp::BoxBool, Rep::Tagged, kept.cmp);
+  EXPECT_EQ(fuse_nil_tests(kept.g), 0);
+  NilTest unrecorded(Cmp::Ne);  // the spec tier records none
+  unrecorded.g.nil_tests.clear();
+  EXPECT_EQ(fuse_nil_tests(unrecorded.g), 0);
+}
+
 TEST(DeadCode, AnUnusedSizeGoesButItsKeptCheckStays) {
   // `(x .size)` with the size unread: the interpreter still raises on a non-array.
   OneBlock b;

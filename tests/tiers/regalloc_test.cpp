@@ -73,12 +73,32 @@ TEST(RegisterAllocation, NoOtherValueTakesRbpWhileAValueAcrossACallHoldsIt) {
 
 // A NewArray whose frame state holds `state`: the node and its frame state's index.
 int32_t new_array_with_state(Straight& s, std::vector<int32_t> state) {
-  FrameState fs;
-  fs.values = std::move(state);
-  s.g.states.push_back(fs);
+  s.g.states.push_back(FrameState{0, 0, std::move(state), {}});
   int32_t id = s.add(IrOp::NewArray, Rep::Tagged);
   s.g.nodes[size_t(id)].fs = int32_t(s.g.states.size()) - 1;
   return id;
+}
+
+TEST(RegisterAllocation, ALoopsNextValueTakesItsPhisRegisterThroughAMapGetsState) {
+  // B0 -> B1 (header: x = phi(x0, next)) -> B1; next = x/a, whose state still reads x: the
+  // MapGet leaves before writing, so next may share x's register and the edge needs no move.
+  OneBlock b;
+  b.blocks(3, {{0, 1}, {1, 1}, {1, 2}});
+  int32_t x0 = b.add(IrOp::LoadSlot, Rep::Tagged);
+  b.add(IrOp::Jump, Rep::None);
+  int32_t phi = b.add_in(1, IrOp::Phi, Rep::Tagged);
+  int32_t ptr = b.add_in(1, IrOp::CheckMap, Rep::Ptr, phi);
+  int32_t next = b.add_in(1, IrOp::MapGet, Rep::Tagged, ptr);
+  b.g.states.push_back(FrameState{0, 1, {phi}, {}});
+  b.g.nodes[size_t(next)].fs = 0;
+  int32_t again = b.add_in(1, IrOp::Truthy, Rep::Bool, next);
+  b.add_in(1, IrOp::Branch, Rep::None, again);
+  b.add_in(2, IrOp::Return, Rep::None, next);
+  b.g.nodes[size_t(phi)].phi_inputs = {x0, next};
+  Allocation ra = allocate_registers(b.g);
+  ASSERT_EQ(ra.loc[size_t(phi)].kind, Loc::Gpr);
+  EXPECT_EQ(ra.loc[size_t(next)].kind, Loc::Gpr);
+  EXPECT_EQ(ra.loc[size_t(next)].reg, ra.loc[size_t(phi)].reg);
 }
 
 TEST(RegisterAllocation, ANewArrayMayCollectWhenEveryHeapValueLiveAcrossItIsInItsFrameState) {
