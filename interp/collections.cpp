@@ -56,7 +56,7 @@ bool oom(VM& vm) { return vm.raise(ErrorKind::OutOfMemory, "heap limit exceeded"
     m->entries[size_t(i)].value = value;
     return true;
   }
-  if (!vm.heap.note_growth((cap ? cap : 1) * sizeof(Map::Entry), may_collect)) return false;
+  if (!vm.heap.note_growth(m->entries.growth_bytes(), may_collect)) return false;
   m->insert_absent(key, value, hash);  // (a collection changes no map)
   return true;
 }

@@ -153,7 +153,7 @@ size_t Heap::object_size(const Obj* o) {
       return sizeof(Array) + static_cast<const Array*>(o)->items.capacity() * sizeof(Value);
     case ObjType::Map: {
       auto* m = static_cast<const Map*>(o);
-      return sizeof(Map) + m->entries.capacity() * sizeof(Map::Entry) +
+      return sizeof(Map) + m->entries.heap_bytes() +
              m->index.capacity() * sizeof(int32_t);
     }
     case ObjType::Closure:

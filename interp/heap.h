@@ -116,7 +116,7 @@ class Heap {
   // the next object of the same size instead of going back to malloc, which is slow when a sweep
   // frees tens of thousands of small blocks at once. Pooled memory is not live data: it counts
   // neither in bytes_ nor toward the limit, like memory malloc keeps after free.
-  static constexpr size_t kSizeClasses = 16;
+  static constexpr size_t kSizeClasses = 24;
   static constexpr size_t kMaxPooledBytes = 4 << 20;  // per size class, and per buffer capacity
   std::array<std::vector<void*>, kSizeClasses> pools_;
   // Likewise the item buffers of swept arrays whose capacity is a power of two from 4 to 64

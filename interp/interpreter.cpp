@@ -33,7 +33,8 @@ namespace {
 // A symbol-path site on a map: where the key is (the lookup again, but only while recording).
 void record_path_entry(Proto* proto, const Instr* ip, Value receiver, Value key) {
   if (!is_obj_type(receiver, ObjType::Map) || !is_obj_type(key, ObjType::Symbol)) return;
-  record_map_position(proto->callees, size_t(ip - proto->code.data()), as_map(receiver)->find(key));
+  const Map* m = as_map(receiver);
+  record_map_position(proto->callees, size_t(ip - proto->code.data()), m->find(key), m->entries.in_room());
 }
 
 // Whether the loop records type feedback (type_feedback.h) for the speculating tiers. Off: no

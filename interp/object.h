@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "interp/map_entries.h"
 #include "interp/value.h"
 #include "interp/value_buffer.h"
 
@@ -61,11 +62,8 @@ struct Array : Obj {
 // it, up to bit 30, hold the same bits of the key's hash, so a probe skips most non-matching
 // entries without loading them.
 struct Map : Obj {
-  struct Entry {
-    Value key;
-    Value value;
-  };
-  std::vector<Entry> entries;
+  using Entry = MapEntry;
+  MapEntries entries;  // the first few in the map itself (map_entries.h)
   std::vector<int32_t> index;  // open-addressing slots (see above); built when large
   uint32_t live = 0;
 

@@ -260,7 +260,7 @@ inline bool make_map(VM* vm, Value* sp, const Instr* ip) {
   sync(vm, sp, ip);
   int n = ip->x;
   // Account the entries first: note_growth may collect, and the new map is not rooted yet.
-  Map* m = vm->heap.note_growth(size_t(n) * sizeof(Map::Entry)) ? vm->heap.new_map(size_t(n)) : nullptr;
+  Map* m = vm->heap.note_growth(MapEntries::reserve_bytes(size_t(n))) ? vm->heap.new_map(size_t(n)) : nullptr;
   if (!m) return oom(vm);
   Value* kv = sp - 2 * n;
   for (int i = 0; i < n; i++) m->set(kv[2 * i], kv[2 * i + 1]);

@@ -43,7 +43,8 @@ std::string dump_feedback(const VM& vm, const Program& prog) {
       lines += "  " + std::to_string(pc) + "\t" + format_instr(vm, p, in) + "\t";
       if (callee && (in.op == Op::GET_PATH || in.op == Op::SET_PATH)) {
         int32_t at = map_position_hint(p.callees, pc);
-        lines += feedback_text(in.feedback) + (at >= 0 ? ", map entry " + std::to_string(at) : ", map entries vary");
+        lines += feedback_text(in.feedback) + (at >= 0 ? ", map entry " + std::to_string(at) + (map_position_in_room(p.callees, pc) ? " (in the room)" : "")
+                                                     : ", map entries vary");
       } else {
         lines += callee ? "callee " + callee_text(prog, callee) : feedback_text(in.feedback);
       }

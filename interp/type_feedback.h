@@ -69,18 +69,31 @@ inline void record_callee(std::vector<const void*>& callees, size_t pc, const vo
 }
 
 // A symbol-path site's map entry position (`m/key`, `m/key = v` on a map): the same per-pc
-// slot as a call's callee, holding the position the key was found at + 2, or kMegamorphic
-// once two positions were seen. The spec tier tries that entry first.
-inline void record_map_position(std::vector<const void*>& slots, size_t pc, int32_t position) {
+// slot as a call's callee, holding the position the key was found at + 2, with kOutOfRoom set
+// once a map there had its entries out of its room (map_entries.h), or kMegamorphic once two
+// positions were seen. The spec tier tries that entry first, straight from the room if no map
+// there ever left it.
+inline constexpr uintptr_t kOutOfRoom = uintptr_t(1) << 40;
+inline void record_map_position(std::vector<const void*>& slots, size_t pc, int32_t position, bool in_room) {
   if (pc >= slots.size() || position < 0) return;
-  const void* seen = reinterpret_cast<const void*>(uintptr_t(position) + 2);
+  const uintptr_t seen = uintptr_t(position) + 2;
   const void*& slot = slots[pc];
-  if (slot != seen) slot = slot ? kMegamorphic : seen;
+  const uintptr_t had = reinterpret_cast<uintptr_t>(slot);
+  if (slot == kMegamorphic) return;
+  if (slot && (had & ~kOutOfRoom) != seen) {
+    slot = kMegamorphic;
+    return;
+  }
+  slot = reinterpret_cast<const void*>(seen | (had & kOutOfRoom) | (in_room ? 0 : kOutOfRoom));
 }
 // The position a site always found its key at, or -1.
 inline int32_t map_position_hint(const std::vector<const void*>& slots, size_t pc) {
   if (pc >= slots.size() || !slots[pc] || slots[pc] == kMegamorphic) return -1;
-  return int32_t(reinterpret_cast<uintptr_t>(slots[pc]) - 2);
+  return int32_t((reinterpret_cast<uintptr_t>(slots[pc]) & ~kOutOfRoom) - 2);
+}
+// Whether every map the site found its key in (at that position) had its entries in its room.
+inline bool map_position_in_room(const std::vector<const void*>& slots, size_t pc) {
+  return map_position_hint(slots, pc) >= 0 && !(reinterpret_cast<uintptr_t>(slots[pc]) & kOutOfRoom);
 }
 
 class VM;

@@ -26,7 +26,7 @@ struct Layout {
   int32_t vm_object_tag_bits, vm_untagged_limit;
   int32_t obj_type, closure_proto;
   int32_t proto_jit_unit, unit_body, unit_call_body, unit_nparams, unit_frame_bytes;
-  int32_t array_items, closure_upvals, cell_value, map_entries, map_index, map_live, string_chars;
+  int32_t array_items, closure_upvals, cell_value, map_entries, map_room, map_index, map_live, string_chars;
   // Inline array, map and upvalue paths read begin/end/capacity pointers (an array's
   // ValueBuffer, std::vector elsewhere); they are enabled only if both are laid out that way
   // (checked on probes).
@@ -61,6 +61,7 @@ struct Layout {
     cell_value = offset_in(static_cast<const Obj&>(cell), cell.value);
     static const Map map;
     map_entries = offset_in(static_cast<const Obj&>(map), map.entries);
+    map_room = offset_in(static_cast<const Obj&>(map), map.entries.room_);
     map_index = offset_in(static_cast<const Obj&>(map), map.index);
     map_live = offset_in(static_cast<const Obj&>(map), map.live);
     static_assert(sizeof(Map::Entry) == 16, "inline map scans step 16 bytes per entry");
@@ -76,6 +77,15 @@ struct Layout {
     auto item_words = reinterpret_cast<Value* const*>(&items);
     vector_layout_ok = vector_layout_ok && sizeof(items) == 3 * sizeof(void*) && item_words[0] == items.data() &&
                        item_words[1] == items.data() + items.size() && item_words[2] == items.data() + items.capacity();
+    // So must a map's entries (MapEntries), in its room and out of it.
+    for (size_t n : {size_t(2), MapEntries::kInline + 3}) {
+      Map m;
+      for (size_t i = 0; i < n; i++) m.entries.push_back({Value::integer(int64_t(i)), Value::nil()});
+      auto entry_words = reinterpret_cast<const MapEntry* const*>(&m.entries);
+      vector_layout_ok = vector_layout_ok && entry_words[0] == m.entries.data() &&
+                         entry_words[1] == m.entries.data() + m.entries.size() &&
+                         entry_words[2] == m.entries.data() + m.entries.capacity();
+    }
     static const String str(std::string(40, 'x'));
     string_chars = offset_in(static_cast<const Obj&>(str), str.chars);
     auto str_words = reinterpret_cast<const uintptr_t*>(&str.chars);

@@ -164,6 +164,7 @@ struct Node {
   bool dead = false;                    // removed by a pass
   int32_t c = -1;                       // a third input (ArraySet's value; a hoisted check's Ptr phi: its object's value)
   int32_t entry_hint = -1;              // MapGet/MapSet: the entry position the site's key was always at
+  bool entry_in_room = false;           // ... in maps whose entries were all in their room (map_entries.h)
   bool fused = false;                   // ArraySize/ArrayItems: computed by its one user, the next node
   bool kept = false;                    // a check whose access may go unused (`(x .size)`): dead code stays
   bool in_bounds = false;               // ArrayNext below its loop's index check (sink_array_next): no test

@@ -1371,6 +1371,7 @@ class Builder {
       r = emit(IrOp::MapGet, Rep::Tagged, object_ptr(c, ObjType::Map), -1, int64_t(key.bits), here());
       node(r).guard = GuardKind::MapShape;
       node(r).entry_hint = map_position_hint(p_->callees, size_t(pc_));
+      node(r).entry_in_room = map_position_in_room(p_->callees, size_t(pc_));
     } else {
       int32_t k = emit(IrOp::ConstInt, Rep::Int, -1, -1, key.as_int());
       r = array_access(c, k, -1);
@@ -1389,6 +1390,7 @@ class Builder {
       r = emit(IrOp::MapSet, Rep::None, object_ptr(c, ObjType::Map), v, int64_t(key.bits), here());
       node(r).guard = GuardKind::MapShape;
       node(r).entry_hint = map_position_hint(p_->callees, size_t(pc_));
+      node(r).entry_in_room = map_position_in_room(p_->callees, size_t(pc_));
     } else {
       int32_t k = emit(IrOp::ConstInt, Rep::Int, -1, -1, key.as_int());
       r = array_access(c, k, v);

@@ -272,6 +272,7 @@ int mark_known_map_entries(Graph& g) {
       first.entry_strict = true;
       n.entry_known = true;
       n.entry_hint = first.entry_hint;
+      n.entry_in_room = first.entry_in_room;
       marked++;
     }
   }

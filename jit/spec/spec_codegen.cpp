@@ -913,9 +913,8 @@ class Codegen {
       case IrOp::MapMethod: map_method(id); break;
       case IrOp::MapGet: {
         Label hashed = exit_for(id, GuardKind::MapShape), missing = a_.new_label(), done = a_.new_label();
-        map_entry(id, missing, hashed);
         Reg64 r = out_gpr(id, rax);
-        a_.mov(r, qword_ptr(r11, 8));
+        map_entry(id, missing, hashed, done, [this, r](Mem64 value) { a_.mov(r, value); });
         a_.bind(done);
         finish(id, r);
         if (!n.entry_strict && !n.entry_known)  // (else a missing key leaves or cannot be)
@@ -927,9 +926,12 @@ class Codegen {
         break;
       }
       case IrOp::MapSet: {
-        Label shape = exit_for(id, GuardKind::MapShape);
-        map_entry(id, shape, shape);  // a missing key would insert: the interpreter does that
-        a_.mov(qword_ptr(r11, 8), boxed_reg(n.b));  // (rax, rcx only)
+        Label shape = exit_for(id, GuardKind::MapShape), done = a_.new_label();
+        // (a missing key would insert: the interpreter does that)
+        map_entry(id, shape, shape, done, [this, id](Mem64 value) {
+          a_.mov(value, boxed_reg(node(id).b));  // (rax, rcx only)
+        });
+        a_.bind(done);
         break;
       }
     }
@@ -1177,27 +1179,39 @@ class Codegen {
     }
   }
 
-  // Symbol-path node id: r11 the address of the key's entry (a checked map, guard NotMap), or
-  // a jump to `missing`. Entries are the insertion-ordered storage, so a hit needs no lookup.
-  // The entry tried first is the one the site's feedback always found the key at
-  // (Node::entry_hint), a constant; then the one in the site's cache cell, which holds the
-  // position the code last found (the baseline's scheme, for layouts the feedback did not
-  // see). A miss scans a small map and updates the cell; a hashed map leaves (guard MapShape).
-  // Only the first try is in line: a hit falls through, the rest runs out of line.
-  // Scratch only: rax, rcx, rdx, r11.
-  void map_entry(int32_t id, Label missing, Label hashed) {
+  // Symbol-path node id: `access(value)` for the entry of its key in a checked map, `value`
+  // addressing the entry's value, or a jump to `missing`. Entries are the insertion-ordered
+  // storage, so a hit needs no lookup. The entry tried first is the one the site's feedback
+  // always found the key at (Node::entry_hint), a constant; when that is in the map's room
+  // (map_entries.h) it is read straight from the map, whose empty slots hold no key. Then the
+  // one in the site's cache cell, which holds the position the code last found (the
+  // baseline's scheme, for layouts the feedback did not see). A miss scans a small map and
+  // updates the cell; a hashed map leaves (guard MapShape). Only the first try is in line: a
+  // hit falls through, the rest runs out of line, repeating `access` and jumping to `done`,
+  // which the caller binds right after. Scratch only: rax, rcx, rdx, r11 (`access` may use
+  // rax and rcx).
+  template <class Access>
+  void map_entry(int32_t id, Label missing, Label hashed, Label done, Access access) {
     if (!L.vector_layout_ok) unsupported_ = true;
     const Node& n = node(id);
-    Label slow = a_.new_label(), hit = a_.new_label();
-    uint32_t* cell = &code_.path_cache[size_t(cell_of_[size_t(id)])];
-    Reg64 map = gpr(n.a, rax);
+    const int32_t entry_bytes = int32_t(sizeof(Map::Entry));
+    const bool in_room = n.entry_in_room && n.entry_hint >= 0 && size_t(n.entry_hint) < MapEntries::kInline;
+    auto room_entry = [&]() {  // the hinted entry in the room, with the map in a register
+      Reg64 map = gpr(n.a, r11);
+      return qword_ptr(map, L.map_room + n.entry_hint * entry_bytes);
+    };
     if (n.entry_known) {  // a strict access of this block found the key there (mark_known_map_entries)
-      a_.mov(r11, qword_ptr(map, L.map_entries));
-      if (n.entry_hint) a_.add(r11, n.entry_hint * int32_t(sizeof(Map::Entry)));
+      if (in_room) {
+        Mem64 e = room_entry();
+        access(qword_ptr(e.base, e.disp + 8));
+        return;
+      }
+      a_.mov(r11, qword_ptr(gpr(n.a, rax), L.map_entries));
+      access(qword_ptr(r11, n.entry_hint * entry_bytes + 8));
       return;
     }
-    a_.mov(rcx, qword_ptr(map, L.map_entries));
-    // r11 <- the entry in the site's cache cell.
+    uint32_t* cell = &code_.path_cache[size_t(cell_of_[size_t(id)])];
+    // r11 <- the entry in the site's cache cell (rcx: the entries).
     auto cell_entry = [this, cell] {
       a_.mov_imm64(r11, reinterpret_cast<uint64_t>(cell));
       a_.mov(to32(r11), dword_ptr(r11, 0));
@@ -1213,21 +1227,37 @@ class Codegen {
       if (fall_through_on_hit) a_.jcc(Cond::NE, no);
       else a_.jcc(Cond::E, yes);
     };
-    bool hinted = n.entry_hint >= 0;
-    if (hinted) a_.lea(r11, qword_ptr(rcx, n.entry_hint * int32_t(sizeof(Map::Entry))));
-    else cell_entry();
-    try_entry(qword_ptr(map, L.map_entries + 8), hit, n.entry_strict && hinted ? hashed : slow, true);
-    a_.bind(hit);
-    if (n.entry_strict && hinted) return;  // anywhere else leaves: a later access relies on it
-    out_of_line_.push_back({g_.states[size_t(n.fs)].pc, [this, id, missing, hashed, slow, hit, cell, hinted, cell_entry, try_entry] {
+    const bool hinted = n.entry_hint >= 0;
+    const bool strict = n.entry_strict && hinted;  // (anywhere else leaves: a later access relies on it)
+    Label slow = a_.new_label(), hit = a_.new_label();
+    if (in_room) {
+      Mem64 e = room_entry();
+      a_.mov_imm64(rax, uint64_t(n.imm));
+      a_.cmp(e, rax);
+      a_.jcc(Cond::NE, strict ? hashed : slow);
+      access(qword_ptr(e.base, e.disp + 8));
+      if (strict) return;
+    } else {
+      a_.mov(rcx, qword_ptr(gpr(n.a, rax), L.map_entries));
+      if (hinted) a_.lea(r11, qword_ptr(rcx, n.entry_hint * entry_bytes));
+      else cell_entry();
+      try_entry(qword_ptr(gpr(n.a, rax), L.map_entries + 8), hit, strict ? hashed : slow, true);
+      a_.bind(hit);
+      access(qword_ptr(r11, 8));
+      if (strict) return;
+    }
+    out_of_line_.push_back({g_.states[size_t(n.fs)].pc, [this, id, missing, hashed, slow, hit, done, cell, hinted, in_room,
+                                                         cell_entry, try_entry, access] {
       const Node& n = node(id);
       Label scan = a_.new_label(), loop = a_.new_label(), found = a_.new_label();
+      Label room_hit = in_room ? a_.new_label() : hit;
       a_.bind(slow);
       Reg64 map = gpr(n.a, rax);  // (the key's compare used rax)
+      if (in_room) a_.mov(rcx, qword_ptr(map, L.map_entries));
       a_.mov(rdx, qword_ptr(map, L.map_entries + 8));
       if (hinted) {
         cell_entry();
-        try_entry(rdx, hit, scan, false);
+        try_entry(rdx, room_hit, scan, false);
         map = gpr(n.a, rax);
       }
       a_.bind(scan);
@@ -1250,7 +1280,12 @@ class Codegen {
       a_.mov_imm64(r11, reinterpret_cast<uint64_t>(cell));
       a_.mov(dword_ptr(r11, 0), eax);
       a_.mov(r11, rcx);
-      a_.jmp(hit);
+      a_.jmp(room_hit);
+      if (in_room) {  // (the in-line access reads the room: this one reads r11's entry)
+        a_.bind(room_hit);
+        access(qword_ptr(r11, 8));
+        a_.jmp(done);
+      }
     }});
   }
 
