@@ -91,6 +91,7 @@ class Codegen {
     int32_t closure = -1;  // the node of its callee slot's value (-1: our own record)
     int32_t base = -1;
     const Instr* pc = nullptr;
+    bool operator==(const WrittenRecord&) const = default;
   };
   std::vector<WrittenRecord> records_;
   std::vector<std::vector<WrittenRecord>> records_out_;  // at the end of each emitted block
@@ -1554,7 +1555,8 @@ class Codegen {
     }
     Label done = a_.new_label();
     bool fast = inline_push(id, s, *f.proto, ip, done);
-    std::vector<int32_t> known = mem_;  // what both paths leave in the frame
+    std::vector<int32_t> known = mem_;  // what the fast path leaves in the frame
+    const std::vector<WrittenRecord> records_fast = records_;
     flush(n.fs);
     Label failed = enter_inlined_frames(s);
     a_.call_checked(h, f.top * 8, ip, failed);
@@ -1567,6 +1569,11 @@ class Codegen {
       remember(int32_t(n.imm), id);
     }
     if (fast) {
+      // The paths meet: a slot is known to hold a value only where both left it so (the slow
+      // path's flush wrote slots the fast path did not), and only records both wrote stay.
+      for (size_t i = 0; i < known.size(); i++)
+        if (i >= mem_.size() || mem_[i] != known[i]) known[i] = -1;
+      if (records_ != records_fast) records_.clear();
       a_.bind(done);
       mem_ = std::move(known);
       after_call(f, ip);
