@@ -574,6 +574,23 @@ std::vector<int32_t> block_loop_depths(const Graph& g) {
   return depth;
 }
 
+std::vector<int32_t> use_counts(const Graph& g) {
+  std::vector<int32_t> uses(g.nodes.size(), 0);
+  auto use = [&](int32_t v) {
+    if (v >= 0) uses[size_t(v)]++;
+  };
+  for (const Node& n : g.nodes) {
+    if (n.dead) continue;
+    use(n.a);
+    use(n.b);
+    use(n.c);
+    for (int32_t p : n.phi_inputs) use(p);
+    if (n.fs >= 0)
+      for (int32_t v : g.states[size_t(n.fs)].values) use(v);
+  }
+  return uses;
+}
+
 bool dominates(const std::vector<int32_t>& idom, int32_t a, int32_t b) {
   for (int32_t x = b; x >= 0; x = idom[size_t(x)])
     if (x == a) return true;

@@ -17,12 +17,16 @@ int mark_known_map_entries(Graph& g);
 int unbox_phis(Graph& g);  // phi_unboxing.cpp
 int hoist_loop_checks(Graph& g);  // loop_check_hoisting.cpp
 int fuse_nil_tests(Graph& g);     // nil_test_fusion.cpp
+int thread_constant_branches(Graph& g);  // branch_threading.cpp
 
 // For passes: where node v went after a pass replaced nodes (`to`: each node's replacement,
 // itself if none), and every use (inputs, phi inputs, frame states) rewritten through `to`.
 int32_t resolved(const std::vector<int32_t>& to, int32_t v);
 void replace_uses(Graph& g, const std::vector<int32_t>& to);
 
+// Analysis: how many times each node is read (inputs, phi inputs, the frame states of live
+// nodes).
+std::vector<int32_t> use_counts(const Graph& g);
 // Analysis, not a pass: each block's loop nesting depth (0 outside every loop), from the
 // natural loops of the graph's back edges (an inlined callee's loops nest inside its caller's).
 std::vector<int32_t> block_loop_depths(const Graph& g);

@@ -29,24 +29,6 @@ bool is_nil_const(const Graph& g, int32_t v) {
   return n.op == IrOp::Const && uint64_t(n.imm) == Value::nil().bits;
 }
 
-// How many times each node is read (inputs, phi inputs, the frame states of live nodes).
-std::vector<int32_t> use_counts(const Graph& g) {
-  std::vector<int32_t> uses(g.nodes.size(), 0);
-  auto use = [&](int32_t v) {
-    if (v >= 0) uses[size_t(v)]++;
-  };
-  for (const Node& n : g.nodes) {
-    if (n.dead) continue;
-    use(n.a);
-    use(n.b);
-    use(n.c);
-    for (int32_t p : n.phi_inputs) use(p);
-    if (n.fs >= 0)
-      for (int32_t v : g.states[size_t(n.fs)].values) use(v);
-  }
-  return uses;
-}
-
 // The live CheckMaps of `value` in the blocks that only `from` leads to (each with a single
 // predecessor), before any node that calls out or allocates on the way.
 std::vector<int32_t> map_checks_below(const Graph& g, int32_t from, int32_t value) {

@@ -86,6 +86,9 @@ CompileStatus compile_spec(VM& vm, const Proto& p, const SpecHints& hints, const
   if (opts.dump_ir) dump += print_graph(g, ("trivial phis: " + std::to_string(trivial) + " removed").c_str());
   int folded = fold_constants(g);
   if (opts.dump_ir) dump += print_graph(g, ("constant folding: " + std::to_string(folded) + " folded").c_str());
+  int threaded = thread_constant_branches(g);
+  if (threaded) remove_trivial_phis(g);
+  if (opts.dump_ir) dump += print_graph(g, ("threaded branches: " + std::to_string(threaded)).c_str());
   int globals = eliminate_redundant_global_loads(g);
   if (opts.dump_ir) dump += print_graph(g, ("redundant global loads: " + std::to_string(globals) + " removed").c_str());
   int loads = eliminate_redundant_map_loads(g);

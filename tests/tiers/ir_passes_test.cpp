@@ -639,6 +639,61 @@ TEST(FuseNilTests, ACallOnTheWayToTheCheckOrAnotherUseOfTheCompareKeepsThemApart
   EXPECT_EQ(fuse_nil_tests(unrecorded.g), 0);
 }
 
+// An inlined callee's `return true` (B1) and `return false` (B2) meeting in B3, which only
+// branches on the result: B4 when true, B5 when false.
+struct ReturnsJoined : OneBlock {
+  int32_t t, f, phi, truthy, branch;
+  explicit ReturnsJoined(Value first = Value::boolean(true)) {
+    blocks(6, {{0, 1}, {0, 2}, {1, 3}, {2, 3}, {3, 4}, {3, 5}});
+    int32_t c = add(IrOp::LoadSlot, Rep::Bool);
+    add(IrOp::Branch, Rep::None, c);
+    t = add_in(1, IrOp::Const, Rep::Tagged, -1, -1, int64_t(first.bits));
+    add_in(1, IrOp::Jump, Rep::None);
+    f = add_in(2, IrOp::Const, Rep::Tagged, -1, -1, int64_t(Value::boolean(false).bits));
+    add_in(2, IrOp::Jump, Rep::None);
+    phi = add_in(3, IrOp::Phi, Rep::Tagged);
+    g.nodes[size_t(phi)].phi_inputs = {t, f};
+    truthy = add_in(3, IrOp::Truthy, Rep::Bool, phi);
+    branch = add_in(3, IrOp::Branch, Rep::None, truthy);
+    add_in(4, IrOp::Return, Rep::None, t);
+    add_in(5, IrOp::Return, Rep::None, f);
+  }
+};
+
+TEST(ThreadConstantBranches, EachConstantReturnJumpsToItsSideAndTheJoinGoes) {
+  ReturnsJoined j;
+  EXPECT_EQ(thread_constant_branches(j.g), 2);
+  EXPECT_EQ(j.g.blocks[1].succs, std::vector<int32_t>{4});
+  EXPECT_EQ(j.g.blocks[2].succs, std::vector<int32_t>{5});
+  EXPECT_EQ(j.g.blocks[4].preds, std::vector<int32_t>{1});
+  EXPECT_EQ(j.g.blocks[5].preds, std::vector<int32_t>{2});
+  EXPECT_TRUE(j.dead(j.phi) && j.dead(j.truthy) && j.dead(j.branch));
+  EXPECT_EQ(std::count(j.g.order.begin(), j.g.order.end(), 3), 0);
+}
+
+TEST(ThreadConstantBranches, NilIsFalseAndAnyOtherConstantTrue) {
+  ReturnsJoined nil(Value::nil());
+  EXPECT_EQ(thread_constant_branches(nil.g), 2);
+  EXPECT_EQ(nil.g.blocks[1].succs, std::vector<int32_t>{5});
+  ReturnsJoined zero(Value::integer(0));
+  EXPECT_EQ(thread_constant_branches(zero.g), 2);
+  EXPECT_EQ(zero.g.blocks[1].succs, std::vector<int32_t>{4});
+}
+
+TEST(ThreadConstantBranches, AJoinWhoseResultIsReadElsewhereOrASideWithPhisStays) {
+  ReturnsJoined read;  // the result is also returned
+  read.add_in(4, IrOp::BoxBool, Rep::Tagged, read.phi);
+  EXPECT_EQ(thread_constant_branches(read.g), 0);
+  ReturnsJoined phis;  // the true side joins values: it keeps its one predecessor
+  int32_t p = phis.add_in(4, IrOp::Phi, Rep::Tagged);
+  phis.g.nodes[size_t(p)].phi_inputs = {phis.t};
+  std::swap(phis.g.blocks[4].nodes.front(), phis.g.blocks[4].nodes.back());
+  EXPECT_EQ(thread_constant_branches(phis.g), 1);  // only false's
+  EXPECT_EQ(phis.g.blocks[1].succs, std::vector<int32_t>{3});
+  EXPECT_EQ(phis.g.blocks[2].succs, std::vector<int32_t>{5});
+  EXPECT_FALSE(phis.dead(phis.branch));
+}
+
 TEST(DeadCode, AnUnusedSizeGoesButItsKeptCheckStays) {
   // `(x .size)` with the size unread: the interpreter still raises on a non-array.
   OneBlock b;
