@@ -58,6 +58,18 @@ TEST(InlineTier, ALargerCalleeInlinesOnlyAtASiteInsideALoop) {
   EXPECT_EQ(stat(r, "deopts"), 0);
 }
 
+TEST(InlineTier, ARecursiveCalleeInlinesOnlyIntoItselfNotIntoItsCallers) {
+  // down inlines its own call (tiny: two levels); the loop calling down keeps its call, since
+  // down's time goes to its recursion, which down's own code runs.
+  const std::string src =
+      "(fn down [n] (if (n == 0) 0 else (1 + (down (n - 1)))))\n(var t 0)\n"
+      "(for i in (range 0 2000) (t += (down 3)))\nt";
+  auto o = run(src, "inline");
+  expect_same(run(src, "interp"), o);
+  EXPECT_EQ(stat(o, "inlined_sites"), 2);
+  EXPECT_EQ(stat(o, "deopts"), 0);
+}
+
 TEST(InlineTier, SpecDoesNotInline) {
   auto o = run(kLeafCalls, "spec");
   EXPECT_EQ(stat(o, "inlined_sites"), 0);
