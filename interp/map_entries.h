@@ -57,9 +57,8 @@ class MapEntries {
   }
   // Only shrinks (compaction): the slots given up read as empty again.
   void resize(size_t n) {
-    MapEntry* new_end = begin_ + n;
     if (in_room()) clear_room(n);
-    end_ = new_end;
+    end_ = begin_ + n;
   }
 
   // Bytes held outside the map, and what the next growth adds to them.

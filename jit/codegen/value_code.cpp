@@ -137,21 +137,23 @@ void ValueAssembler::check_object(Reg64 r, ObjType type, Label other, Label othe
   jcc(Cond::NE, other_object);
 }
 
-void ValueAssembler::check_object_in_place(Reg64 r, ObjType type, Label other) {
+void ValueAssembler::object_pointer_in_place(Reg64 r, Label other) {
   // r - (object tag << 48) is below 2^48 exactly when r's tag is the object tag, and it is
   // then the pointer.
   sub(r, qword_ptr(kVm, layout_.vm_object_tag_bits));
   cmp(r, qword_ptr(kVm, layout_.vm_untagged_limit));
   jcc(Cond::AE, other);
+}
+
+void ValueAssembler::check_object_in_place(Reg64 r, ObjType type, Label other) {
+  object_pointer_in_place(r, other);
   cmp(byte_ptr(r, layout_.obj_type), int8_t(type));
   jcc(Cond::NE, other);
 }
 
 void ValueAssembler::jump_if_object_in_place(Reg64 r, ObjType type, Label yes) {
   Label other = new_label();
-  sub(r, qword_ptr(kVm, layout_.vm_object_tag_bits));
-  cmp(r, qword_ptr(kVm, layout_.vm_untagged_limit));
-  jcc(Cond::AE, other);
+  object_pointer_in_place(r, other);
   cmp(byte_ptr(r, layout_.obj_type), int8_t(type));
   jcc(Cond::E, yes);
   bind(other);

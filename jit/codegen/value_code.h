@@ -54,6 +54,8 @@ class ValueAssembler : public x64::Assembler {
   // The same, ending in a jump to `yes` for the object; falls through with garbage in r for
   // anything else (a branch whose other side follows).
   void jump_if_object_in_place(Reg64 r, ObjType type, Label yes);
+  // Their first half: r untagged in place, or a jump to `other` for a value with another tag.
+  void object_pointer_in_place(Reg64 r, Label other);
   // An int check the same way: r becomes the unboxed int (the payload << 16), or garbage at
   // `other`.
   void check_int_in_place(Reg64 r, Label other);

@@ -431,12 +431,7 @@ int eliminate_dead_code(Graph& g) {
   while (!work.empty()) {
     const Node& n = g.nodes[size_t(work.back())];
     work.pop_back();
-    mark(n.a);
-    mark(n.b);
-    mark(n.c);
-    for (int32_t p : n.phi_inputs) mark(p);
-    if (n.fs >= 0)
-      for (int32_t v : g.states[size_t(n.fs)].values) mark(v);
+    for_each_read(g, n, mark);
   }
   int removed = 0;
   for (size_t i = 0; i < g.nodes.size(); i++)
@@ -576,18 +571,10 @@ std::vector<int32_t> block_loop_depths(const Graph& g) {
 
 std::vector<int32_t> use_counts(const Graph& g) {
   std::vector<int32_t> uses(g.nodes.size(), 0);
-  auto use = [&](int32_t v) {
-    if (v >= 0) uses[size_t(v)]++;
-  };
-  for (const Node& n : g.nodes) {
-    if (n.dead) continue;
-    use(n.a);
-    use(n.b);
-    use(n.c);
-    for (int32_t p : n.phi_inputs) use(p);
-    if (n.fs >= 0)
-      for (int32_t v : g.states[size_t(n.fs)].values) use(v);
-  }
+  for (const Node& n : g.nodes)
+    if (!n.dead) for_each_read(g, n, [&](int32_t v) {
+        if (v >= 0) uses[size_t(v)]++;
+      });
   return uses;
 }
 

@@ -24,8 +24,18 @@ int thread_constant_branches(Graph& g);  // branch_threading.cpp
 int32_t resolved(const std::vector<int32_t>& to, int32_t v);
 void replace_uses(Graph& g, const std::vector<int32_t>& to);
 
-// Analysis: how many times each node is read (inputs, phi inputs, the frame states of live
-// nodes).
+// Calls f(v) for every value node n reads: its inputs, phi inputs and frame state (v may be
+// -1: no input there, or a dead local).
+template <class F>
+void for_each_read(const Graph& g, const Node& n, F f) {
+  f(n.a);
+  f(n.b);
+  f(n.c);
+  for (int32_t p : n.phi_inputs) f(p);
+  if (n.fs >= 0)
+    for (int32_t v : g.states[size_t(n.fs)].values) f(v);
+}
+// Analysis: how many times each node is read by the live nodes (for_each_read).
 std::vector<int32_t> use_counts(const Graph& g);
 // Analysis, not a pass: each block's loop nesting depth (0 outside every loop), from the
 // natural loops of the graph's back edges (an inlined callee's loops nest inside its caller's).

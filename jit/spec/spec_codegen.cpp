@@ -230,8 +230,12 @@ class Codegen {
   // Where the VM keeps constant v (nil, false or true) for a compare, or -1.
   int32_t compare_constant(int32_t v) const {
     if (loc(v).kind != Loc::Const || node(v).op != IrOp::Const) return -1;
+    return vm_constant_at(uint64_t(node(v).imm));
+  }
+  // The VM's copy of nil, false or true (kVm-relative), or -1 for other bits.
+  int32_t vm_constant_at(uint64_t bits) const {
     for (int i = 0; i < 3; i++)
-      if (vm_.compare_constants[i].bits == uint64_t(node(v).imm)) return L.vm_compare_constants + 8 * i;
+      if (vm_.compare_constants[i].bits == bits) return L.vm_compare_constants + 8 * i;
     return -1;
   }
   // A constant's bits in its node's representation (Int: the shifted payload).
@@ -1239,10 +1243,11 @@ class Codegen {
       access(qword_ptr(e.base, e.disp + 8));
       if (strict) return;
     } else {
-      a_.mov(rcx, qword_ptr(gpr(n.a, rax), L.map_entries));
+      Reg64 map = gpr(n.a, rax);  // (rax holds until the key's compare)
+      a_.mov(rcx, qword_ptr(map, L.map_entries));
       if (hinted) a_.lea(r11, qword_ptr(rcx, n.entry_hint * entry_bytes));
       else cell_entry();
-      try_entry(qword_ptr(gpr(n.a, rax), L.map_entries + 8), hit, strict ? hashed : slow, true);
+      try_entry(qword_ptr(map, L.map_entries + 8), hit, strict ? hashed : slow, true);
       a_.bind(hit);
       access(qword_ptr(r11, 8));
       if (strict) return;
@@ -1298,30 +1303,25 @@ class Codegen {
   void check_map_or_nil(int32_t id, int32_t b) {
     const Node& n = node(id);
     const Block& blk = g_.blocks[size_t(b)];
-    Label exit = exit_for(id, GuardKind::NilOrMap), other = a_.new_label();
+    Label exit = exit_for(id, GuardKind::NilOrMap);
     Reg64 r = out_gpr(id, rax);
     move(r, gpr(n.a, r));
     if (blk.succs[1] == next_block_ && loc(id).kind == Loc::Gpr) {  // the nil side follows
       a_.jump_if_object_in_place(r, ObjType::Map, labels_[size_t(blk.succs[0])]);
-      a_.cmp(gpr(n.a, rax), qword_ptr(kVm, nil_constant_at()));
+      a_.cmp(gpr(n.a, rax), qword_ptr(kVm, vm_constant_at(Value::nil().bits)));
       a_.jcc(Cond::NE, exit);
       return;
     }
+    Label other = a_.new_label();
     a_.check_object_in_place(r, ObjType::Map, other);  // (the exit reads the value, not r)
     finish(id, r);
     if (blk.succs[0] != next_block_) a_.jmp(labels_[size_t(blk.succs[0])]);
     out_of_line_.push_back({g_.states[size_t(n.fs)].pc, [this, id, b, exit, other] {
       a_.bind(other);
-      a_.cmp(gpr(node(id).a, rax), qword_ptr(kVm, nil_constant_at()));
+      a_.cmp(gpr(node(id).a, rax), qword_ptr(kVm, vm_constant_at(Value::nil().bits)));
       a_.jcc(Cond::E, labels_[size_t(g_.blocks[size_t(b)].succs[1])]);
       a_.jmp(exit);
     }});
-  }
-  int32_t nil_constant_at() const {
-    for (int i = 0; i < 3; i++)
-      if (vm_.compare_constants[i].bits == Value::nil().bits) return L.vm_compare_constants + 8 * i;
-    assert(false);
-    return -1;
   }
 
   void check_object_once(Reg64 r, int32_t v, ObjType type, int32_t id, GuardKind kind) {
