@@ -10,6 +10,8 @@
 //                            array's pointer only up to a helper or call); so do an array's
 //                            size, items and index bounds checks (up to a push); an int or
 //                            float check also reuses one in a dominating block
+//   elide_entry_proven_callee_checks  an inlined global callee's check that no call precedes
+//                            (the unit's entry proves it: callee_check_elision.cpp)
 //   unbox_phis               a Tagged phi of known ints (or floats) gets an unboxed twin, which
 //                            its checks become (phi_unboxing.cpp)
 //   hoist_loop_checks        a loop's map, array or string check of a value from before the

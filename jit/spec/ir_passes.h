@@ -18,6 +18,7 @@ int unbox_phis(Graph& g);  // phi_unboxing.cpp
 int hoist_loop_checks(Graph& g);  // loop_check_hoisting.cpp
 int fuse_nil_tests(Graph& g);     // nil_test_fusion.cpp
 int thread_constant_branches(Graph& g);  // branch_threading.cpp
+int elide_entry_proven_callee_checks(Graph& g);  // callee_check_elision.cpp
 
 // For passes: where node v went after a pass replaced nodes (`to`: each node's replacement,
 // itself if none), and every use (inputs, phi inputs, frame states) rewritten through `to`.

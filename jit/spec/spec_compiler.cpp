@@ -95,6 +95,8 @@ CompileStatus compile_spec(VM& vm, const Proto& p, const SpecHints& hints, const
   if (opts.dump_ir) dump += print_graph(g, ("redundant map loads: " + std::to_string(loads) + " removed").c_str());
   int checks = eliminate_redundant_checks(g);
   if (opts.dump_ir) dump += print_graph(g, ("redundant checks: " + std::to_string(checks) + " removed").c_str());
+  int callee_checks = elide_entry_proven_callee_checks(g);
+  if (opts.dump_ir) dump += print_graph(g, ("callee checks the entry proves: " + std::to_string(callee_checks) + " removed").c_str());
   int unboxed = unbox_phis(g);
   if (opts.dump_ir) dump += print_graph(g, ("unboxed phis: " + std::to_string(unboxed) + " checks replaced").c_str());
   int hoisted = hoist_loop_checks(g);

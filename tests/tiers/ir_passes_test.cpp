@@ -817,5 +817,54 @@ TEST(Dominators, ABlockTwoEntriesReachHasNoneUnlessOsrEntriesAreSkipped) {
   EXPECT_EQ(immediate_dominators(g, true), (std::vector<int32_t>{-1, 0, 1, 1, -1}));
 }
 
+
+// Inlined global callees' checks in a diamond over a loop: B0 (entry) branches to B1 (a call)
+// and B2 (none); both reach B3, a loop header whose body B4 calls only on its back edge side
+// (B4 -> B3), and B5 leaves. Each block checks the callee it loaded from a global.
+struct CalleeChecks : OneBlock {
+  int32_t in_entry, in_calling, in_plain, in_join, in_loop, in_exit, unexpected;
+  int32_t check_in(int32_t block, bool expected = true) {
+    int32_t fn = add_in(block, IrOp::LoadGlobal, Rep::Tagged, -1, -1, 3);
+    int32_t closure = expected ? add_in(block, IrOp::Const, Rep::Tagged, -1, -1, 42) : -1;
+    return add_in(block, IrOp::CheckCallee, Rep::None, fn, closure);
+  }
+  CalleeChecks() {
+    blocks(6, {{0, 1}, {0, 2}, {1, 3}, {2, 3}, {3, 4}, {4, 3}, {3, 5}});
+    in_entry = check_in(0);
+    unexpected = check_in(0, false);  // the global held something else at compile time
+    add_in(0, IrOp::Branch, Rep::None, add_in(0, IrOp::LoadSlot, Rep::Bool));
+    add_in(1, IrOp::Call, Rep::Tagged);
+    in_calling = check_in(1);
+    in_plain = check_in(2);
+    in_join = check_in(3);
+    in_loop = check_in(4);
+    add_in(4, IrOp::Call, Rep::Tagged);
+    in_exit = check_in(5);
+  }
+};
+
+TEST(ElideEntryProvenCalleeChecks, OnlyChecksNoCallCanPrecedeGo) {
+  CalleeChecks c;
+  EXPECT_EQ(elide_entry_proven_callee_checks(c.g), 2);
+  EXPECT_TRUE(c.dead(c.in_entry) && c.dead(c.in_plain));
+  // After a call, after a join with a calling side, in a loop whose body calls, and one whose
+  // expected closure the compiler did not find in the global: kept.
+  EXPECT_FALSE(c.dead(c.in_calling) || c.dead(c.in_join) || c.dead(c.in_loop) || c.dead(c.in_exit));
+  EXPECT_FALSE(c.dead(c.unexpected));
+}
+
+TEST(ElideEntryProvenCalleeChecks, AStoreToAGlobalEndsWhatTheEntryProves) {
+  OneBlock b;
+  int32_t fn = b.add(IrOp::LoadGlobal, Rep::Tagged, -1, -1, 3);
+  int32_t closure = b.add(IrOp::Const, Rep::Tagged, -1, -1, 42);
+  int32_t first = b.add(IrOp::CheckCallee, Rep::None, fn, closure);
+  b.add(IrOp::StoreGlobal, Rep::None, closure, -1, 3);
+  int32_t fn2 = b.add(IrOp::LoadGlobal, Rep::Tagged, -1, -1, 3);
+  int32_t second = b.add(IrOp::CheckCallee, Rep::None, fn2, closure);
+  EXPECT_EQ(elide_entry_proven_callee_checks(b.g), 1);
+  EXPECT_TRUE(b.dead(first));
+  EXPECT_FALSE(b.dead(second));
+}
+
 }  // namespace
 }  // namespace gene::jit::spec
