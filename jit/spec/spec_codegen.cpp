@@ -1694,12 +1694,11 @@ class Codegen {
     a_.lea(kFrame, qword_ptr(kFrame, -k * rec));
     a_.lea(scratch, qword_ptr(kFrame, rec));
     a_.mov(qword_ptr(kVm, L.vm_frames_top), scratch);
-    Label over = a_.new_label();
-    a_.jmp(over);
-    a_.bind(failed);
-    a_.lea(kFrame, qword_ptr(kFrame, -k * rec));
-    a_.jmp(error_);
-    a_.bind(over);
+    out_of_line_.push_back({s.pc, [this, failed, k, rec] {  // (the way out of an error)
+                              a_.bind(failed);
+                              a_.lea(kFrame, qword_ptr(kFrame, -k * rec));
+                              a_.jmp(error_);
+                            }});
   }
   void call(int32_t id) {
     const Node& n = node(id);
