@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <functional>
+#include <optional>
 
 #include "jit/runtime_helpers.h"
 #include "jit/unit_state.h"
@@ -53,7 +54,8 @@ class Codegen {
     }
     off.main_end = uint32_t(a_.size());
     code_.out_of_line.clear();
-    for (const OutOfLine& o : out_of_line_) {
+    for (size_t k = 0; k < out_of_line_.size(); k++) {  // (a slow path may add more: by index)
+      const OutOfLine o = out_of_line_[k];
       code_.out_of_line.push_back({uint32_t(o.pc), uint32_t(a_.size())});  // (line tables)
       o.emit();
     }
@@ -76,6 +78,9 @@ class Codegen {
   std::vector<Label> labels_;
   std::vector<int32_t> uses_;
   std::vector<int32_t> mem_;  // per frame slot: the node whose boxed value it holds (this block)
+  // The key an in-room field read just compared left in rax, while only field reads and map
+  // checks follow (list's `(x = x/next) (y = y/next)` loads it once).
+  std::optional<uint64_t> rax_key_;
   std::vector<std::vector<int32_t>> mem_out_;  // mem_ at the end of each emitted block
   std::vector<uint8_t> mem_done_;
   int32_t spill_bytes_ = 0;
@@ -417,6 +422,7 @@ class Codegen {
     mem_.clear();
     // Values every predecessor (all emitted already) checked as maps or arrays are so here too.
     known_objects_.clear();
+    rax_key_.reset();
     if (!blk.preds.empty() && std::all_of(blk.preds.begin(), blk.preds.end(), [&](int32_t p) { return mem_done_[size_t(p)] != 0; })) {
       known_objects_ = objects_out_[size_t(blk.preds[0])];
       for (int32_t p : blk.preds)
@@ -434,6 +440,8 @@ class Codegen {
     if (blk.pc >= 0 && blk.inline_level == 0 && size_t(blk.pc) < code_.pc_offsets.size()) code_.pc_offsets[size_t(blk.pc)] = uint32_t(a_.size());
     for (size_t i = 0; i < blk.nodes.size(); i++) {
       int32_t id = blk.nodes[i];
+      // (a map check into a register of its own leaves rax alone)
+      if (node(id).op != IrOp::MapGet && !(node(id).op == IrOp::CheckMap && loc(id).kind == Loc::Gpr)) rax_key_.reset();
       bool fused = false;
       if (i + 1 < blk.nodes.size()) {
         const Node& next = node(blk.nodes[i + 1]);
@@ -919,13 +927,16 @@ class Codegen {
       case IrOp::MapGet: {
         Label hashed = exit_for(id, GuardKind::MapShape), missing = a_.new_label(), done = a_.new_label();
         Reg64 r = out_gpr(id, rax);
-        map_entry(id, missing, hashed, done, [this, r](Mem64 value) { a_.mov(r, value); });
+        const bool keep_key = r != rax;  // (the next field read may find its key in rax)
+        map_entry(id, missing, hashed, done, [this, r](Mem64 value) { a_.mov(r, value); }, keep_key);
         a_.bind(done);
         finish(id, r);
+        if (!keep_key) rax_key_.reset();
         if (!n.entry_strict && !n.entry_known)  // (else a missing key leaves or cannot be)
-          out_of_line_.push_back({g_.states[size_t(n.fs)].pc, [this, missing, done, r] {
+          out_of_line_.push_back({g_.states[size_t(n.fs)].pc, [this, missing, done, r, keep_key, key = uint64_t(n.imm)] {
                                   a_.bind(missing);
                                   a_.load_imm(r, Value::nil());  // a missing key reads as nil
+                                  if (keep_key) a_.mov_imm64(rax, key);
                                   a_.jmp(done);
                                 }});
         break;
@@ -937,6 +948,7 @@ class Codegen {
           a_.mov(value, boxed_reg(node(id).b));  // (rax, rcx only)
         });
         a_.bind(done);
+        rax_key_.reset();
         break;
       }
     }
@@ -1196,7 +1208,7 @@ class Codegen {
   // which the caller binds right after. Scratch only: rax, rcx, rdx, r11 (`access` may use
   // rax and rcx).
   template <class Access>
-  void map_entry(int32_t id, Label missing, Label hashed, Label done, Access access) {
+  void map_entry(int32_t id, Label missing, Label hashed, Label done, Access access, bool keep_key = false) {
     if (!L.vector_layout_ok) unsupported_ = true;
     const Node& n = node(id);
     const int32_t entry_bytes = int32_t(sizeof(Map::Entry));
@@ -1237,12 +1249,14 @@ class Codegen {
     Label slow = a_.new_label(), hit = a_.new_label();
     if (in_room) {
       Mem64 e = room_entry();
-      a_.mov_imm64(rax, uint64_t(n.imm));
+      if (rax_key_ != uint64_t(n.imm)) a_.mov_imm64(rax, uint64_t(n.imm));
+      rax_key_ = uint64_t(n.imm);
       a_.cmp(e, rax);
       a_.jcc(Cond::NE, strict ? hashed : slow);
       access(qword_ptr(e.base, e.disp + 8));
       if (strict) return;
     } else {
+      rax_key_.reset();
       Reg64 map = gpr(n.a, rax);  // (rax holds until the key's compare)
       a_.mov(rcx, qword_ptr(map, L.map_entries));
       if (hinted) a_.lea(r11, qword_ptr(rcx, n.entry_hint * entry_bytes));
@@ -1253,7 +1267,7 @@ class Codegen {
       if (strict) return;
     }
     out_of_line_.push_back({g_.states[size_t(n.fs)].pc, [this, id, missing, hashed, slow, hit, done, cell, hinted, in_room,
-                                                         cell_entry, try_entry, access] {
+                                                         cell_entry, try_entry, access, keep_key] {
       const Node& n = node(id);
       Label scan = a_.new_label(), loop = a_.new_label(), found = a_.new_label();
       Label room_hit = in_room ? a_.new_label() : hit;
@@ -1290,6 +1304,7 @@ class Codegen {
       if (in_room) {  // (the in-line access reads the room: this one reads r11's entry)
         a_.bind(room_hit);
         access(qword_ptr(r11, 8));
+        if (keep_key) a_.mov_imm64(rax, uint64_t(node(id).imm));  // (as the in-line path leaves it)
         a_.jmp(done);
       }
     }});

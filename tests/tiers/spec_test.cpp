@@ -141,4 +141,33 @@ TEST(SpecTier, AgreesWithTheInterpreterEagerlyWithoutFeedback) {
   }
 }
 
+// Two reads of the same field, one after the other (a map check between): the key's
+// constant goes into rax once, and the second compare reuses it. Lines of the unit's main
+// code, from its body's `push rbp` to the first `ret`, of --dump-asm.
+TEST(SpecTier, ConsecutiveReadsOfOneFieldLoadItsKeyOnce) {
+  const std::string src =
+      "(fn pair_sum [a b] (a/v + b/v))\n"
+      "(var m1 {^v 1 ^w 5})\n(var m2 {^v 2})\n(var t 0)\n"
+      "(for i in (range 0 300) (t = (t + (pair_sum m1 m2))))\nt";
+  gene::JitOptions jit;
+  jit.dump_asm = true;
+  testing::internal::CaptureStderr();
+  gene::RunOutcome o = run(src, "spec", jit);
+  std::string d = testing::internal::GetCapturedStderr();
+  EXPECT_EQ(o.result, "900");
+  size_t unit = d.find("=== spec pair_sum");
+  ASSERT_NE(unit, std::string::npos) << d;
+  size_t body = d.find("push rbp", d.find(" ret\n", unit));
+  size_t end = d.find(" ret\n", body);
+  ASSERT_NE(end, std::string::npos) << d;
+  std::string main_code = d.substr(body, end - body);
+  auto count = [&](const std::string& what) {
+    size_t n = 0;
+    for (size_t at = main_code.find(what); at != std::string::npos; at = main_code.find(what, at + 1)) n++;
+    return n;
+  };
+  EXPECT_EQ(count("], rax\n"), 2u) << main_code;  // both keys compared in line
+  EXPECT_EQ(count("mov rax, 0x"), 1u) << main_code;
+}
+
 }  // namespace
