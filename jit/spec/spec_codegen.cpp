@@ -776,7 +776,7 @@ class Codegen {
       case IrOp::Jump: {
         int32_t s = g_.blocks[size_t(b)].succs[0];
         phi_moves(b, s);
-        if (s != next_block_) a_.jmp(labels_[size_t(s)]);
+        if (s != next_block_ && !test_at_back_edge(s)) a_.jmp(labels_[size_t(s)]);
         break;
       }
       case IrOp::Branch: {
@@ -1445,6 +1445,38 @@ class Codegen {
     finish(id, r);
   }
   // Flags are set: to succs[0] if `c`, else succs[1] (edge blocks carry any phi moves).
+  // A back edge to a loop header that only tests (its phis, then a compare or a nil-or-map
+  // check and the branch on it) makes the test itself, after the phi moves, and branches
+  // straight to the header's successors: each iteration takes one jump instead of a jump to
+  // the header and a branch there (loop rotation, done when emitting). False: nothing emitted.
+  bool test_at_back_edge(int32_t h) {
+    const Block& hb = g_.blocks[size_t(h)];
+    if (!hb.loop_header || !mem_done_[size_t(h)] || hb.succs.size() != 2) return false;
+    size_t i = 0;
+    while (i < hb.nodes.size() && node(hb.nodes[i]).op == IrOp::Phi) i++;
+    if (hb.nodes.size() != i + 2) return false;
+    const int32_t test = hb.nodes[i];
+    const Node& t = node(test);
+    const Node& br = node(hb.nodes[i + 1]);
+    if (br.op != IrOp::Branch || br.a != test) return false;
+    const Label loop_on = labels_[size_t(hb.succs[0])];
+    if (t.op == IrOp::CheckMapOrNil) {  // as check_map_or_nil with the nil side following
+      if (loc(test).kind != Loc::Gpr) return false;
+      Label exit = exit_for(test, GuardKind::NilOrMap);
+      Reg64 r{loc(test).reg};
+      move(r, gpr(t.a, r));
+      a_.jump_if_object_in_place(r, ObjType::Map, loop_on);
+      a_.cmp(gpr(t.a, rax), qword_ptr(kVm, vm_constant_at(Value::nil().bits)));
+      a_.jcc(Cond::NE, exit);
+    } else if ((t.op == IrOp::CmpInt || t.op == IrOp::CmpFloat || t.op == IrOp::CmpBits) && uses_[size_t(test)] == 1) {
+      a_.jcc(compare(test), loop_on);
+    } else {
+      return false;
+    }
+    if (hb.succs[1] != next_block_) a_.jmp(labels_[size_t(hb.succs[1])]);
+    return true;
+  }
+
   void branch_to(int32_t b, Cond c) {
     const Block& blk = g_.blocks[size_t(b)];
     int32_t t = blk.succs[0], f = blk.succs[1];

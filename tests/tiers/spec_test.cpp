@@ -141,33 +141,56 @@ TEST(SpecTier, AgreesWithTheInterpreterEagerlyWithoutFeedback) {
   }
 }
 
-// Two reads of the same field, one after the other (a map check between): the key's
-// constant goes into rax once, and the second compare reuses it. Lines of the unit's main
-// code, from its body's `push rbp` to the first `ret`, of --dump-asm.
-TEST(SpecTier, ConsecutiveReadsOfOneFieldLoadItsKeyOnce) {
-  const std::string src =
-      "(fn pair_sum [a b] (a/v + b/v))\n"
-      "(var m1 {^v 1 ^w 5})\n(var m2 {^v 2})\n(var t 0)\n"
-      "(for i in (range 0 300) (t = (t + (pair_sum m1 m2))))\nt";
+// The main code of spec unit `unit` after running `src` on the spec tier: from its body's
+// `push rbp` to the first `ret`, as --dump-asm lists it (empty if not found).
+std::string spec_main_code(const std::string& src, const std::string& unit, gene::RunOutcome* outcome = nullptr) {
   gene::JitOptions jit;
   jit.dump_asm = true;
   testing::internal::CaptureStderr();
   gene::RunOutcome o = run(src, "spec", jit);
   std::string d = testing::internal::GetCapturedStderr();
-  EXPECT_EQ(o.result, "900");
-  size_t unit = d.find("=== spec pair_sum");
-  ASSERT_NE(unit, std::string::npos) << d;
-  size_t body = d.find("push rbp", d.find(" ret\n", unit));
+  if (outcome) *outcome = o;
+  size_t at = d.find("=== spec " + unit + " ");
+  if (at == std::string::npos) return "";
+  size_t body = d.find("push rbp", d.find(" ret\n", at));
   size_t end = d.find(" ret\n", body);
-  ASSERT_NE(end, std::string::npos) << d;
-  std::string main_code = d.substr(body, end - body);
-  auto count = [&](const std::string& what) {
-    size_t n = 0;
-    for (size_t at = main_code.find(what); at != std::string::npos; at = main_code.find(what, at + 1)) n++;
-    return n;
-  };
-  EXPECT_EQ(count("], rax\n"), 2u) << main_code;  // both keys compared in line
-  EXPECT_EQ(count("mov rax, 0x"), 1u) << main_code;
+  return body == std::string::npos || end == std::string::npos ? "" : d.substr(body, end - body);
+}
+
+size_t occurrences(const std::string& text, const std::string& what) {
+  size_t n = 0;
+  for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) n++;
+  return n;
+}
+
+// Two reads of the same field, one after the other (a map check between): the key's
+// constant goes into rax once, and the second compare reuses it.
+TEST(SpecTier, ConsecutiveReadsOfOneFieldLoadItsKeyOnce) {
+  gene::RunOutcome o;
+  std::string code = spec_main_code(
+      "(fn pair_sum [a b] (a/v + b/v))\n"
+      "(var m1 {^v 1 ^w 5})\n(var m2 {^v 2})\n(var t 0)\n"
+      "(for i in (range 0 300) (t = (t + (pair_sum m1 m2))))\nt",
+      "pair_sum", &o);
+  EXPECT_EQ(o.result, "900");
+  ASSERT_FALSE(code.empty());
+  EXPECT_EQ(occurrences(code, "], rax\n"), 2u) << code;  // both keys compared in line
+  EXPECT_EQ(occurrences(code, "mov rax, 0x"), 1u) << code;
+}
+
+// A loop whose header only tests is rotated as it is emitted: the back edge makes the test
+// and branches into the body, so no iteration takes an unconditional jump.
+TEST(SpecTier, ALoopsBackEdgeTestsTheConditionItself) {
+  gene::RunOutcome o;
+  std::string code = spec_main_code(
+      "(fn count_to [n]\n  (var i 0)\n  (while (i < n) (i = (i + 1)))\n  i)\n"
+      "(var t 0)\n(for k in (range 0 300) (t = (t + (count_to 50))))\nt",
+      "count_to", &o);
+  EXPECT_EQ(o.result, "15000");
+  ASSERT_FALSE(code.empty());
+  EXPECT_EQ(occurrences(code, "jmp "), 0u) << code;
+  EXPECT_EQ(occurrences(code, " jl "), 1u) << code;  // the rotated test's
+  EXPECT_EQ(occurrences(code, " jnl "), 1u) << code;  // the entry's, past the loop
 }
 
 }  // namespace
