@@ -66,6 +66,7 @@ TierSessionPtr configure_tier(const std::string& tier, const JitOptions& jit, Ru
     out.emplace_back("inlined_sites", double(st.inlined_sites));
     out.emplace_back("deopts", double(st.deopts));
     out.emplace_back("invalidations", double(st.invalidations));
+    out.emplace_back("compile_failures", double(st.compile_failures));
   };
   return s;
 }
