@@ -32,42 +32,32 @@ bool proven_by_entry(const Graph& g, const Node& n) {
 }  // namespace
 
 int elide_entry_proven_callee_checks(Graph& g) {
-  // clean[b]: no path from an entry to the end of b passes code that may store a global.
+  // clean_out[b]: no path from an entry to the end of b passes code that may store a global.
   // Optimistic start, lowered to the fixpoint (a loop whose body calls is not clean).
   const size_t nb = g.blocks.size();
   std::vector<uint8_t> clean_out(nb, 1);
-  auto clean_in = [&](size_t b) {
-    for (int32_t p : g.blocks[b].preds)
-      if (!clean_out[size_t(p)]) return false;
-    return true;  // (an entry: no predecessor)
-  };
-  for (bool changed = true; changed;) {
-    changed = false;
-    for (size_t b = 0; b < nb; b++) {
-      bool clean = clean_in(b);
-      for (int32_t id : g.blocks[b].nodes) {
-        const Node& n = g.nodes[size_t(id)];
-        if (!n.dead && may_run_other_code(n.op)) clean = false;
-      }
-      if (!clean && clean_out[b]) {
-        clean_out[b] = 0;
-        changed = true;
-      }
-    }
-  }
   int removed = 0;
-  for (size_t b = 0; b < nb; b++) {
-    bool clean = clean_in(b);
+  // Walks block b from what its predecessors leave; `elide` drops the checks found clean.
+  auto scan = [&](size_t b, bool elide) {
+    bool clean = true;  // (an entry: no predecessor)
+    for (int32_t p : g.blocks[b].preds) clean = clean && clean_out[size_t(p)];
     for (int32_t id : g.blocks[b].nodes) {
       Node& n = g.nodes[size_t(id)];
       if (n.dead) continue;
       if (may_run_other_code(n.op)) clean = false;
-      if (clean && proven_by_entry(g, n)) {
+      if (elide && clean && proven_by_entry(g, n)) {
         n.dead = true;
         removed++;
       }
     }
+    return clean;
+  };
+  for (bool changed = true; changed;) {
+    changed = false;
+    for (size_t b = 0; b < nb; b++)
+      if (clean_out[b] && !scan(b, false)) clean_out[b] = 0, changed = true;
   }
+  for (size_t b = 0; b < nb; b++) scan(b, true);
   if (removed)
     for (Block& b : g.blocks) std::erase_if(b.nodes, [&](int32_t id) { return g.nodes[size_t(id)].dead; });
   return removed;

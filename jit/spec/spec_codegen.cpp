@@ -1322,9 +1322,7 @@ class Codegen {
     Reg64 r = out_gpr(id, rax);
     move(r, gpr(n.a, r));
     if (blk.succs[1] == next_block_ && loc(id).kind == Loc::Gpr) {  // the nil side follows
-      a_.jump_if_object_in_place(r, ObjType::Map, labels_[size_t(blk.succs[0])]);
-      a_.cmp(gpr(n.a, rax), qword_ptr(kVm, vm_constant_at(Value::nil().bits)));
-      a_.jcc(Cond::NE, exit);
+      jump_if_map_else_nil(id, r, labels_[size_t(blk.succs[0])], exit);
       return;
     }
     Label other = a_.new_label();
@@ -1337,6 +1335,14 @@ class Codegen {
       a_.jcc(Cond::E, labels_[size_t(g_.blocks[size_t(b)].succs[1])]);
       a_.jmp(exit);
     }});
+  }
+
+  // CheckMapOrNil id's value, already in r: a map jumps to `map_side` with its pointer in r,
+  // nil falls through, anything else goes to `exit`.
+  void jump_if_map_else_nil(int32_t id, Reg64 r, Label map_side, Label exit) {
+    a_.jump_if_object_in_place(r, ObjType::Map, map_side);
+    a_.cmp(gpr(node(id).a, rax), qword_ptr(kVm, vm_constant_at(Value::nil().bits)));
+    a_.jcc(Cond::NE, exit);
   }
 
   void check_object_once(Reg64 r, int32_t v, ObjType type, int32_t id, GuardKind kind) {
@@ -1444,7 +1450,6 @@ class Codegen {
     a_.movzx(to32(r), al);
     finish(id, r);
   }
-  // Flags are set: to succs[0] if `c`, else succs[1] (edge blocks carry any phi moves).
   // A back edge to a loop header that only tests (its phis, then a compare or a nil-or-map
   // check and the branch on it) makes the test itself, after the phi moves, and branches
   // straight to the header's successors: each iteration takes one jump instead of a jump to
@@ -1465,9 +1470,7 @@ class Codegen {
       Label exit = exit_for(test, GuardKind::NilOrMap);
       Reg64 r{loc(test).reg};
       move(r, gpr(t.a, r));
-      a_.jump_if_object_in_place(r, ObjType::Map, loop_on);
-      a_.cmp(gpr(t.a, rax), qword_ptr(kVm, vm_constant_at(Value::nil().bits)));
-      a_.jcc(Cond::NE, exit);
+      jump_if_map_else_nil(test, r, loop_on, exit);
     } else if ((t.op == IrOp::CmpInt || t.op == IrOp::CmpFloat || t.op == IrOp::CmpBits) && uses_[size_t(test)] == 1) {
       a_.jcc(compare(test), loop_on);
     } else {
@@ -1477,6 +1480,7 @@ class Codegen {
     return true;
   }
 
+  // Flags are set: to succs[0] if `c`, else succs[1] (edge blocks carry any phi moves).
   void branch_to(int32_t b, Cond c) {
     const Block& blk = g_.blocks[size_t(b)];
     int32_t t = blk.succs[0], f = blk.succs[1];
