@@ -26,12 +26,13 @@ void DeoptStress::rearm() {
 
 namespace {
 
-Value rebox(const DeoptValue& d, const uint64_t* saved, const uint64_t* spill) {
+Value rebox(const DeoptValue& d, const uint64_t* saved, const uint64_t* spill, const Value* base) {
   uint64_t raw = 0;
   switch (d.loc.kind) {
     case Loc::Gpr: raw = saved[d.loc.reg]; break;
     case Loc::Xmm: raw = saved[16 + d.loc.reg]; break;
     case Loc::Spill: raw = spill[d.loc.slot]; break;
+    case Loc::Frame: return base[d.loc.slot];  // (no value is written over it, frame_homes.cpp)
     case Loc::Const: return Value::from_bits(d.constant);
     case Loc::None: return Value::nil();
   }
@@ -54,7 +55,7 @@ extern "C" bool spec_deopt(uint64_t* saved, uint32_t index, CompiledCode* code) 
   const Proto& p = *frame->closure->proto;
   // Every value first, then the frame: no allocation happens here, so nothing can collect.
   for (size_t i = 0; i < d.values.size(); i++)
-    if (d.values[i].loc.kind != Loc::None) base[i] = rebox(d.values[i], saved, spill);
+    if (d.values[i].loc.kind != Loc::None) base[i] = rebox(d.values[i], saved, spill, base);
   frame->pc = p.code.data() + d.pc;
   vm->sp = base + p.nslots + d.depth;
   // Inlined code: the frames its calls did not push, each from the closure in its callee slot

@@ -210,8 +210,11 @@ Allocation allocate_registers(const Graph& g) {
     return -1;
   };
 
+  // A value that would be spilled but can stay in its frame slot does (frame_homes.cpp).
+  const std::vector<int32_t> home = frame_homes(g);
   auto spill = [&](int32_t v) {
-    out.loc[size_t(v)] = Loc{Loc::Spill, 0, out.spill_slots++};
+    if (home[size_t(v)] >= 0) out.loc[size_t(v)] = Loc{Loc::Frame, 0, home[size_t(v)]};
+    else out.loc[size_t(v)] = Loc{Loc::Spill, 0, out.spill_slots++};
   };
   constexpr int kGprs = int(sizeof kAllocGprs / sizeof kAllocGprs[0]);
   constexpr int kXmms = kAllocXmmLast - kAllocXmmFirst + 1;

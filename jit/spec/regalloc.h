@@ -17,9 +17,11 @@
 namespace gene::jit::spec {
 
 struct Loc {
-  enum Kind : uint8_t { None, Gpr, Xmm, Spill, Const } kind = None;
+  // Frame: a Tagged value kept in its own interpreter frame slot, which nothing writes while
+  // it lives (frame_homes): a spill that needs no store.
+  enum Kind : uint8_t { None, Gpr, Xmm, Spill, Const, Frame } kind = None;
   uint8_t reg = 0;      // Gpr / Xmm register number
-  int32_t slot = 0;     // Spill: index of the 8-byte slot in the spill area
+  int32_t slot = 0;     // Spill: index of the 8-byte slot in the spill area; Frame: the frame slot
 };
 
 // Registers the allocator hands out; the code generator keeps rax, rcx, rdx, r11 and xmm0,
@@ -39,6 +41,10 @@ struct Allocation {
 };
 
 Allocation allocate_registers(const Graph& g);
+
+// Per node: the frame slot a LoadSlot's value may stay in instead of a spill slot, or -1
+// (frame_homes.cpp says when).
+std::vector<int32_t> frame_homes(const Graph& g);
 
 // The node a use of `v` reads once constants are folded in: consts have Loc::Const.
 inline bool is_constant_node(const Node& n) {

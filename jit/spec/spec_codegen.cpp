@@ -125,6 +125,9 @@ class Codegen {
   const Loc& loc(int32_t id) const { return ra_.loc[size_t(id)]; }
   Mem64 spill(int32_t slot) const { return qword_ptr(rsp, slot * 8); }
   Mem64 frame_slot(int64_t i) const { return qword_ptr(kBase, int32_t(i * 8)); }
+  // A value kept in memory, read as an operand: in a spill slot or in its own frame slot.
+  static bool in_memory(const Loc& l) { return l.kind == Loc::Spill || l.kind == Loc::Frame; }
+  Mem64 memory(const Loc& l) const { return l.kind == Loc::Frame ? frame_slot(l.slot) : spill(l.slot); }
 
   void count_uses() {
     uses_.assign(g_.nodes.size(), 0);
@@ -224,6 +227,7 @@ class Codegen {
         }
         a_.mov(scratch, spill(l.slot));
         return scratch;
+      case Loc::Frame: a_.mov(scratch, frame_slot(l.slot)); return scratch;
       case Loc::Const: a_.mov(scratch, const_bits(v)); return scratch;
       default: a_.ud2(); return scratch;
     }
@@ -476,6 +480,10 @@ class Codegen {
     switch (n.op) {
       case IrOp::Const: case IrOp::ConstInt: case IrOp::ConstFloat: case IrOp::Phi: break;
       case IrOp::LoadSlot: {
+        if (loc(id).kind == Loc::Frame) {  // it stays where it is
+          remember(int32_t(n.imm), id);
+          break;
+        }
         Reg64 r = out_gpr(id, rax);
         a_.mov(r, frame_slot(n.imm));
         finish(id, r);
@@ -1025,6 +1033,7 @@ class Codegen {
       const int32_t saved = save_caller_saved();
       const Loc& l = loc(node(id).a);
       if (l.kind == Loc::Spill) a_.mov(rsi, qword_ptr(rsp, saved + l.slot * 8));
+      else if (l.kind == Loc::Frame) a_.mov(rsi, frame_slot(l.slot));
       else move(rsi, Reg64{l.reg});
       a_.mov(rdi, kVm);
       a_.call(reinterpret_cast<const void*>(&h_grow_for_push));
@@ -1392,14 +1401,14 @@ class Codegen {
       const Loc& ly = loc(y);
       int64_t k = ly.kind == Loc::Const ? const_bits(y) : 0;
       if (ly.kind == Loc::Const && k == int64_t(int32_t(k))) {
-        if (lx.kind == Loc::Spill) a_.cmp(spill(lx.slot), int32_t(k));
+        if (in_memory(lx)) a_.cmp(memory(lx), int32_t(k));
         else a_.cmp(gpr(x, rax), int32_t(k));
       } else if (int32_t at = compare_constant(y); at >= 0) {  // nil, false, true: from the VM
         a_.cmp(gpr(x, rax), qword_ptr(kVm, at));
-      } else if (lx.kind == Loc::Spill && ly.kind == Loc::Gpr) {
-        a_.cmp(spill(lx.slot), Reg64{ly.reg});
-      } else if (ly.kind == Loc::Spill) {
-        a_.cmp(gpr(x, rax), spill(ly.slot));
+      } else if (in_memory(lx) && ly.kind == Loc::Gpr) {
+        a_.cmp(memory(lx), Reg64{ly.reg});
+      } else if (in_memory(ly)) {
+        a_.cmp(gpr(x, rax), memory(ly));
       } else {
         Reg64 rx = gpr(x, rax);
         a_.cmp(rx, gpr(y, rcx));
@@ -1544,7 +1553,7 @@ class Codegen {
   }
   static bool same_place(const Loc& x, const Loc& y) {
     if (x.kind != y.kind) return false;
-    if (x.kind == Loc::Spill) return x.slot == y.slot;
+    if (x.kind == Loc::Spill || x.kind == Loc::Frame) return x.slot == y.slot;
     if (x.kind == Loc::Gpr || x.kind == Loc::Xmm) return x.reg == y.reg;
     return false;
   }
@@ -1581,12 +1590,12 @@ class Codegen {
       }
       return;
     }
-    if (src.kind == Loc::Spill && dst.kind == Loc::Gpr) {
-      a_.mov(Reg64{dst.reg}, spill(src.slot));
+    if (in_memory(src) && dst.kind == Loc::Gpr) {
+      a_.mov(Reg64{dst.reg}, memory(src));
       return;
     }
     Reg64 s = src.kind == Loc::Gpr ? Reg64{src.reg} : r11;
-    if (src.kind == Loc::Spill) a_.mov(r11, spill(src.slot));
+    if (in_memory(src)) a_.mov(r11, memory(src));
     if (dst.kind == Loc::Gpr) move(Reg64{dst.reg}, s);
     else a_.mov(spill(dst.slot), s);
   }

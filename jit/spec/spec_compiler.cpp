@@ -119,6 +119,7 @@ CompileStatus compile_spec(VM& vm, const Proto& p, const SpecHints& hints, const
       if (l.kind == Loc::Gpr) dump += "  v" + std::to_string(i) + " " + x64::name(x64::Reg64{l.reg}) + "\n";
       else if (l.kind == Loc::Xmm) dump += "  v" + std::to_string(i) + " " + x64::name(x64::Xmm{l.reg}) + "\n";
       else if (l.kind == Loc::Spill) dump += "  v" + std::to_string(i) + " [spill " + std::to_string(l.slot) + "]\n";
+      else if (l.kind == Loc::Frame) dump += "  v" + std::to_string(i) + " [frame slot " + std::to_string(l.slot) + "]\n";
     }
     vm.flush();
     std::fputs(dump.c_str(), stderr);

@@ -4,6 +4,8 @@
 
 #include <vector>
 
+#include "interp/opcodes.h"
+#include "interp/proto.h"
 #include "jit/spec/regalloc.h"
 #include "tests/tiers/ir_fixture.h"
 
@@ -126,6 +128,72 @@ TEST(RegisterAllocation, ANewArrayMayNotCollectWhenAHeapValueLiveAcrossItIsInNoS
   Allocation ra = allocate_registers(s.g);
   EXPECT_FALSE(ra.may_collect[size_t(by_value)]);
   EXPECT_FALSE(ra.may_collect[size_t(by_pointer)]);
+}
+
+// Frame homes (frame_homes.cpp): a unit of two parameters, slots 0 and 1, each read once at
+// the entry; its calls and helpers get frame states over both slots and one operand.
+struct TwoParams : Straight {
+  Proto proto;
+  int32_t p0, p1;
+  TwoParams() {
+    proto.nparams = proto.nslots = 2;
+    g.proto = &proto;
+    p0 = add(IrOp::LoadSlot, Rep::Tagged, -1, -1, 0);
+    p1 = add(IrOp::LoadSlot, Rep::Tagged, -1, -1, 1);
+  }
+  int32_t with_state(int32_t id, std::vector<int32_t> slots, int32_t pc = 0) {
+    g.states.push_back(FrameState{pc, int32_t(slots.size()) - 2, std::move(slots), {}});
+    g.nodes[size_t(id)].fs = int32_t(g.states.size()) - 1;
+    return id;
+  }
+  int32_t call_seeing(int32_t slot0, int32_t slot1) {
+    int32_t callee = add(IrOp::LoadGlobal, Rep::Tagged);
+    return with_state(call(), {slot0, slot1, callee});  // (no arguments: the callee slot is 2)
+  }
+};
+
+TEST(FrameHomes, AParameterNothingWritesStaysInItsSlotAcrossACall) {
+  TwoParams u;
+  u.call_seeing(u.p0, u.p1);
+  u.use(u.p0, 3);  // p0 gets rbp; p1 would be spilled
+  u.use(u.p1);
+  Allocation ra = allocate_registers(u.g);
+  EXPECT_TRUE(in_rbp(ra, u.p0));
+  EXPECT_EQ(ra.loc[size_t(u.p1)].kind, Loc::Frame);
+  EXPECT_EQ(ra.loc[size_t(u.p1)].slot, 1);
+  EXPECT_EQ(ra.spill_slots, 0);
+}
+
+TEST(FrameHomes, ASlotAFrameStateGivesAnotherValueIsNoHome) {
+  // `(y = (g)) (h) x`-like: a flush before the second call stores the new value into slot 1.
+  TwoParams u;
+  int32_t other = u.call_seeing(u.p0, u.p1);
+  u.call_seeing(u.p0, other);
+  u.use(u.p0, 3);  // rbp
+  u.use(u.p1);
+  std::vector<int32_t> home = frame_homes(u.g);
+  EXPECT_EQ(home[size_t(u.p0)], 0);
+  EXPECT_EQ(home[size_t(u.p1)], -1);
+  EXPECT_TRUE(spilled(allocate_registers(u.g), u.p1));
+}
+
+TEST(FrameHomes, ASlotAHelperWritesIsNoHomeEvenWhereNoStateShowsIt) {
+  // A generic `inc_local` on slot 1, whose result no later state records (a dead local).
+  TwoParams u;
+  Instr inc{Op::INC_LOCAL, 0, 1, 0};
+  u.proto.code = {inc};
+  u.with_state(u.add(IrOp::Generic, Rep::Tagged), {u.p0, u.p1, -1}, 0);
+  std::vector<int32_t> home = frame_homes(u.g);
+  EXPECT_EQ(home[size_t(u.p0)], 0);
+  EXPECT_EQ(home[size_t(u.p1)], -1);
+}
+
+TEST(FrameHomes, AnIntCheckOfTheParameterInItsSlotKeepsTheHome) {
+  // The check unboxes exactly: flushing it stores the bits the slot already holds.
+  TwoParams u;
+  int32_t n = u.add(IrOp::CheckInt, Rep::Int, u.p1);
+  u.call_seeing(u.p0, n);
+  EXPECT_EQ(frame_homes(u.g)[size_t(u.p1)], 1);
 }
 
 }  // namespace
