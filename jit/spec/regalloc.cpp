@@ -211,9 +211,9 @@ Allocation allocate_registers(const Graph& g) {
   };
 
   // A value that would be spilled but can stay in its frame slot does (frame_homes.cpp).
-  const std::vector<int32_t> home = frame_homes(g);
+  out.home = frame_homes(g);
   auto spill = [&](int32_t v) {
-    if (home[size_t(v)] >= 0) out.loc[size_t(v)] = Loc{Loc::Frame, 0, home[size_t(v)]};
+    if (out.home[size_t(v)] >= 0) out.loc[size_t(v)] = Loc{Loc::Frame, 0, out.home[size_t(v)]};
     else out.loc[size_t(v)] = Loc{Loc::Spill, 0, out.spill_slots++};
   };
   constexpr int kGprs = int(sizeof kAllocGprs / sizeof kAllocGprs[0]);

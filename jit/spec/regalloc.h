@@ -38,6 +38,9 @@ struct Allocation {
   // (a Tagged value in it, or a pointer checked out of one), so once that state is written to
   // the frame a collection there frees nothing the code still uses.
   std::vector<uint8_t> may_collect;
+  // Per node: the frame slot that holds its value wherever it lives (frame_homes), or -1. A
+  // flush skips that slot whatever the value's location.
+  std::vector<int32_t> home;
 };
 
 Allocation allocate_registers(const Graph& g);

@@ -333,7 +333,7 @@ class Codegen {
     int32_t boxed_v = -1;  // a value boxed into rax for an earlier slot (a local and its copy as an operand)
     for (size_t i = 0; i < s.values.size(); i++) {
       int32_t v = s.values[i];
-      if (v < 0 || (i < mem_.size() && holds(mem_[i], v))) continue;
+      if (v < 0 || (i < mem_.size() && holds(mem_[i], v)) || in_own_slot(v, i)) continue;
       if (i < unboxed_from && node(v).rep != Rep::Tagged) continue;
       Reg64 r = v == boxed_v ? rax : boxed_reg(v);
       if (r == rax) boxed_v = v;
@@ -344,6 +344,12 @@ class Codegen {
   // A slot holding m holds v's boxed value too when v is m, or m checked to be an int (the
   // check unboxes exactly; a CheckFloat may have converted an int, so it does not count).
   bool holds(int32_t m, int32_t v) const { return slot_holds(g_, m, v); }
+  // Slot i always holds v's boxed value: v (or the value v checked to be an int) is a
+  // parameter nothing in the unit writes over (frame_homes.cpp).
+  bool in_own_slot(int32_t v, size_t i) const {
+    if (node(v).op == IrOp::CheckInt) v = node(v).a;
+    return ra_.home[size_t(v)] == int32_t(i);
+  }
   void remember(int32_t slot, int32_t v) {
     if (size_t(slot) >= mem_.size()) mem_.resize(size_t(slot) + 1, -1);
     mem_[size_t(slot)] = v;
