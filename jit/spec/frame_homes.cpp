@@ -8,10 +8,13 @@
 // What writes the unit's own slots (the code generator's model of the frame, after_call and
 // flush in spec_codegen.cpp): a flush stores the frame state's value of each slot; a helper
 // (Generic, GenericBranch) stores the local it names (and the one after it, a for loop's
-// pair); a call stores from its callee slot up. So a LoadSlot of slot j keeps its slot when
-// every frame state has in j nothing, a LoadSlot of j (an OSR entry's reads the same slot) or
-// an int check of one (whose boxed value is the same bits), and no helper or call of the
-// unit's own frame writes j. Inlined frames' slots are left out: entering one writes them.
+// pair); a call stores from its callee slot up. So slot j keeps what it held at the entries
+// when every frame state has in j nothing or an entry value of j, and no helper or call of
+// the unit's own frame writes j. An entry value of j is a LoadSlot of j (the entry's and an
+// OSR entry's read the same slot), an int check of one (the same bits boxed) or a phi that
+// joins only entry values of j (a loop header's, where the entry and the OSR entry meet).
+// Each entry value of such a slot may stay there. Inlined frames' slots are left out:
+// entering one writes them.
 #include "jit/spec/regalloc.h"
 
 #include "interp/opcodes.h"
@@ -27,10 +30,41 @@ std::vector<int32_t> frame_homes(const Graph& g) {
   auto write_from = [&](int32_t slot) {
     for (int32_t j = std::max(slot, 0); j < nslots; j++) written[size_t(j)] = 1;
   };
-  // v's boxed value is what slot j held at an entry.
+  // entry_slot[v]: the slot whose entry value v is, or -1. Phis start unknown (-2) and are
+  // lowered to a fixpoint: a phi is one when each input is the phi itself, still unknown, or
+  // an entry value of the same slot.
+  std::vector<int32_t> entry_slot(g.nodes.size(), -1);
+  for (size_t i = 0; i < g.nodes.size(); i++) {
+    const Node& n = g.nodes[i];
+    if (n.dead) continue;
+    if (n.op == IrOp::LoadSlot && n.imm < nslots) entry_slot[i] = int32_t(n.imm);
+    if (n.op == IrOp::Phi && n.rep == Rep::Tagged) entry_slot[i] = -2;
+  }
+  for (bool changed = true; changed;) {
+    changed = false;
+    for (size_t i = 0; i < g.nodes.size(); i++) {
+      if (entry_slot[i] == -1 || g.nodes[i].op != IrOp::Phi) continue;
+      int32_t slot = -2;
+      for (int32_t in : g.nodes[i].phi_inputs) {
+        int32_t s = in < 0 ? -1 : size_t(in) == i ? -2 : entry_slot[size_t(in)];
+        if (s == -2) continue;
+        if (s == -1 || (slot != -2 && slot != s)) {
+          slot = -1;
+          break;
+        }
+        slot = s;
+      }
+      if (slot != -2 && slot != entry_slot[i]) {
+        entry_slot[i] = slot;
+        changed = true;
+      }
+    }
+  }
+  for (int32_t& s : entry_slot)
+    if (s == -2) s = -1;  // (a phi of nothing but itself: unreachable)
   auto reads_slot = [&](int32_t v, int32_t j) {
     if (g.nodes[size_t(v)].op == IrOp::CheckInt && g.nodes[size_t(v)].a >= 0) v = g.nodes[size_t(v)].a;
-    return g.nodes[size_t(v)].op == IrOp::LoadSlot && g.nodes[size_t(v)].imm == j;
+    return entry_slot[size_t(v)] == j;
   };
   for (const FrameState& s : g.states)
     for (int32_t j = 0; j < nslots && size_t(j) < s.values.size(); j++)
@@ -47,10 +81,8 @@ std::vector<int32_t> frame_homes(const Graph& g) {
     if (local >= 0 && local < nslots) written[size_t(local)] = 1;
     if (local >= 0 && local + 1 < nslots) written[size_t(local) + 1] = 1;
   }
-  for (size_t i = 0; i < g.nodes.size(); i++) {
-    const Node& n = g.nodes[i];
-    if (!n.dead && n.op == IrOp::LoadSlot && n.imm < nslots && !written[size_t(n.imm)]) home[i] = int32_t(n.imm);
-  }
+  for (size_t i = 0; i < g.nodes.size(); i++)
+    if (entry_slot[i] >= 0 && !written[size_t(entry_slot[i])]) home[i] = entry_slot[i];
   return home;
 }
 

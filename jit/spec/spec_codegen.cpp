@@ -1524,6 +1524,7 @@ class Codegen {
       int32_t src = phi.phi_inputs[pi];
       if (src < 0 || loc(id).kind == Loc::None) continue;
       if (same_place(loc(id), loc(src))) continue;
+      if (loc(id).kind == Loc::Frame) continue;  // its slot holds every input (frame_homes.cpp)
       moves.push_back({id, src});
     }
     // Sequentialise: a move whose destination no pending move reads goes first; a cycle is

@@ -196,5 +196,38 @@ TEST(FrameHomes, AnIntCheckOfTheParameterInItsSlotKeepsTheHome) {
   EXPECT_EQ(frame_homes(u.g)[size_t(u.p1)], 1);
 }
 
+// A loop header's phi between the entry's and an OSR entry's reads of slot 0 (and itself on
+// the back edge) holds what the slot held; a phi that also joins another value does not.
+struct LoopOverSlot0 : OneBlock {
+  Proto proto;
+  int32_t entry, osr, phi;
+  explicit LoopOverSlot0(bool other_on_back_edge) {
+    proto.nparams = proto.nslots = 1;
+    g.proto = &proto;
+    blocks(3, {{0, 1}, {2, 1}, {1, 1}});  // B0 entry, B1 header, B2 OSR entry
+    entry = add_in(0, IrOp::LoadSlot, Rep::Tagged, -1, -1, 0);
+    osr = add_in(2, IrOp::LoadSlot, Rep::Tagged, -1, -1, 0);
+    phi = add_in(1, IrOp::Phi, Rep::Tagged, -1, -1, 0);
+    int32_t back = other_on_back_edge ? add_in(1, IrOp::LoadGlobal, Rep::Tagged) : phi;
+    g.nodes[size_t(phi)].phi_inputs = {entry, osr, back};
+    g.states.push_back(FrameState{0, 0, {phi}, {}});
+  }
+};
+
+TEST(FrameHomes, ALoopHeadersPhiOfTheEntriesReadsOfASlotKeepsIt) {
+  LoopOverSlot0 u(false);
+  std::vector<int32_t> home = frame_homes(u.g);
+  EXPECT_EQ(home[size_t(u.entry)], 0);
+  EXPECT_EQ(home[size_t(u.osr)], 0);
+  EXPECT_EQ(home[size_t(u.phi)], 0);
+}
+
+TEST(FrameHomes, APhiThatAlsoJoinsAnotherValueIsNoHome) {
+  LoopOverSlot0 u(true);  // the state's phi may be the other value: a flush stores it
+  std::vector<int32_t> home = frame_homes(u.g);
+  EXPECT_EQ(home[size_t(u.phi)], -1);
+  EXPECT_EQ(home[size_t(u.entry)], -1);
+}
+
 }  // namespace
 }  // namespace gene::jit::spec
