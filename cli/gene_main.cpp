@@ -23,6 +23,13 @@ void write_outcome_json(const std::string& path, const gene::RunOutcome& o) {
                       {"error_kind", o.error_kind},
                       {"error_line", o.error_line},
                       {"error_message", o.error_message}};
+  // The tier's named figures (compile failures, deopts, ...): bench --metric instructions
+  // reads them from here, as the in-process wall-time runs read them from the outcome.
+  if (!o.engine_stats.empty()) {
+    nlohmann::json stats = nlohmann::json::object();
+    for (const auto& [name, value] : o.engine_stats) stats[name] = value;
+    j["engine_stats"] = stats;
+  }
   std::ofstream(path) << j.dump() << "\n";
 }
 

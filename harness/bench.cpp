@@ -389,6 +389,9 @@ void count_instructions(std::vector<std::unique_ptr<Item>>& items, const BenchOp
         continue;
       }
       item.counted = true;
+      // (Times under valgrind mean nothing: the counts stay, compile times go.)
+      for (auto& [name, value] : rr.engine_stats)
+        if (name.rfind("compile_", 0) != 0 || name == "compile_failures") item.engine.emplace_back(name, value);
     }
   };
   int jobs = std::max(1, std::min<int>(opts.jobs, int(items.size())));
@@ -610,6 +613,7 @@ int run_bench(const std::vector<std::string>& paths, const BenchOptions& opts, s
       row.instructions_jit = item->insns.jit;
       row.instructions_interp = item->insns.interp;
       row.instructions_runtime = item->insns.runtime;
+      apply_engine_stats(item->engine, row);  // (one run's: compile failures, deopts, ...)
     }
     if (!item->samples_ms.empty()) {
       const auto& s = item->samples_ms;

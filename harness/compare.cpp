@@ -162,6 +162,15 @@ CompareSummary compare_reports(const Report& base, const Report& now, const Comp
         change = "fewer instructions";
       }
     }
+    // A unit its tier could not compile runs in the tier below: the output is right and the
+    // time may barely move, but the tier's code is gone. More of them than the base had fails.
+    auto fb = b.engine_stats.find("compile_failures"), fn = r.engine_stats.find("compile_failures");
+    if (fb != b.engine_stats.end() && fn != r.engine_stats.end() && fn->second > fb->second) {
+      ++s.compile_failure_increases;
+      char what[64];
+      std::snprintf(what, sizeof what, "COMPILE FAILURES %.0f -> %.0f", fb->second, fn->second);
+      change = append_change(change, what);
+    }
     std::string status = b.status == r.status ? r.status : b.status + " -> " + r.status;
     if (!change.empty() || opts.all_rows) add_row(r, status, &b, ratio, insn_ratio, change.empty() ? "=" : change);
   }
@@ -272,7 +281,8 @@ int run_compare(const std::string& base_path, const std::string& new_path, const
   out << "compare: " << s.compared << " rows compared, " << s.correctness_changes << " correctness changes, "
       << s.regressions << " speedup regressions beyond " << tol << ", " << s.tier_regressions
       << " tier geomean regressions" << (opts.time_gate ? "" : " (wall time not gated)") << ", " << s.improvements
-      << " improvements, " << s.inconclusive << " inconclusive, " << s.added << " new, " << s.missing << " missing\n";
+      << " improvements, " << s.inconclusive << " inconclusive, " << s.added << " new, " << s.missing << " missing, "
+      << s.compile_failure_increases << " rows with more compile failures\n";
   if (s.instructions_compared > 0) {
     char itol[64];
     std::snprintf(itol, sizeof itol, "%.1f%% per row, %.1f%% per tier geomean", opts.instructions_tolerance * 100,

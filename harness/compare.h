@@ -51,13 +51,14 @@ struct CompareSummary {
   int instruction_regressions = 0;        // instruction ratio above 1 + instructions_tolerance
   int instruction_tier_regressions = 0;   // tier geomean ratio above 1 + instructions_geomean_tolerance
   int instruction_improvements = 0;       // instruction ratio below 1 - instructions_tolerance
+  int compile_failure_increases = 0;      // rows whose engine reported more compile failures
   bool time_gate = true;                  // whether speedup regressions fail (CompareOptions::time_gate)
   int added = 0;                // rows only in NEW (a new program or tier: not a failure)
   int missing = 0;              // rows only in BASE (reported, not a failure)
   std::string table;            // the printed table
   bool failed() const {
     return correctness_changes > 0 || (time_gate && (regressions > 0 || tier_regressions > 0)) ||
-           instruction_regressions > 0 || instruction_tier_regressions > 0;
+           instruction_regressions > 0 || instruction_tier_regressions > 0 || compile_failure_increases > 0;
   }
 };
 

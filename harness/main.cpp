@@ -72,8 +72,8 @@ int report_command(const std::string& json_path, const std::string& out_dir_opt)
 int main(int argc, char** argv) try {
   CLI::App app{"gene-harness: differential checks, benchmarks and reports for the Gene engines"};
   app.footer(
-      "Exit status: 0 ok; 1 a failure was found (check: a program differs; compare: correctness change or "
-      "speedup regression; fuzz: a divergence); 2 usage error (bad option, unknown tier); 3 bad input (missing "
+      "Exit status: 0 ok; 1 a failure was found (check: a program differs; compare: correctness change, "
+      "speedup or instruction regression, more compile failures; fuzz: a divergence); 2 usage error (bad option, unknown tier); 3 bad input (missing "
       "path, program without .expected, corrupt or wrong-version report, gene binary missing); 4 internal error.");
   app.require_subcommand(1);
   const unsigned hw = std::max(1u, std::thread::hardware_concurrency());

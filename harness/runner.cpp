@@ -19,7 +19,8 @@ namespace gene::harness {
 namespace {
 
 // Reads the outcome JSON `gene run --outcome` wrote; empty optional if missing or malformed.
-std::optional<Observation> read_outcome(const std::string& path, std::string& error) {
+std::optional<Observation> read_outcome(const std::string& path, std::string& error,
+                                        std::vector<std::pair<std::string, double>>& stats) {
   std::error_code ec;
   if (!fs::exists(path, ec)) {
     error = "gene wrote no outcome file";
@@ -33,6 +34,9 @@ std::optional<Observation> read_outcome(const std::string& path, std::string& er
     error = "gene wrote a malformed outcome file";
     return std::nullopt;
   }
+  if (j.contains("engine_stats") && j["engine_stats"].is_object())
+    for (const auto& [name, value] : j["engine_stats"].items())
+      if (value.is_number()) stats.emplace_back(name, value.get<double>());
   Observation o;
   o.exit = j["exit"].get<int>();
   o.result = j["result"].get<std::string>();
@@ -107,7 +111,7 @@ RunResult run_program(const std::string& gene, const std::string& program, const
     return rr;
   }
   std::string error;
-  auto o = read_outcome(outcome, error);
+  auto o = read_outcome(outcome, error, rr.engine_stats);
   if (!o) {
     rr.failure = error + " (" + describe(p, timeout_seconds) + ")";
     if (!rr.stderr_text.empty()) rr.failure += ": " + last_lines(rr.stderr_text, 3);

@@ -3,6 +3,7 @@
 #pragma once
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "harness/expected.h"
@@ -24,6 +25,7 @@ struct RunResult {
   int signal = 0;                          // the signal that ended the process, if one did
   std::string stderr_text;
   double seconds = 0;
+  std::vector<std::pair<std::string, double>> engine_stats;  // the outcome's, if gene wrote any
 };
 
 // Runs `gene run program --tier ... --outcome F` with the limit, using `scratch` (a directory)

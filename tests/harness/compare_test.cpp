@@ -107,6 +107,23 @@ TEST(Compare, InstructionRowRegressionFails) {
   EXPECT_FALSE(compare_reports(insn_report(25e6, 50e6), insn_report(25e6 * 1.03, 50e6), wide).failed());
 }
 
+// A unit its tier could not compile runs in the tier below: same output, perhaps about the
+// same count. More compile failures on a row than the base had fail the comparison; the same
+// number, or rows where either report has none recorded (older reports), do not.
+TEST(Compare, MoreCompileFailuresOnARowFail) {
+  Report base = insn_report(25e6, 50e6), now = insn_report(25e6, 50e6);
+  for (Row& r : base.rows) r.engine_stats["compile_failures"] = 1;
+  for (Row& r : now.rows) r.engine_stats["compile_failures"] = 1;
+  EXPECT_FALSE(compare_reports(base, now, {}).failed());
+  now.rows.back().engine_stats["compile_failures"] = 2;
+  CompareSummary s = compare_reports(base, now, {});
+  EXPECT_TRUE(s.failed());
+  EXPECT_EQ(s.compile_failure_increases, 1);
+  EXPECT_NE(s.table.find("COMPILE FAILURES 1 -> 2"), std::string::npos) << s.table;
+  base.rows.back().engine_stats.clear();
+  EXPECT_FALSE(compare_reports(base, now, {}).failed());
+}
+
 TEST(Compare, InstructionTierGeomeanCatchesSpreadOutRegressions) {
   // 1.5% on every baseline row: each within 2%, the tier's geomean beyond 1%.
   CompareSummary s = compare_reports(insn_report(25e6, 50e6), insn_report(25e6 * 1.015, 50e6 * 1.015), {});
