@@ -5,10 +5,10 @@
 // entry, then loads) only copies it. Keeping it there instead saves the copy, and the load at
 // each use reads memory the caller just wrote, one store-forwarding hop sooner.
 //
-// What writes the unit's own slots (the code generator's model of the frame, after_call and
-// flush in spec_codegen.cpp): a flush stores the frame state's value of each slot; a helper
-// (Generic, GenericBranch) stores the local it names (and the one after it, a for loop's
-// pair); a call stores from its callee slot up. So slot j keeps what it held at the entries
+// What writes the unit's own slots (the code generator's model of the frame, flush and
+// after_call in spec_codegen.cpp): a flush stores the frame state's value of each slot; a
+// helper (Generic, GenericBranch) stores what helper_writes says (the local it names, the one
+// after it, its operands); a call stores from its callee slot up. So slot j keeps what it held at the entries
 // when every frame state has in j nothing or an entry value of j, and no helper or call of
 // the unit's own frame writes j. An entry value of j is a LoadSlot of j (the entry's and an
 // OSR entry's read the same slot), an int check of one (the same bits boxed) or a phi that
@@ -17,7 +17,6 @@
 // entering one writes them.
 #include "jit/spec/regalloc.h"
 
-#include "interp/opcodes.h"
 #include "jit/spec/ir_builder.h"
 
 namespace gene::jit::spec {
@@ -75,11 +74,10 @@ std::vector<int32_t> frame_homes(const Graph& g) {
     if (!s.inlined.empty()) continue;
     if (n.op == IrOp::Call) write_from(call_frame(g, n).at);
     if (n.op != IrOp::Generic && n.op != IrOp::GenericBranch) continue;
-    const Instr& in = g.proto->code[size_t(s.pc)];
-    write_from(inner_frame(g, s).top - stack_pops(in));
-    int32_t local = local_operand(in);
-    if (local >= 0 && local < nslots) written[size_t(local)] = 1;
-    if (local >= 0 && local + 1 < nslots) written[size_t(local) + 1] = 1;
+    const HelperWrites w = helper_writes(inner_frame(g, s), g.proto->code[size_t(s.pc)]);
+    write_from(w.stack_from);
+    for (int32_t j : {w.local, w.local + 1})
+      if (w.local >= 0 && j < nslots) written[size_t(j)] = 1;
   }
   for (size_t i = 0; i < g.nodes.size(); i++)
     if (entry_slot[i] >= 0 && !written[size_t(entry_slot[i])]) home[i] = entry_slot[i];

@@ -1542,6 +1542,11 @@ InnerFrame inner_frame(const Graph& g, const FrameState& s) {
   return {f.proto, f.pc, f.base, f.base + f.proto->nslots + f.depth};
 }
 
+HelperWrites helper_writes(const InnerFrame& f, const Instr& in) {
+  int32_t local = local_operand(in);
+  return {local >= 0 ? f.base + local : -1, f.top - stack_pops(in)};
+}
+
 CallFrame call_frame(const Graph& g, const Node& call) {
   InnerFrame f = inner_frame(g, g.states[size_t(call.fs)]);
   return {f.proto, f.pc, f.base, f.top - int32_t(call.imm) - 1};

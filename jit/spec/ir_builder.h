@@ -69,6 +69,15 @@ struct InnerFrame {
   int32_t top;   // one past its last operand, as an index into the state's values
 };
 InnerFrame inner_frame(const Graph& g, const FrameState& s);
+// The slots of frame f a helper running instruction `in` may write, as indices into the
+// state's values: its Local operand's slot and the next (a for loop's pair; -1: none), and
+// every operand slot from `stack_from` up. The code generator forgets what those held, and
+// frame_homes keeps no value in them.
+struct HelperWrites {
+  int32_t local;
+  int32_t stack_from;
+};
+HelperWrites helper_writes(const InnerFrame& f, const Instr& in);
 // The same for a Call node, with its callee slot.
 struct CallFrame {
   const Proto* proto;

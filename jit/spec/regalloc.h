@@ -45,8 +45,8 @@ struct Allocation {
 
 Allocation allocate_registers(const Graph& g);
 
-// Per node: the frame slot a LoadSlot's value may stay in instead of a spill slot, or -1
-// (frame_homes.cpp says when).
+// Per node: the frame slot an entry's read of a slot (or a loop header's phi of such reads)
+// may stay in instead of a spill slot, or -1 (frame_homes.cpp says when).
 std::vector<int32_t> frame_homes(const Graph& g);
 
 // The node a use of `v` reads once constants are folded in: consts have Loc::Const.

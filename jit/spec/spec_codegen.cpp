@@ -1870,10 +1870,9 @@ class Codegen {
   // What the frame holds after a helper: the operands it consumed and the slot it wrote are
   // unknown again.
   void after_call(const InnerFrame& f, const Instr* ip) {
-    forget_from(f.top - stack_pops(*ip));
-    int32_t slot = local_operand(*ip);
-    if (slot >= 0) {
-      slot += f.base;
+    const HelperWrites w = helper_writes(f, *ip);
+    forget_from(w.stack_from);
+    if (int32_t slot = w.local; slot >= 0) {
       if (size_t(slot) < mem_.size()) mem_[size_t(slot)] = -1;
       if (size_t(slot) + 1 < mem_.size()) mem_[size_t(slot) + 1] = -1;
     }
